@@ -1,0 +1,69 @@
+/** Kysely's view of the tables in `migrations/`. Row types are derived, never written twice. */
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+
+export type Role = 'member' | 'drafter' | 'secretary';
+
+export interface UnitsTable {
+  id: Generated<string>;
+  name: string;
+  level: string;
+  parent_id: string | null;
+  /** ltree of the unit ids (dashes removed) from the root down to this unit. */
+  path: string;
+  /** The `key` a bulk import used for this unit, so a re-import updates instead of duplicating. */
+  import_key: string | null;
+  created_at: CreatedAt;
+}
+
+export interface MembersTable {
+  id: Generated<string>;
+  login: string;
+  display_name: string;
+  /** argon2id PHC string; null until an imported member activates. */
+  password_hash: string | null;
+  is_admin: Generated<boolean>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface MembershipsTable {
+  unit_id: string;
+  member_id: string;
+  role: Role;
+  created_at: CreatedAt;
+}
+
+export interface SessionsTable {
+  id: Generated<string>;
+  member_id: string;
+  /** sha256 of the bearer token; the token itself is never stored. */
+  token_hash: Buffer;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  revoked_at: Date | null;
+}
+
+export interface ActivationCodesTable {
+  code_hash: Buffer;
+  member_id: string;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+}
+
+export interface Database {
+  units: UnitsTable;
+  members: MembersTable;
+  memberships: MembershipsTable;
+  sessions: SessionsTable;
+  activation_codes: ActivationCodesTable;
+}
+
+export type UnitRow = Selectable<UnitsTable>;
+export type NewUnit = Insertable<UnitsTable>;
+export type MemberRow = Selectable<MembersTable>;
+export type MemberUpdate = Updateable<MembersTable>;
+export type MembershipRow = Selectable<MembershipsTable>;
+export type SessionRow = Selectable<SessionsTable>;

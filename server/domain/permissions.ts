@@ -1,0 +1,78 @@
+/**
+ * The one place that answers "may this member do this to that". Pure: callers load the actor
+ * (memberships with their unit paths) and the target, and ask. Routes and sockets never decide
+ * access on their own.
+ *
+ * Rules (DESIGN.md): roles are per unit. A secretary can do all a drafter can, a drafter all a
+ * member can. Units above see down the tree (a district's committee is responsible for its
+ * communes); members see the chain of units above their own, never sideways.
+ */
+import { isAncestorOrSelf, type UnitPath } from './unit-path.js';
+import type { Role } from '../db/schema.js';
+
+export interface Membership {
+  readonly unitId: string;
+  readonly role: Role;
+  /** Unit ids from the root down to `unitId`. */
+  readonly path: UnitPath;
+}
+
+export interface Actor {
+  readonly memberId: string;
+  readonly isAdmin: boolean;
+  readonly memberships: readonly Membership[];
+}
+
+export interface UnitTarget {
+  readonly id: string;
+  /** Unit ids from the root down to this unit (ending with `id`). */
+  readonly path: UnitPath;
+}
+
+export type UnitAction =
+  /** See the unit's name, level and place in the tree. */
+  | 'unit.read'
+  /** Give or take roles in the unit. */
+  | 'unit.manageMembers'
+  /** Create a unit under this one. */
+  | 'unit.createChild';
+
+export type GlobalAction = 'unit.createRoot' | 'member.create' | 'import';
+
+const rank: Record<Role, number> = { member: 1, drafter: 2, secretary: 3 };
+
+/** True when `role` is at least `required` (secretary ⊇ drafter ⊇ member). */
+export function roleAtLeast(role: Role, required: Role): boolean {
+  return rank[role] >= rank[required];
+}
+
+/** The actor's role in exactly this unit, if any. */
+export function roleIn(actor: Actor, unitId: string): Role | undefined {
+  return actor.memberships.find((m) => m.unitId === unitId)?.role;
+}
+
+/** The strongest role the actor holds in this unit or any unit above it. */
+export function strongestRoleAbove(actor: Actor, target: UnitTarget): Role | undefined {
+  let best: Role | undefined;
+  for (const m of actor.memberships) {
+    if (isAncestorOrSelf(m.path, target.path) && (!best || rank[m.role] > rank[best])) best = m.role;
+  }
+  return best;
+}
+
+export function mayDoGlobal(actor: Actor, _action: GlobalAction): boolean {
+  return actor.isAdmin;
+}
+
+export function mayDoOnUnit(actor: Actor, action: UnitAction, unit: UnitTarget): boolean {
+  if (actor.isAdmin) return true;
+  switch (action) {
+    case 'unit.read':
+      // Anyone in the unit or above it; and members below it see the chain above their own unit.
+      return actor.memberships.some((m) => isAncestorOrSelf(m.path, unit.path) || isAncestorOrSelf(unit.path, m.path));
+    case 'unit.manageMembers':
+      return roleIn(actor, unit.id) === 'secretary';
+    case 'unit.createChild':
+      return false;
+  }
+}

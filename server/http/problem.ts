@@ -1,0 +1,76 @@
+/**
+ * The one error mapper: every refusal leaves as `application/problem+json` with the stable `code`
+ * of API.md. Unexpected errors are logged with the request id and answered with a bare 500.
+ */
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import { AppError, httpStatusOf, type ErrorCode } from '../errors.js';
+
+export const ProblemSchema = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    detail: Type.String(),
+    code: Type.String(),
+    retryAfterSeconds: Type.Optional(Type.Integer()),
+  },
+  { $id: 'Problem', description: 'RFC 9457 problem details with a stable machine `code`' },
+);
+
+const titles: Record<ErrorCode, string> = {
+  validation_failed: 'Invalid request',
+  unauthenticated: 'Not authenticated',
+  forbidden: 'Forbidden',
+  not_found: 'Not found',
+  round_closed: 'Round closed',
+  anchor_mismatch: 'Anchor does not match the text',
+  too_large: 'Too large',
+  rate_limited: 'Too many requests',
+  conflict: 'Conflict',
+  internal: 'Internal error',
+};
+
+export function sendProblem(reply: FastifyReply, code: ErrorCode, detail: string, extra: Record<string, unknown> = {}): FastifyReply {
+  const status = httpStatusOf[code];
+  if (typeof extra.retryAfterSeconds === 'number') reply.header('retry-after', String(extra.retryAfterSeconds));
+  return reply
+    .status(status)
+    .type('application/problem+json')
+    .send({ type: `https://draftroom.dev/problems/${code.replaceAll('_', '-')}`, title: titles[code], status, detail, code, ...extra });
+}
+
+/** Fastify's own errors (schema, body parser, size) expressed in our codes. */
+function codeOfFrameworkError(error: FastifyError): ErrorCode | undefined {
+  if (error.validation) return 'validation_failed';
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return 'too_large';
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_VALIDATION':
+      return 'validation_failed';
+  }
+  if (error.statusCode === 400 || error instanceof SyntaxError) return 'validation_failed';
+  if (error.statusCode === 413) return 'too_large';
+  return undefined;
+}
+
+export function installErrorHandling(app: FastifyInstance): void {
+  app.addSchema(ProblemSchema);
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof AppError) return sendProblem(reply, error.code, error.message, error.extra);
+    const code = codeOfFrameworkError(error);
+    if (code) {
+      const detail = error.validation
+        ? `${error.validationContext ?? 'request'}${error.validation[0]?.instancePath ?? ''} ${error.validation[0]?.message ?? 'is invalid'}`
+        : error.message;
+      return sendProblem(reply, code, detail);
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return sendProblem(reply, 'internal', 'something went wrong; the error was logged');
+  });
+  app.setNotFoundHandler((request, reply) => sendProblem(reply, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}`));
+}
