@@ -9,7 +9,7 @@ import type { Db } from '../db/connect.js';
 import { planImport, type ImportMember, type ImportUnit } from '../domain/import-plan.js';
 import { mayDoGlobal, type Actor } from '../domain/permissions.js';
 import { formatPath, parsePath } from '../domain/unit-path.js';
-import { forbidden } from '../errors.js';
+import { forbidden, invalid } from '../errors.js';
 import type { AccessEvents } from './access-events.js';
 import { normaliseLogin } from './auth.service.js';
 import type { Clock } from './clock.js';
@@ -77,6 +77,10 @@ export class ImportService {
           fresh.push({ id, name: unit.name.normalize('NFC'), level: unit.level, parent: parent?.id ?? null, path: formatPath(path), key: unit.key });
           units.created++;
         } else {
+          // The file alone cannot show a cycle through units already in the database.
+          if (parent?.path.includes(id)) {
+            throw invalid(`the import has 1 problem(s): unit "${unit.key}" cannot move under "${unit.parentKey}", which is inside its own subtree`);
+          }
           const moved = known.parentId !== (parent?.id ?? null);
           await tx
             .updateTable('units')
@@ -84,9 +88,11 @@ export class ImportService {
             .where('id', '=', id)
             .execute();
           if (moved) {
-            // Re-root the whole subtree under the new parent's path.
+            // Re-root the whole subtree under the new parent's path. subpath() refuses an offset
+            // equal to the path's length, so the moved unit itself takes the new path directly.
             const oldPath = formatPath(known.path);
-            await sql`update units set path = ${formatPath(path)}::ltree || subpath(path, nlevel(${oldPath}::ltree))
+            await sql`update units set path = case when path = ${oldPath}::ltree then ${formatPath(path)}::ltree
+                        else ${formatPath(path)}::ltree || subpath(path, nlevel(${oldPath}::ltree)) end
                       where path <@ ${oldPath}::ltree`.execute(tx);
             for (const state of byKey.values()) {
               if (state.path.length >= known.path.length && state.path[known.path.length - 1] === id) {
@@ -127,9 +133,11 @@ export class ImportService {
           on conflict (unit_id, member_id) do update set role = excluded.role`.execute(tx);
       }
 
-      // Members who have never set a password get a fresh one-time code with each import.
+      // Members who have never set a password get a fresh one-time code with each import; it
+      // replaces their earlier codes, so a re-import adds no rows and only the latest code works.
       const activations = upserted.rows.filter((r) => r.pending).map((r) => ({ login: r.login, id: r.id, code: newActivationCode() }));
       if (activations.length > 0) {
+        await sql`delete from activation_codes where member_id = any(${activations.map((a) => a.id)}::uuid[])`.execute(tx);
         const expiresAt = new Date(this.clock.now().getTime() + activationTtlMs);
         await sql`insert into activation_codes (code_hash, member_id, expires_at)
           select hash, member_id, ${expiresAt} from unnest(
