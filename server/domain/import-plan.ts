@@ -32,6 +32,16 @@ export interface ImportPlan {
 
 const maxProblemsShown = 10;
 
+/** A login after normalisation (NFC, trimmed, lower case): what the `members.login` column accepts. */
+export function isValidLogin(normalised: string): boolean {
+  return /^[\p{Ll}\p{Nd}._@-]{2,64}$/u.test(normalised);
+}
+
+/** A display name as stored: NFC, trimmed, 1–200 characters. Empty when only blanks were given. */
+export function normaliseDisplayName(name: string): string {
+  return name.normalize('NFC').trim();
+}
+
 /**
  * @param knownKeys unit keys already in the database, which the file may use as parents or
  *   member units without repeating them.
@@ -76,13 +86,15 @@ export function planImport(
   const roles: ImportPlan['roles'] = new Map();
   input.members.forEach((row, i) => {
     const login = normaliseLogin(row.login);
-    if (!/^[\p{Ll}\p{Nd}._@-]{2,64}$/u.test(login)) {
+    if (!isValidLogin(login)) {
       problems.push(`members[${i}]: login "${row.login}" must be 2–64 letters, digits, '.', '_', '@' or '-'`);
     }
     if (!exists(row.unitKey)) problems.push(`members[${i}]: unitKey "${row.unitKey}" is neither in this import nor already imported`);
+    const displayName = normaliseDisplayName(row.displayName);
+    if (displayName.length === 0) problems.push(`members[${i}]: displayName of "${row.login}" is blank`);
     const previous = members.get(login);
     members.set(login, {
-      displayName: row.displayName.normalize('NFC').trim(),
+      displayName,
       password: row.password ?? previous?.password,
     });
     roles.set(`${row.unitKey}\u0000${login}`, { unitKey: row.unitKey, login, role: row.role });

@@ -6,8 +6,9 @@ import type { Db } from '../db/connect.js';
 import { deleteMembership, findMemberById, insertMember, upsertMembership } from '../db/members.repository.js';
 import type { Role } from '../db/schema.js';
 import { childrenOf, findUnit, insertUnit, type Unit } from '../db/units.repository.js';
+import { isValidLogin, normaliseDisplayName } from '../domain/import-plan.js';
 import { mayDoGlobal, mayDoOnUnit, type Actor } from '../domain/permissions.js';
-import { conflict, forbidden, notFound } from '../errors.js';
+import { conflict, forbidden, invalid, notFound } from '../errors.js';
 import type { AccessEvents } from './access-events.js';
 import { normaliseLogin, toPublicMember, type PublicMember } from './auth.service.js';
 import { hashPassword } from './secrets.js';
@@ -53,12 +54,16 @@ export class DirectoryService {
 
   async createMember(actor: Actor, input: { login: string; displayName: string; password: string }): Promise<PublicMember> {
     if (!mayDoGlobal(actor, 'member.create')) throw forbidden('only an administrator can create members');
+    const login = normaliseLogin(input.login);
+    if (!isValidLogin(login)) throw invalid(`login "${input.login}" must be 2–64 letters, digits, '.', '_', '@' or '-'`);
+    const displayName = normaliseDisplayName(input.displayName);
+    if (displayName.length === 0) throw invalid('displayName is blank');
     const member = await insertMember(this.db, {
-      login: normaliseLogin(input.login),
-      displayName: input.displayName.normalize('NFC').trim(),
+      login,
+      displayName,
       passwordHash: await hashPassword(input.password),
     });
-    if (!member) throw conflict(`login "${normaliseLogin(input.login)}" is taken`);
+    if (!member) throw conflict(`login "${login}" is taken`);
     return toPublicMember(member);
   }
 

@@ -325,6 +325,12 @@ describe('import refusals', () => {
     await refused(body, 'login "has space"');
   });
 
+  it('refuses a blank display name, naming the login', async () => {
+    const body = base();
+    body.members[0]!.displayName = '   ';
+    await refused(body, 'displayName of "x.one" is blank');
+  });
+
   it('refuses a malformed body', async () => {
     expectProblem(await runImport({ units: [] }), 400, 'validation_failed');
     expectProblem(await runImport({ units: [{ key: 'a', name: 'A', level: 'Province!', parentKey: null }], members: [] }), 400, 'validation_failed');
