@@ -26,7 +26,8 @@ export function tokenOf(request: FastifyRequest): string | undefined {
 export function installAuthentication(app: FastifyInstance, auth: AuthService): void {
   app.decorateRequest('caller', null);
   app.addHook('onRequest', async (request) => {
-    if (request.routeOptions.config?.public) return;
+    // An unknown route answers 404 whoever asks; there is nothing behind it to protect.
+    if (request.routeOptions.config?.public || request.is404) return;
     request.caller = await auth.authenticate(tokenOf(request));
   });
 }

@@ -31,8 +31,14 @@ const titles: Record<ErrorCode, string> = {
   internal: 'Internal error',
 };
 
-export function sendProblem(reply: FastifyReply, code: ErrorCode, detail: string, extra: Record<string, unknown> = {}): FastifyReply {
-  const status = httpStatusOf[code];
+/** `status` overrides the code's usual status where the code alone is not enough (503 from /readyz). */
+export function sendProblem(
+  reply: FastifyReply,
+  code: ErrorCode,
+  detail: string,
+  extra: Record<string, unknown> = {},
+  status: number = httpStatusOf[code],
+): FastifyReply {
   if (typeof extra.retryAfterSeconds === 'number') reply.header('retry-after', String(extra.retryAfterSeconds));
   return reply
     .status(status)

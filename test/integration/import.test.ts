@@ -155,9 +155,11 @@ describe('POST /api/v1/import', () => {
   it('moves a unit and its whole subtree to another parent on re-import', async () => {
     const body = tree('f');
     await importOk(body);
-    const [province, dongSon, tanPhuoc, minhSon, cell] = await Promise.all(
-      ['f-tinh', 'f-dong-son', 'f-tan-phuoc', 'f-minh-son', 'f-chi-bo-1'].map(unitId),
-    );
+    const province = await unitId('f-tinh');
+    const dongSon = await unitId('f-dong-son');
+    const tanPhuoc = await unitId('f-tan-phuoc');
+    const minhSon = await unitId('f-minh-son');
+    const cell = await unitId('f-chi-bo-1');
     const cellMember = await t.tokenFor({ login: 'f.chibo' }, password);
     expect((await t.request({ method: 'GET', url: `/api/v1/units/${dongSon}`, token: cellMember })).statusCode).toBe(200);
 

@@ -15,10 +15,10 @@ export function healthRoutes(app: FastifyInstance, deps: { db: Db; metrics: Metr
   app.get('/readyz', { config: publicRoute, schema: { tags: ['operations'] } }, async (_request, reply) => {
     try {
       await sql`select 1`.execute(deps.db);
-      if (!(await migrationsApplied(deps.db))) return sendProblem(reply, 'internal', 'migrations are pending').status(503);
+      if (!(await migrationsApplied(deps.db))) return sendProblem(reply, 'internal', 'migrations are pending', {}, 503);
       return { status: 'ready' };
     } catch {
-      return sendProblem(reply, 'internal', 'database unreachable').status(503);
+      return sendProblem(reply, 'internal', 'database unreachable', {}, 503);
     }
   });
 
