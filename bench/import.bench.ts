@@ -78,6 +78,7 @@ async function main(): Promise<void> {
         eb.selectFrom('units').select(eb.fn.countAll<number>().as('n')).as('units'),
         eb.selectFrom('members').select(eb.fn.countAll<number>().as('n')).as('members'),
         eb.selectFrom('memberships').select(eb.fn.countAll<number>().as('n')).as('memberships'),
+        eb.selectFrom('activation_codes').select(eb.fn.countAll<number>().as('n')).as('activation_codes'),
       ])
       .executeTakeFirstOrThrow();
     await app.close();
@@ -88,7 +89,7 @@ async function main(): Promise<void> {
     for (const run of runs) {
       console.log(`  ${run.name.padEnd(13)} ${run.seconds.toFixed(2).padStart(7)} s   peak RSS ${run.peakRssMb.toFixed(0)} MB   (${run.result})`);
     }
-    console.log(`  rows after both: units ${counts.units}, members ${counts.members}, memberships ${counts.memberships}`);
+    console.log(`  rows after both: units ${counts.units}, members ${counts.members}, memberships ${counts.memberships}, activation codes ${counts.activation_codes}`);
     const slowest = Math.max(...runs.map((r) => r.seconds));
     console.log(slowest < 60 ? '  goal (< 60 s): met' : '  goal (< 60 s): MISSED');
   } finally {
