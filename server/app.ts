@@ -6,6 +6,10 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import websocket from '@fastify/websocket';
+import { CollabServer, defaultCollabOptions, type CollabOptions } from './collab/collab-server.js';
+import { createCollabMetrics } from './collab/collab-metrics.js';
+import { UpdateLog } from './collab/update-log.js';
 import type { Config } from './config.js';
 import type { Db } from './db/connect.js';
 import { installAuthentication } from './http/authentication.js';
@@ -19,6 +23,9 @@ import { AccessEvents } from './services/access-events.js';
 import { AuthService, type LoginLimits } from './services/auth.service.js';
 import { systemClock, type Clock } from './services/clock.js';
 import { DirectoryService } from './services/directory.service.js';
+import { DocumentsService } from './services/documents.service.js';
+import { collabRoutes } from './http/routes/collab.routes.js';
+import { documentRoutes } from './http/routes/documents.routes.js';
 import { ImportService } from './services/import.service.js';
 
 export interface AppDeps {
@@ -28,12 +35,15 @@ export interface AppDeps {
   /** Fastify logger options; `false` in tests. */
   logger?: FastifyServerOptions['logger'];
   loginLimits?: LoginLimits;
+  /** Overrides of the live-editing limits and timers (tests use short ones). */
+  collab?: Partial<CollabOptions>;
 }
 
 export interface Services {
   auth: AuthService;
   directory: DirectoryService;
   importer: ImportService;
+  documents: DocumentsService;
   access: AccessEvents;
   metrics: Metrics;
   clock: Clock;
@@ -42,6 +52,7 @@ export interface Services {
 declare module 'fastify' {
   interface FastifyInstance {
     services: Services;
+    collab: CollabServer;
   }
 }
 
@@ -55,6 +66,7 @@ export function createServices(deps: AppDeps): Services {
     auth: new AuthService(deps.db, clock, access, deps.config.tokenTtlSeconds, deps.loginLimits),
     directory: new DirectoryService(deps.db, access),
     importer: new ImportService(deps.db, clock, access),
+    documents: new DocumentsService(deps.db),
   };
 }
 
@@ -99,6 +111,29 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs', uiHooks: {}, staticCSP: true });
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
 
+  const collabMetrics = createCollabMetrics(services.metrics.registry);
+  const collab = new CollabServer({
+    db: deps.db,
+    auth: services.auth,
+    documents: services.documents,
+    access: services.access,
+    log: new UpdateLog(deps.db, { observer: collabMetrics.logObserver }),
+    clock: services.clock,
+    logger: app.log,
+    metrics: collabMetrics,
+    options: { ...defaultCollabOptions, ...deps.collab },
+  });
+  services.documents.attachLiveDocuments(collab);
+  app.decorate('collab', collab);
+  await app.register(websocket, {
+    options: { maxPayload: deps.config.maxMessageBytes },
+    // Drain instead of the plugin's default abrupt close: commit what is queued, then 1001.
+    preClose: async () => {
+      await collab.close();
+      app.websocketServer.close();
+    },
+  });
+
   installAuthentication(app, services.auth);
   installHttpMetrics(app, services.metrics);
 
@@ -106,6 +141,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   authRoutes(app, services);
   directoryRoutes(app, services);
   importRoutes(app, services);
+  documentRoutes(app, services);
+  collabRoutes(app, { collab });
 
   return app;
 }

@@ -53,7 +53,40 @@ export interface ActivationCodesTable {
   expires_at: Timestamp;
 }
 
+export interface DocumentsTable {
+  id: Generated<string>;
+  unit_id: string;
+  title: string;
+  status: Generated<string>;
+  max_rounds: Generated<number>;
+  current_round: Generated<number>;
+  created_by: string | null;
+  /** Highest sequence number handed out in `document_updates`. */
+  last_seq: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface DocumentUpdatesTable {
+  document_id: string;
+  seq: number;
+  /** One Yjs v1 update (possibly several merged by group commit). */
+  data: Buffer;
+  created_at: CreatedAt;
+}
+
+export interface DocumentSnapshotsTable {
+  document_id: string;
+  /** Yjs state (v1 update) with every log row up to `through_seq` merged and deleted content collected. */
+  state: Buffer;
+  through_seq: number;
+  updated_at: Timestamp;
+}
+
 export interface Database {
+  documents: DocumentsTable;
+  document_updates: DocumentUpdatesTable;
+  document_snapshots: DocumentSnapshotsTable;
   units: UnitsTable;
   members: MembersTable;
   memberships: MembershipsTable;
@@ -67,3 +100,4 @@ export type MemberRow = Selectable<MembersTable>;
 export type MemberUpdate = Updateable<MembersTable>;
 export type MembershipRow = Selectable<MembershipsTable>;
 export type SessionRow = Selectable<SessionsTable>;
+export type DocumentRow = Selectable<DocumentsTable>;

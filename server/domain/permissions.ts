@@ -76,3 +76,37 @@ export function mayDoOnUnit(actor: Actor, action: UnitAction, unit: UnitTarget):
       return false;
   }
 }
+
+export interface DocumentTarget {
+  readonly id: string;
+  /** Path of the unit that owns the document. */
+  readonly unitPath: UnitPath;
+}
+
+/** What a member may do with a document's live text. */
+export type DocumentAccess = 'write' | 'read' | 'none';
+
+/**
+ * Drafters and secretaries of the owning unit write; its members read; drafters and secretaries
+ * of units above read (the higher committee follows its units' drafts). Everyone else: none,
+ * administrators included — they manage the directory, not the confidential drafts.
+ */
+export function documentAccess(actor: Actor, document: DocumentTarget): DocumentAccess {
+  const owner = document.unitPath[document.unitPath.length - 1];
+  let access: DocumentAccess = 'none';
+  for (const m of actor.memberships) {
+    if (m.unitId === owner) {
+      if (roleAtLeast(m.role, 'drafter')) return 'write';
+      access = 'read';
+    } else if (isAncestorOrSelf(m.path, document.unitPath) && roleAtLeast(m.role, 'drafter')) {
+      access = 'read';
+    }
+  }
+  return access;
+}
+
+/** Creating a document in a unit: its drafters and secretaries. */
+export function mayCreateDocument(actor: Actor, unit: UnitTarget): boolean {
+  const role = roleIn(actor, unit.id);
+  return role !== undefined && roleAtLeast(role, 'drafter');
+}

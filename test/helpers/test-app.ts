@@ -7,6 +7,7 @@ import { buildApp } from '../../server/app.js';
 import { loadConfig, type Config } from '../../server/config.js';
 import type { LoginLimits } from '../../server/services/auth.service.js';
 import type { Clock } from '../../server/services/clock.js';
+import type { CollabOptions } from '../../server/collab/collab-server.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 import { makeMember, testPassword, type TestMember } from './factories.js';
 
@@ -25,13 +26,16 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(options: { clock?: Clock; env?: Record<string, string>; loginLimits?: LoginLimits } = {}): Promise<TestApp> {
+export async function startTestApp(
+  options: { clock?: Clock; env?: Record<string, string>; loginLimits?: LoginLimits; collab?: Partial<CollabOptions> } = {},
+): Promise<TestApp> {
   const database = await createTestDatabase();
   const config = loadConfig({ DATABASE_URL: database.url, DEMO: '0', ...options.env });
   const app = await buildApp({
     config,
     db: database.db,
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.collab ? { collab: options.collab } : {}),
     loginLimits: options.loginLimits ?? { perLogin: 1000, perAddress: 100_000, windowSeconds: 60 },
   });
   await app.ready();

@@ -1,0 +1,88 @@
+/** Real y-websocket clients (the stock WebsocketProvider over `ws`) and raw sockets for tests. */
+import * as Y from 'yjs';
+import WebSocket from 'ws';
+import { WebsocketProvider } from 'y-websocket';
+
+export interface TestClient {
+  doc: Y.Doc;
+  provider: WebsocketProvider;
+  /** Resolves when the first sync with the server completed. */
+  synced: Promise<void>;
+  /** Close events seen so far (code, reason). */
+  closes: Array<{ code: number; reason: string }>;
+  /** Resolves with the next close event's code. */
+  nextClose(): Promise<number>;
+  destroy(): void;
+}
+
+export function connectClient(baseUrl: string, documentId: string, token: string | undefined, options: { doc?: Y.Doc } = {}): TestClient {
+  const doc = options.doc ?? new Y.Doc();
+  const provider = new WebsocketProvider(`${baseUrl.replace(/^http/, 'ws')}/collab`, documentId, doc, {
+    params: token === undefined ? {} : { token },
+    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    disableBc: true,
+    maxBackoffTime: 200,
+  });
+  const closes: TestClient['closes'] = [];
+  let waiters: Array<(code: number) => void> = [];
+  provider.on('connection-close', (event) => {
+    const code = event?.code ?? 0;
+    closes.push({ code, reason: String(event?.reason ?? '') });
+    for (const resolve of waiters) resolve(code);
+    waiters = [];
+  });
+  const synced = new Promise<void>((resolve) => {
+    if (provider.synced) resolve();
+    provider.once('sync', (isSynced: boolean) => isSynced && resolve());
+  });
+  return {
+    doc,
+    provider,
+    synced,
+    closes,
+    nextClose: () => new Promise((resolve) => waiters.push(resolve)),
+    destroy() {
+      provider.shouldConnect = false;
+      provider.destroy();
+    },
+  };
+}
+
+/** Waits until `predicate` holds, polling; fails with `what` after `timeoutMs`. */
+export async function eventually(predicate: () => boolean | Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await predicate())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** A raw WebSocket, for frames no well-behaved client would send. */
+export function rawSocket(baseUrl: string, documentId: string, token: string): Promise<{ socket: WebSocket; received: Uint8Array[]; closed: Promise<number> }> {
+  const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/collab/${documentId}?token=${encodeURIComponent(token)}`);
+  const received: Uint8Array[] = [];
+  socket.on('message', (data) => received.push(new Uint8Array(data as Buffer)));
+  const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    socket.once('open', () => resolve({ socket, received, closed }));
+    socket.once('error', reject);
+  });
+}
+
+/** Plain text of the `default` fragment's paragraphs, one per line (tests only). */
+export function paragraphsOf(doc: Y.Doc): string[] {
+  return doc
+    .getXmlFragment('default')
+    .toArray()
+    .map((node) => (node instanceof Y.XmlElement ? node.toArray().map((t) => (t instanceof Y.XmlText ? t.toString() : '')).join('') : ''));
+}
+
+/** Appends a paragraph with `text`, as an editor would. */
+export function appendParagraph(doc: Y.Doc, text: string): void {
+  doc.transact(() => {
+    const paragraph = new Y.XmlElement('paragraph');
+    paragraph.insert(0, [new Y.XmlText(text)]);
+    const fragment = doc.getXmlFragment('default');
+    fragment.insert(fragment.length, [paragraph]);
+  });
+}
