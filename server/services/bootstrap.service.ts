@@ -4,14 +4,19 @@
  * as real data.
  */
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import type { Db } from '../db/connect.js';
-import { findMemberByLogin, insertMember } from '../db/members.repository.js';
+import { findMemberByLogin, insertMember, membershipsOf } from '../db/members.repository.js';
 import type { Actor } from '../domain/permissions.js';
 import type { ImportMember, ImportUnit } from '../domain/import-plan.js';
+import type { DocumentsService } from './documents.service.js';
 import type { ImportService } from './import.service.js';
 import { hashPassword } from './secrets.js';
 
 export const demoPassword = 'demo-draftroom';
+
+/** The demo commune's draft political report (the Vietnamese fixture), in Markdown. */
+export const demoReportUrl = new URL('../demo/draft-political-report.vi.md', import.meta.url);
 
 export const demoUnits: ImportUnit[] = [
   { key: 'demo-province', name: 'Tỉnh ủy Minh Hà', level: 'province', parentKey: null },
@@ -44,6 +49,7 @@ export interface BootstrapResult {
 export async function bootstrap(
   db: Db,
   importer: ImportService,
+  documents: DocumentsService,
   options: { adminPassword: string | undefined; demo: boolean },
 ): Promise<BootstrapResult> {
   let generatedAdminPassword: string | undefined;
@@ -63,6 +69,17 @@ export async function bootstrap(
       units: demoUnits,
       members: demoMembers.map((m) => ({ ...m, password: demoPassword })),
     });
+    const drafter = await findMemberByLogin(db, 'xa.soanthao');
+    const commune = await db.selectFrom('units').select('id').where('import_key', '=', 'demo-commune').executeTakeFirstOrThrow();
+    const memberships = await membershipsOf(db, drafter!.id);
+    await documents.create(
+      { memberId: drafter!.id, isAdmin: false, memberships },
+      {
+        unitId: commune.id,
+        title: 'Dự thảo Báo cáo chính trị Đại hội Đảng bộ xã Minh Sơn lần thứ XXVI',
+        content: { format: 'markdown', value: await readFile(demoReportUrl, 'utf8') },
+      },
+    );
     demoCreated = true;
   }
   const demoPresent =
