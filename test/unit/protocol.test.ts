@@ -268,6 +268,9 @@ describe('malformed frames', () => {
     ['a zero-length GC struct', frameUpdate(2, bytes(1, 1, 1, 0, 0, 0, 0)), /zero-length struct/],
     ['an empty string item', frameUpdate(2, bytes(1, 1, 1, 0, 4, 1, 1, 0x74, 0, 0)), /zero-length struct/],
     ['a clock above 2^53', frameUpdate(2, bytes(1, 1, 1, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f, 0, 1, 0)), /out of range/],
+    ['an item whose origin is itself', frameUpdate(2, bytes(1, 1, 5, 2, 0x84, 5, 2, 1, 0x78, 0)), /referring to itself or its future/],
+    ['an item whose parent is a later item', frameUpdate(2, bytes(1, 1, 5, 0, 4, 0, 5, 3, 1, 0x78, 0)), /referring to itself or its future/],
+    ['a zero-length delete range', frameUpdate(2, bytes(0, 1, 5, 1, 122, 0)), /zero-length delete range/],
     ['a v2 update', frameUpdate(2, Y.encodeStateAsUpdateV2(docWithText('hello'))), /update does not decode|trailing bytes/],
     ['a state vector that does not decode', frameUpdate(0, bytes(1, 5)), /truncated state vector/],
     ['a state vector claiming more entries than bytes', frameUpdate(0, bytes(100, 1, 1)), /truncated state vector/],
@@ -294,6 +297,14 @@ describe('malformed frames', () => {
       expect(new TextEncoder().encode((error as ProtocolError).reason).length).toBeLessThanOrEqual(123);
       expect((error as ProtocolError).reason).not.toContain('{"x');
     }
+  });
+
+  it('rejects the well-formed updates fuzzing found to throw inside Y.applyUpdate', () => {
+    // Origin (5,2) on the item (5,2) itself: Yjs throws "Unexpected case" part-way through apply.
+    const selfOrigin = bytes(1, 1, 5, 2, 0x84, 5, 2, 1, 0x78, 0);
+    const doc = docWithText('hi', 5);
+    expect(() => Y.applyUpdate(doc, selfOrigin)).toThrow();
+    expectProtocolError(frameUpdate(2, selfOrigin), /itself/);
   });
 
   it('shows that plain Y.decodeUpdate would have accepted trailing bytes', () => {
