@@ -233,7 +233,10 @@ export class CollabServer implements LiveDocuments {
     const loading = (async () => {
       // A failed load is an error for the connection, never an empty document (hocuspocus#382).
       const state = await readStoredState(this.deps.db, documentId);
-      const room = new Room(documentId, docFromStoredState(state), state.updates.length, this.deps.log, this.roomHooks, this.deps.logger);
+      const doc = docFromStoredState(state, (index, error) =>
+        this.deps.logger.error({ err: error as Error, documentId, seq: state.throughSeq + index + 1 }, 'a stored update did not apply; skipped'),
+      );
+      const room = new Room(documentId, doc, state.updates.length, this.deps.log, this.roomHooks, this.deps.logger);
       this.loadedRooms.set(documentId, room);
       return room;
     })();

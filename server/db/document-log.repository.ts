@@ -52,12 +52,24 @@ export async function readStoredState(db: Db, documentId: string): Promise<Store
   return db.transaction().setIsolationLevel('repeatable read').execute((tx) => readStoredStateIn(tx, documentId));
 }
 
-/** A fresh Y.Doc holding the stored state (garbage collection on, so deleted text is dropped). */
-export function docFromStoredState(state: StoredState): Y.Doc {
+/**
+ * A fresh Y.Doc holding the stored state (garbage collection on, so deleted text is dropped).
+ * Each row is applied on its own: frames are validated before they are stored, but Yjs gives no
+ * guarantee that every well-formed update applies, and one bad row must not make a whole
+ * document unloadable. Skipped rows are reported to `onBadRow` and stay in the log.
+ */
+export function docFromStoredState(state: StoredState, onBadRow?: (index: number, error: unknown) => void): Y.Doc {
   const doc = new Y.Doc();
+  // One transaction for all rows: observers and cleanup run once, not once per row.
   doc.transact(() => {
     if (state.snapshot) Y.applyUpdate(doc, state.snapshot);
-    for (const update of state.updates) Y.applyUpdate(doc, update);
+    state.updates.forEach((update, index) => {
+      try {
+        Y.applyUpdate(doc, update);
+      } catch (error) {
+        onBadRow?.(index, error);
+      }
+    });
   });
   return doc;
 }
