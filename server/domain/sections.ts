@@ -102,7 +102,8 @@ export function sectionAt(sections: readonly Section[], offset: number): Section
   return sections[lo];
 }
 
-/** True when a section with path `path` lies inside (or is) the section with path `ancestor`. */
+/** True when a section with path `path` lies inside (or is) the section with path `ancestor`;
+ * `ancestor` "" stands for the whole document (use `path === ''` to test for the preamble). */
 export function isWithin(path: string, ancestor: string): boolean {
   return ancestor === '' || path === ancestor || path.startsWith(ancestor + PATH_SEPARATOR);
 }

@@ -32,7 +32,7 @@ function build(...content: J[]): { doc: Y.Doc; fragment: Y.XmlFragment } {
   return { doc, fragment };
 }
 
-export function expectTiling(sections: readonly Section[], textLength: number): void {
+function expectTiling(sections: readonly Section[], textLength: number): void {
   if (textLength === 0) return expect(sections).toEqual([]);
   expect(sections[0]!.start).toBe(0);
   sections.forEach((s, i) => {
