@@ -73,12 +73,21 @@ export function computeSections(text: string, headings: readonly HeadingSpan[]):
   const first = headings[0];
   const preambleEnd = first ? first.start : text.length;
   if (preambleEnd > 0) sections.push({ path: '', title: '', level: 0, start: 0, end: preambleEnd });
+  // A first heading that no later heading equals or outranks is the document's title ("BÁO CÁO
+  // CHÍNH TRỊ …"): it names its own section but is left out of the paths below it, which would
+  // otherwise all start with the same long title.
+  const titleHeading = first && headings.slice(1).every((h) => h.level > first.level) && headings.length > 1 ? first : undefined;
   const open: { level: number; label: string }[] = [];
   headings.forEach((heading, i) => {
     while (open.length > 0 && open[open.length - 1]!.level >= heading.level) open.pop();
     const title = collapseWhitespace(text.slice(heading.start, heading.start + heading.length));
-    open.push({ level: heading.level, label: headingLabel(title) });
+    const label = headingLabel(title);
     const end = headings[i + 1]?.start ?? text.length;
+    if (heading === titleHeading) {
+      sections.push({ path: label, title, level: heading.level, start: heading.start, end });
+      return;
+    }
+    open.push({ level: heading.level, label });
     sections.push({ path: open.map((o) => o.label).join(PATH_SEPARATOR), title, level: heading.level, start: heading.start, end });
   });
   return sections;

@@ -149,7 +149,7 @@ describe('importContent: markdown', () => {
 
   it('imports both fixtures with every heading and no markup characters', () => {
     for (const lang of ['vi', 'en']) {
-      const source = readFileSync(`/work/shared/fixtures/draft-political-report.${lang}.md`, 'utf8');
+      const source = readFileSync(new URL(`../../server/demo/draft-political-report.${lang}.md`, import.meta.url), "utf8");
       const { text, fragment } = md(source);
       expect(text).not.toMatch(/^#|^- |\*\*/m);
       const headings = fragment.toArray().filter((n) => (n as Y.XmlElement).nodeName === 'heading');
