@@ -26,6 +26,10 @@ import { DirectoryService } from './services/directory.service.js';
 import { DocumentsService } from './services/documents.service.js';
 import { collabRoutes } from './http/routes/collab.routes.js';
 import { documentRoutes } from './http/routes/documents.routes.js';
+import { roundRoutes } from './http/routes/rounds.routes.js';
+import { RoundDeadlines } from './jobs/round-deadlines.js';
+import { DocumentEvents } from './services/document-events.js';
+import { RoundsService } from './services/rounds.service.js';
 import { ImportService } from './services/import.service.js';
 
 export interface AppDeps {
@@ -37,6 +41,8 @@ export interface AppDeps {
   loginLimits?: LoginLimits;
   /** Overrides of the live-editing limits and timers (tests use short ones). */
   collab?: Partial<CollabOptions>;
+  /** Run background jobs (round deadlines). Default true. */
+  jobs?: boolean;
 }
 
 export interface Services {
@@ -44,6 +50,8 @@ export interface Services {
   directory: DirectoryService;
   importer: ImportService;
   documents: DocumentsService;
+  rounds: RoundsService;
+  events: DocumentEvents;
   access: AccessEvents;
   metrics: Metrics;
   clock: Clock;
@@ -59,6 +67,8 @@ declare module 'fastify' {
 export function createServices(deps: AppDeps): Services {
   const clock = deps.clock ?? systemClock;
   const access = new AccessEvents();
+  const events = new DocumentEvents();
+  const documents = new DocumentsService(deps.db);
   return {
     clock,
     access,
@@ -66,7 +76,9 @@ export function createServices(deps: AppDeps): Services {
     auth: new AuthService(deps.db, clock, access, deps.config.tokenTtlSeconds, deps.loginLimits),
     directory: new DirectoryService(deps.db, access),
     importer: new ImportService(deps.db, clock, access),
-    documents: new DocumentsService(deps.db),
+    documents,
+    events,
+    rounds: new RoundsService(deps.db, documents, events, clock),
   };
 }
 
@@ -142,6 +154,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   directoryRoutes(app, services);
   importRoutes(app, services);
   documentRoutes(app, services);
+  roundRoutes(app, services);
+
+  if (deps.jobs !== false) {
+    const deadlines = new RoundDeadlines(deps.db, services.rounds, services.clock, app.log);
+    services.rounds.onRoundOpened = () => deadlines.rearm();
+    app.addHook('onReady', () => deadlines.start());
+    app.addHook('onClose', () => deadlines.stop());
+  }
   collabRoutes(app, { collab });
 
   return app;

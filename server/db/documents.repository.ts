@@ -7,6 +7,8 @@ export interface DocumentRecord {
   unitId: string;
   /** Path of the owning unit, for permission checks. */
   unitPath: UnitPath;
+  /** Scope unit paths of the document's rounds, for permission checks. */
+  roundScopes: UnitPath[];
   title: string;
   status: string;
   maxRounds: number;
@@ -23,6 +25,9 @@ function documentsWithUnit(db: Db) {
       'd.id',
       'd.unit_id',
       sql<string>`u.path::text`.as('unit_path'),
+      sql<string[]>`array(select su.path::text from rounds r join units su on su.id = r.scope_unit_id where r.document_id = d.id)`.as(
+        'round_scopes',
+      ),
       'd.title',
       'd.status',
       'd.max_rounds',
@@ -38,6 +43,7 @@ const toRecord = (r: Row): DocumentRecord => ({
   id: r.id,
   unitId: r.unit_id,
   unitPath: parsePath(r.unit_path),
+  roundScopes: r.round_scopes.map(parsePath),
   title: r.title,
   status: r.status,
   maxRounds: r.max_rounds,
@@ -52,18 +58,25 @@ export async function findDocument(db: Db, id: string): Promise<DocumentRecord |
 }
 
 /**
- * Documents in `unitIds` or anywhere below `subtreeRoots` (ltree paths), optionally only those of
- * one unit. The caller decides which units those are (domain/permissions).
+ * Documents in `unitIds`, anywhere below `subtreeRoots` (ltree paths), or with a round whose scope
+ * contains one of `participantPaths`; optionally only those of one unit. The caller decides which
+ * units those are (domain/permissions) and filters the result once more.
  */
 export async function listDocuments(
   db: Db,
-  where: { unitIds: string[]; subtreeRoots: string[]; unitId?: string | undefined },
+  where: { unitIds: string[]; subtreeRoots: string[]; participantPaths: string[]; unitId?: string | undefined },
 ): Promise<DocumentRecord[]> {
-  if (where.unitIds.length === 0 && where.subtreeRoots.length === 0) return [];
+  if (where.unitIds.length === 0 && where.subtreeRoots.length === 0 && where.participantPaths.length === 0) return [];
   let query = documentsWithUnit(db).where((eb) =>
     eb.or([
       ...(where.unitIds.length > 0 ? [eb('d.unit_id', 'in', where.unitIds)] : []),
       ...(where.subtreeRoots.length > 0 ? [sql<boolean>`u.path <@ ${sql.val(where.subtreeRoots)}::ltree[]`] : []),
+      ...(where.participantPaths.length > 0
+        ? [
+            sql<boolean>`exists (select 1 from rounds r join units su on su.id = r.scope_unit_id
+              where r.document_id = d.id and su.path @> ${sql.val(where.participantPaths)}::ltree[])`,
+          ]
+        : []),
     ]),
   );
   if (where.unitId) query = query.where('d.unit_id', '=', where.unitId);

@@ -83,7 +83,56 @@ export interface DocumentSnapshotsTable {
   updated_at: Timestamp;
 }
 
+export interface DocumentVersionsTable {
+  document_id: string;
+  number: number;
+  label: string;
+  /** Yjs state at the time: what this version froze stays here even after the live draft deletes it. */
+  state: Buffer;
+  /** Plain-text projection (DESIGN.md). */
+  text: string;
+  sections: ColumnType<unknown, string, string>;
+  round_number: number | null;
+  created_by: string | null;
+  created_at: CreatedAt;
+}
+
+export type RoundStatus = 'open' | 'closed';
+export type RoundVisibility = 'private' | 'open';
+
+export interface RoundsTable {
+  id: Generated<string>;
+  document_id: string;
+  number: number;
+  base_version: number;
+  status: RoundStatus;
+  closes_at: Timestamp;
+  closed_at: Date | null;
+  closed_by: string | null;
+  scope_unit_id: string;
+  visibility: RoundVisibility;
+  opened_by: string | null;
+  created_at: CreatedAt;
+}
+
+export type EventAudience = 'document' | 'staff';
+
+export interface EventsTable {
+  id: Generated<number>;
+  document_id: string;
+  type: string;
+  payload: ColumnType<unknown, string, never>;
+  audience: EventAudience;
+  round_id: string | null;
+  subject_member_id: string | null;
+  actor_id: string | null;
+  created_at: CreatedAt;
+}
+
 export interface Database {
+  document_versions: DocumentVersionsTable;
+  rounds: RoundsTable;
+  events: EventsTable;
   documents: DocumentsTable;
   document_updates: DocumentUpdatesTable;
   document_snapshots: DocumentSnapshotsTable;

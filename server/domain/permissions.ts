@@ -81,6 +81,8 @@ export interface DocumentTarget {
   readonly id: string;
   /** Path of the unit that owns the document. */
   readonly unitPath: UnitPath;
+  /** Scope unit paths of the document's rounds (open or closed): their participants may read it. */
+  readonly roundScopes?: readonly UnitPath[];
 }
 
 /** What a member may do with a document's live text. */
@@ -88,8 +90,10 @@ export type DocumentAccess = 'write' | 'read' | 'none';
 
 /**
  * Drafters and secretaries of the owning unit write; its members read; drafters and secretaries
- * of units above read (the higher committee follows its units' drafts). Everyone else: none,
- * administrators included — they manage the directory, not the confidential drafts.
+ * of units above read (the higher committee follows its units' drafts); participants of any of
+ * its rounds read (members of a round's scope unit or of units below it: a draft distributed down
+ * for comment). Everyone else: none, administrators included — they manage the directory, not the
+ * confidential drafts.
  */
 export function documentAccess(actor: Actor, document: DocumentTarget): DocumentAccess {
   const owner = document.unitPath[document.unitPath.length - 1];
@@ -100,9 +104,32 @@ export function documentAccess(actor: Actor, document: DocumentTarget): Document
       access = 'read';
     } else if (isAncestorOrSelf(m.path, document.unitPath) && roleAtLeast(m.role, 'drafter')) {
       access = 'read';
+    } else if (document.roundScopes?.some((scope) => isAncestorOrSelf(scope, m.path))) {
+      access = 'read';
     }
   }
   return access;
+}
+
+/** Members of the scope unit or of any unit below it take part in a round. */
+export function isRoundParticipant(actor: Actor, scopePath: UnitPath): boolean {
+  return actor.memberships.some((m) => isAncestorOrSelf(scopePath, m.path));
+}
+
+/** Opening, closing and naming versions: drafters and secretaries of the owning unit. */
+export function mayManageDocument(actor: Actor, document: DocumentTarget): boolean {
+  return documentAccess(actor, document) === 'write';
+}
+
+/**
+ * Who reviews a round's annotations (sees them all, decides on them): drafters and secretaries of
+ * the document's unit and of the round's scope unit.
+ */
+export function mayReviewRound(actor: Actor, document: DocumentTarget, scopePath: UnitPath): boolean {
+  if (mayManageDocument(actor, document)) return true;
+  const scopeUnit = scopePath[scopePath.length - 1];
+  const role = scopeUnit === undefined ? undefined : roleIn(actor, scopeUnit);
+  return role !== undefined && roleAtLeast(role, 'drafter');
 }
 
 /** Creating a document in a unit: its drafters and secretaries. */

@@ -7,6 +7,7 @@ import type { Db } from '../db/connect.js';
 import { docFromStoredState, readStoredState } from '../db/document-log.repository.js';
 import { findDocument, insertDocument, listDocuments, type DocumentRecord } from '../db/documents.repository.js';
 import { findUnit } from '../db/units.repository.js';
+import { findVersionContent } from '../db/versions.repository.js';
 import { importContent, type ContentInput } from '../domain/content-import.js';
 import { documentAccess, mayCreateDocument, roleAtLeast, type Actor, type DocumentAccess } from '../domain/permissions.js';
 import { projectFragment } from '../domain/projection.js';
@@ -89,21 +90,34 @@ export class DocumentsService {
     const records = await listDocuments(this.db, {
       unitIds: actor.memberships.map((m) => m.unitId),
       subtreeRoots: actor.memberships.filter((m) => roleAtLeast(m.role, 'drafter')).map((m) => formatPath(m.path)),
+      participantPaths: actor.memberships.map((m) => formatPath(m.path)),
       unitId,
     });
     // The query narrows by unit; the permission module has the last word.
     return records.filter((d) => documentAccess(actor, d) !== 'none').map(toPublicDocument);
   }
 
-  /** The plain-text projection of the live draft. */
+  /** The plain-text projection of the live draft, or of a version. */
   async content(actor: Actor, documentId: string, version?: number): Promise<DocumentContent> {
     await this.visible(actor, documentId);
-    if (version !== undefined) throw notFound(`version ${version}`);
+    if (version !== undefined) {
+      const frozen = await findVersionContent<DocumentContent['sections'][number]>(this.db, documentId, version);
+      if (!frozen) throw notFound(`version ${version}`);
+      return { text: frozen.text, sections: frozen.sections };
+    }
+    return (await this.liveSnapshot(documentId)).content;
+  }
+
+  /**
+   * The committed live state: from memory when the document is loaded (the room's doc is always
+   * exactly what is committed), else from the database.
+   */
+  async liveSnapshot(documentId: string): Promise<{ state: Uint8Array; content: DocumentContent }> {
     const loaded = this.live.loaded(documentId);
-    if (loaded) return projectionOf(loaded);
+    if (loaded) return { state: Y.encodeStateAsUpdate(loaded), content: projectionOf(loaded) };
     const doc = docFromStoredState(await readStoredState(this.db, documentId));
     try {
-      return projectionOf(doc);
+      return { state: Y.encodeStateAsUpdate(doc), content: projectionOf(doc) };
     } finally {
       doc.destroy();
     }

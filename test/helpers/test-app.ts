@@ -23,6 +23,8 @@ export interface TestApp {
   adminToken: string;
   /** Listens on a random loopback port and returns `http://127.0.0.1:port`. */
   listen(): Promise<string>;
+  /** Closes the app (as a shutdown would) and builds a fresh one on the same database. */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -31,14 +33,18 @@ export async function startTestApp(
 ): Promise<TestApp> {
   const database = await createTestDatabase();
   const config = loadConfig({ DATABASE_URL: database.url, DEMO: '0', ...options.env });
-  const app = await buildApp({
-    config,
-    db: database.db,
-    ...(options.clock ? { clock: options.clock } : {}),
-    ...(options.collab ? { collab: options.collab } : {}),
-    loginLimits: options.loginLimits ?? { perLogin: 1000, perAddress: 100_000, windowSeconds: 60 },
-  });
-  await app.ready();
+  const build = async () => {
+    const built = await buildApp({
+      config,
+      db: database.db,
+      ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.collab ? { collab: options.collab } : {}),
+      loginLimits: options.loginLimits ?? { perLogin: 1000, perAddress: 100_000, windowSeconds: 60 },
+    });
+    await built.ready();
+    return built;
+  };
+  let app = await build();
 
   const request: TestApp['request'] = ({ token, headers, ...rest }) =>
     app.inject({ ...rest, headers: { ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}) } });
@@ -51,7 +57,9 @@ export async function startTestApp(
   const adminToken = await tokenFor(admin);
 
   return {
-    app,
+    get app() {
+      return app;
+    },
     database,
     config,
     request,
@@ -63,6 +71,10 @@ export async function startTestApp(
       const address = app.server.address();
       if (!address || typeof address === 'string') throw new Error('no address');
       return `http://127.0.0.1:${address.port}`;
+    },
+    async restart() {
+      await app.close();
+      app = await build();
     },
     async close() {
       await app.close();
