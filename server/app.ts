@@ -30,6 +30,7 @@ import { roundRoutes } from './http/routes/rounds.routes.js';
 import { RoundDeadlines } from './jobs/round-deadlines.js';
 import { DocumentEvents } from './services/document-events.js';
 import { RoundsService } from './services/rounds.service.js';
+import { DiffService } from './services/diff.service.js';
 import { ImportService } from './services/import.service.js';
 
 export interface AppDeps {
@@ -51,6 +52,7 @@ export interface Services {
   importer: ImportService;
   documents: DocumentsService;
   rounds: RoundsService;
+  diffs: DiffService;
   events: DocumentEvents;
   access: AccessEvents;
   metrics: Metrics;
@@ -79,6 +81,7 @@ export function createServices(deps: AppDeps): Services {
     documents,
     events,
     rounds: new RoundsService(deps.db, documents, events, clock),
+    diffs: new DiffService(deps.db, documents),
   };
 }
 

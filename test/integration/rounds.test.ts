@@ -178,3 +178,47 @@ describe('distribution down the tree', () => {
     expect(listed.map((d: { id: string }) => d.id)).not.toContain(id);
   });
 });
+
+describe('diff', () => {
+  it('compares a version with the live draft and with another version, word by word', async () => {
+    const id = await newDocument();
+    await t.request({ method: 'POST', url: `/api/v1/documents/${id}/versions`, token: tok[drafter.id], payload: { label: 'v1' } });
+    const baseUrl = `http://127.0.0.1:${(t.app.server.address() as { port: number } | null)?.port ?? 0}`;
+    const url = t.app.server.listening ? baseUrl : await t.listen();
+    const writer = connectClient(url, id, tok[drafter.id]);
+    await writer.synced;
+    // Change one word of section II: "Giảm nghèo." → "Giảm nghèo bền vững."
+    writer.doc.transact(() => {
+      const fragment = writer.doc.getXmlFragment('default');
+      const paragraph = fragment.get(3) as unknown as { get(i: number): { insert(at: number, s: string): void; length: number } };
+      paragraph.get(0).insert('Giảm nghèo'.length, ' bền vững');
+    });
+    await eventually(async () => (await t.request({ method: 'GET', url: `/api/v1/documents/${id}/content`, token: tok[member.id] })).json().text.includes('bền vững'), 'edit stored');
+    writer.destroy();
+
+    const live = await t.request({ method: 'GET', url: `/api/v1/documents/${id}/diff?from=1&to=live`, token: tok[member.id] });
+    expect(live.statusCode, live.body).toBe(200);
+    const diff = live.json();
+    expect(diff.ops.filter((op: [number, string]) => op[0] !== 0)).toEqual([[1, ' bền vững']]);
+    expect(diff.stats).toEqual({ inserted: ' bền vững'.length, deleted: 0 });
+    expect(diff.sections).toEqual([{ path: 'II', inserted: ' bền vững'.length, deleted: 0 }]);
+    expect(diff.html).toContain('<ins> bền vững</ins>');
+
+    await t.request({ method: 'POST', url: `/api/v1/documents/${id}/versions`, token: tok[drafter.id], payload: { label: 'v2' } });
+    const backwards = (await t.request({ method: 'GET', url: `/api/v1/documents/${id}/diff?from=2&to=1`, token: tok[member.id] })).json();
+    expect(backwards.stats).toEqual({ inserted: 0, deleted: ' bền vững'.length });
+    const v1 = (await t.request({ method: 'GET', url: `/api/v1/documents/${id}/content?version=1`, token: tok[member.id] })).json().text;
+    expect(backwards.ops.filter((op: [number, string]) => op[0] !== -1).map((op: [number, string]) => op[1]).join('')).toBe(v1);
+  });
+
+  it('refuses unknown versions, bad parameters and outsiders', async () => {
+    const id = await newDocument();
+    expectProblem(await t.request({ method: 'GET', url: `/api/v1/documents/${id}/diff?from=1&to=live`, token: tok[member.id] }), 404, 'not_found');
+    expectProblem(await t.request({ method: 'GET', url: `/api/v1/documents/${id}/diff?from=abc&to=live`, token: tok[member.id] }), 400, 'validation_failed');
+    expectProblem(await t.request({ method: 'GET', url: `/api/v1/documents/${id}/diff?to=live`, token: tok[member.id] }), 400, 'validation_failed');
+    await t.request({ method: 'POST', url: `/api/v1/documents/${id}/versions`, token: tok[drafter.id], payload: { label: 'v1' } });
+    const outsider = await makeMember(t.database.db, { roles: [[await makeUnit(t.database.db), 'secretary']] });
+    expectProblem(await t.request({ method: 'GET', url: `/api/v1/documents/${id}/diff?from=1&to=live`, token: await t.tokenFor(outsider) }), 404, 'not_found');
+    expectProblem(await t.request({ method: 'GET', url: `/api/v1/documents/${id}/diff?from=1&to=live` }), 401, 'unauthenticated');
+  });
+});

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { DiffService } from '../../services/diff.service.js';
 import type { RoundsService } from '../../services/rounds.service.js';
 import { callerOf } from '../authentication.js';
 import { errors, IdParams, Uuid } from '../schemas.js';
@@ -28,7 +29,16 @@ const VersionSchema = Type.Object(
   { $id: 'Version' },
 );
 
-export function roundRoutes(instance: FastifyInstance, deps: { rounds: RoundsService }): void {
+const VersionRef = Type.Union([Type.Integer({ minimum: 1 }), Type.Literal('live')]);
+
+const DiffAnswer = Type.Object({
+  ops: Type.Array(Type.Tuple([Type.Integer({ minimum: -1, maximum: 1, description: '-1 deleted, 0 kept, 1 inserted' }), Type.String()])),
+  stats: Type.Object({ inserted: Type.Integer(), deleted: Type.Integer() }),
+  sections: Type.Array(Type.Object({ path: Type.String(), inserted: Type.Integer(), deleted: Type.Integer() })),
+  html: Type.String(),
+});
+
+export function roundRoutes(instance: FastifyInstance, deps: { rounds: RoundsService; diffs: DiffService }): void {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   app.addSchema(RoundSchema);
   app.addSchema(VersionSchema);
@@ -51,6 +61,20 @@ export function roundRoutes(instance: FastifyInstance, deps: { rounds: RoundsSer
     '/api/v1/documents/:id/versions',
     { schema: { tags: ['versions'], params: IdParams, response: { 200: Type.Array(Type.Ref('Version')), ...errors(400, 401, 404) } } },
     async (request) => rounds.versions(callerOf(request), request.params.id),
+  );
+
+  app.get(
+    '/api/v1/documents/:id/diff',
+    {
+      schema: {
+        tags: ['versions'],
+        description: 'Word-level comparison of version `from` with version `to` (`live`: the live draft). Joining the 0 and 1 texts of `ops` gives `to`, the 0 and -1 texts `from`.',
+        params: IdParams,
+        querystring: Type.Object({ from: VersionRef, to: VersionRef }, { additionalProperties: false }),
+        response: { 200: DiffAnswer, ...errors(400, 401, 404) },
+      },
+    },
+    async (request) => deps.diffs.diff(callerOf(request), request.params.id, request.query.from, request.query.to),
   );
 
   app.post(
