@@ -48,7 +48,8 @@ export interface VersionDiff {
 
 export interface DiffOptions {
   /**
-   * Wall-clock budget of diff-match-patch's search, in milliseconds (its `Diff_Timeout`). When it
+   * Wall-clock budget of diff-match-patch's search, in milliseconds (its `Diff_Timeout`), for the
+   * whole diff. When it
    * runs out, the part still being searched comes back as one deletion and one insertion: a coarser
    * diff, still exact. Default `DEFAULT_DIFF_TIMEOUT_MS`. Must be > 0 (0 would mean no limit in
    * diff-match-patch, and a request must not be able to run unbounded).
@@ -82,7 +83,11 @@ export function diffVersions(
   return { ops, stats: diffStats(ops), sections: sectionChanges(ops, newSections), html: diffToHtml(ops) };
 }
 
-/** The ops alone, with the invariants listed on `diffVersions`. */
+/**
+ * The ops alone, with the invariants listed on `diffVersions`. Word-level: tokens (word-tokens.ts)
+ * are diffed, never characters. Big texts are diffed in pieces between unique paragraph openings
+ * (diff-anchors.ts), all pieces sharing the one `timeoutMs` budget.
+ */
 export function diffWords(oldText: string, newText: string, options: DiffOptions = {}): DiffOp[] {
   if (oldText === newText) return oldText === '' ? [] : [[DIFF_EQUAL, oldText]];
   const timeoutMs = options.timeoutMs ?? DEFAULT_DIFF_TIMEOUT_MS;
