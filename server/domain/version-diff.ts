@@ -49,9 +49,8 @@ export interface VersionDiff {
 export interface DiffOptions {
   /**
    * Wall-clock budget of diff-match-patch's search, in milliseconds (its `Diff_Timeout`), for the
-   * whole diff. When it
-   * runs out, the part still being searched comes back as one deletion and one insertion: a coarser
-   * diff, still exact. Default `DEFAULT_DIFF_TIMEOUT_MS`. Must be > 0 (0 would mean no limit in
+   * whole diff. When it runs out, the part still being searched comes back as one deletion and one
+   * insertion: a coarser diff, still exact. Default `DEFAULT_DIFF_TIMEOUT_MS`. Must be > 0 (0 would mean no limit in
    * diff-match-patch, and a request must not be able to run unbounded).
    */
   timeoutMs?: number;
