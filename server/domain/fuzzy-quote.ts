@@ -1,0 +1,235 @@
+/**
+ * Finding a quote selector (exact + prefix + suffix, W3C Web Annotation) again in a text that has
+ * changed, for re-anchoring annotations (anchoring.ts). Candidates come from exact occurrences, or
+ * when there are none from approx-string-match (Myers' bit-parallel matcher: unlike
+ * diff-match-patch's `match_main`, it has no 32-character limit on the pattern). Each candidate is
+ * scored the way Hypothesis' match-quote does — similarity of the quote, of the text before it to
+ * the prefix and after it to the suffix, nearness to the expected position as a tie-breaker — but
+ * weighted by length, so a short quote needs its context to be believed and a long one does not.
+ *
+ * Cost is capped per quote: a window around the expected position is searched first and the whole
+ * text only when the window holds no confident match.
+ */
+import search from 'approx-string-match';
+import DiffMatchPatch from 'diff-match-patch';
+
+export interface QuoteSelector {
+  exact: string;
+  prefix: string;
+  suffix: string;
+}
+
+export interface QuoteMatch {
+  start: number;
+  end: number;
+  /** In [0, 1]: the share of the expected characters (quote, prefix, suffix) found there. */
+  quality: number;
+}
+
+/** A candidate's text may differ from the quote by at most 25% of the quote's length in edits. */
+export const MIN_QUOTE_SIMILARITY = 0.75;
+/**
+ * Least match quality accepted. With unrelated context (which still scores ≈ 0.3–0.4 by chance),
+ * a quote needs about 40 characters to stand alone; shorter quotes need their prefix or suffix.
+ */
+export const MIN_MATCH_QUALITY = 0.6;
+/** A match this good in the window around the expected position ends the search there. */
+export const CONFIDENT_MATCH_QUALITY = 0.85;
+/** Characters searched on each side of the expected position before searching the whole text. */
+export const SEARCH_WINDOW = 2_000;
+/** Candidates scored per search (the nearest to the expected position): bounds cost for short,
+ * frequent quotes such as a single word. */
+export const MAX_CANDIDATES = 64;
+/** Weight of nearness to the expected position in ranking (not in acceptance): a tie-breaker
+ * worth about one character of context over the whole text. */
+const POSITION_WEIGHT = 0.02;
+
+/**
+ * The best match of `quote` in `text` near `hint` (an offset; 0 when unknown), or null when no
+ * candidate reaches MIN_MATCH_QUALITY. An empty `exact` (a point) is matched by its context alone
+ * and yields start = end. Matches never split a surrogate pair. Never throws.
+ */
+export function matchQuote(text: string, quote: QuoteSelector, hint = 0): QuoteMatch | null {
+  if (quote.exact.length + quote.prefix.length + quote.suffix.length === 0) return null;
+  const at = Math.min(Math.max(0, Math.round(hint)), text.length);
+  const from = at - SEARCH_WINDOW - quote.prefix.length;
+  const to = at + quote.exact.length + SEARCH_WINDOW + quote.suffix.length;
+  let best: Scored | null = null;
+  if (from > 0 || to < text.length) {
+    best = bestIn(text, quote, Math.max(0, from), Math.min(text.length, to), at);
+    if (best && best.quality >= CONFIDENT_MATCH_QUALITY) return strip(best);
+  }
+  const global = bestIn(text, quote, 0, text.length, at);
+  if (global && (!best || global.rank > best.rank)) best = global;
+  return best && best.quality >= MIN_MATCH_QUALITY ? strip(best) : null;
+}
+
+/**
+ * Similarity of two strings in [0, 1]: 1 − Levenshtein distance / longer length (1 for two empty
+ * strings). For checks and tests; the matcher itself uses approx-string-match.
+ */
+export function similarity(a: string, b: string): number {
+  const longer = Math.max(a.length, b.length);
+  if (longer === 0) return 1;
+  const dmp = new DiffMatchPatch();
+  dmp.Diff_Timeout = 0.1;
+  return 1 - dmp.diff_levenshtein(dmp.diff_main(a, b, false)) / longer;
+}
+
+interface Scored extends QuoteMatch {
+  rank: number;
+}
+
+interface Candidate {
+  start: number;
+  end: number;
+  errors: number;
+}
+
+const strip = ({ start, end, quality }: Scored): QuoteMatch => ({ start, end, quality });
+
+function bestIn(text: string, quote: QuoteSelector, from: number, to: number, hint: number): Scored | null {
+  const { exact, prefix, suffix } = quote;
+  // The whole selector verbatim is as good as it gets: no scoring needed.
+  const whole = prefix + exact + suffix;
+  const full = nearestOccurrence(text, whole, from, to, hint - prefix.length);
+  if (full !== -1) {
+    const start = full + prefix.length;
+    return scored(text, start, start + exact.length, 1, hint);
+  }
+  const filter = to - from > DIRECT_SCAN_LIMIT;
+  if (exact.length === 0) {
+    // A point: match prefix + suffix, then put the point where the prefix ends.
+    let best: Scored | null = null;
+    for (const c of nearest(approximate(text, whole, 0, whole, from, to, filter), hint - prefix.length)) {
+      let point = c.start;
+      if (prefix.length > 0) point += search(text.slice(c.start, c.end), prefix, prefix.length)[0]?.end ?? 0;
+      point = snapStart(text, point);
+      const candidate = scored(text, point, point, 1 - c.errors / whole.length, hint);
+      if (!best || candidate.rank > best.rank) best = candidate;
+    }
+    return best;
+  }
+
+  let candidates = occurrences(text, exact, from, to);
+  if (candidates.length === 0) candidates = approximate(text, exact, prefix.length, whole, from, to, filter);
+  let best: Scored | null = null;
+  for (const c of nearest(candidates, hint)) {
+    const start = snapStart(text, c.start);
+    const end = snapEnd(text, c.end);
+    const q = 1 - c.errors / exact.length;
+    const p = contextScore(text.slice(Math.max(0, start - prefix.length), start), prefix);
+    const s = contextScore(text.slice(end, end + suffix.length), suffix);
+    const quality = (exact.length * q + prefix.length * p + suffix.length * s) / whole.length;
+    const candidate = scored(text, start, end, quality, hint);
+    if (!best || candidate.rank > best.rank) best = candidate;
+  }
+  return best;
+}
+
+/**
+ * Approximate occurrences of `pattern` (found at `offset` in the selector `whole`) in
+ * `text[from, to)`, with at most (1 − MIN_QUOTE_SIMILARITY) × length errors. A window is scanned
+ * directly; the whole text is first filtered (Myers' scan costs tens of milliseconds over a
+ * 100-page draft): SEEDS pieces of the selector are looked up verbatim and only the neighbourhoods
+ * their hits imply are scanned. A match whose every piece was edited is missed there — the price
+ * of a bounded cost; the window around the expected position has no such blind spot.
+ */
+function approximate(text: string, pattern: string, offset: number, whole: string, from: number, to: number, filter: boolean): Candidate[] {
+  const maxErrors = Math.floor(pattern.length * (1 - MIN_QUOTE_SIMILARITY));
+  if (maxErrors === 0) return [];
+  if (!filter) return shift(search(text.slice(from, to), pattern, maxErrors), from);
+  const margin = maxErrors + 8;
+  const starts: number[] = [];
+  for (const seed of seedsOf(whole)) {
+    let hits = 0;
+    for (let i = text.indexOf(seed.text, from); i !== -1 && i < to && hits < MAX_SEED_HITS; i = text.indexOf(seed.text, i + 1), hits++) {
+      starts.push(i - seed.offset + offset);
+    }
+  }
+  starts.sort((a, b) => a - b);
+  const found: Candidate[] = [];
+  let covered = -1;
+  for (const start of starts) {
+    if (start - margin < covered) continue; // this neighbourhood was scanned already
+    const lo = Math.max(from, start - margin);
+    const hi = Math.min(to, start + pattern.length + margin);
+    covered = hi - pattern.length;
+    found.push(...shift(search(text.slice(lo, hi), pattern, maxErrors), lo));
+  }
+  return found;
+}
+
+/** Longest stretch scanned directly by Myers' matcher (well under a millisecond). */
+const DIRECT_SCAN_LIMIT = 10_000;
+/** Pieces of the selector looked up verbatim when filtering the whole text. */
+const SEEDS = 8;
+const SEED_LENGTH = 12;
+/** Hits kept per piece (a piece of blanks or a common phrase can occur thousands of times). */
+const MAX_SEED_HITS = 256;
+
+function seedsOf(whole: string): { text: string; offset: number }[] {
+  if (whole.length <= SEED_LENGTH) return [{ text: whole, offset: 0 }];
+  const count = Math.min(SEEDS, Math.floor(whole.length / SEED_LENGTH));
+  const step = (whole.length - SEED_LENGTH) / Math.max(1, count - 1);
+  const seeds = [];
+  for (let k = 0; k < count; k++) {
+    const offset = Math.round(k * step);
+    seeds.push({ text: whole.slice(offset, offset + SEED_LENGTH), offset });
+  }
+  return seeds;
+}
+
+function shift(matches: Candidate[], by: number): Candidate[] {
+  return matches.map((m) => ({ start: m.start + by, end: m.end + by, errors: m.errors }));
+}
+
+function scored(text: string, start: number, end: number, quality: number, hint: number): Scored {
+  const nearness = 1 - Math.abs(start - hint) / Math.max(1, text.length);
+  return { start, end, quality, rank: quality + POSITION_WEIGHT * nearness };
+}
+
+/** Similarity of the text found beside a candidate to the expected context (Hypothesis' way: the
+ * best alignment of the context inside that text). Missing context is no evidence either way. */
+function contextScore(found: string, expected: string): number {
+  if (expected.length === 0) return 1;
+  if (found.length === 0) return 0;
+  if (found === expected) return 1;
+  const errors = search(found, expected, expected.length)[0]?.errors ?? expected.length;
+  return 1 - errors / expected.length;
+}
+
+function occurrences(text: string, needle: string, from: number, to: number): Candidate[] {
+  const found: Candidate[] = [];
+  for (let i = text.indexOf(needle, from); i !== -1 && i + needle.length <= to; i = text.indexOf(needle, i + 1)) {
+    found.push({ start: i, end: i + needle.length, errors: 0 });
+  }
+  return found;
+}
+
+/** The occurrence of `needle` inside `text[from, to)` nearest to `target`, or −1. */
+function nearestOccurrence(text: string, needle: string, from: number, to: number, target: number): number {
+  let best = -1;
+  for (let i = text.indexOf(needle, from); i !== -1 && i + needle.length <= to; i = text.indexOf(needle, i + 1)) {
+    if (best === -1 || Math.abs(i - target) < Math.abs(best - target)) best = i;
+    else break; // occurrences only get farther from here on
+  }
+  return best;
+}
+
+function nearest(candidates: Candidate[], target: number): Candidate[] {
+  if (candidates.length <= MAX_CANDIDATES) return candidates;
+  return [...candidates].sort((a, b) => Math.abs(a.start - target) - Math.abs(b.start - target)).slice(0, MAX_CANDIDATES);
+}
+
+const isLowSurrogate = (code: number) => code >= 0xdc00 && code <= 0xdfff;
+
+/** Moves an offset that falls inside a surrogate pair back to the pair's start. */
+function snapStart(text: string, offset: number): number {
+  return offset > 0 && offset < text.length && isLowSurrogate(text.charCodeAt(offset)) ? offset - 1 : offset;
+}
+
+/** Moves an offset that falls inside a surrogate pair forward to the pair's end. */
+function snapEnd(text: string, offset: number): number {
+  return offset > 0 && offset < text.length && isLowSurrogate(text.charCodeAt(offset)) ? offset + 1 : offset;
+}
