@@ -22,17 +22,23 @@ export interface QuoteSelector {
 export interface QuoteMatch {
   start: number;
   end: number;
-  /** In [0, 1]: the share of the expected characters (quote, prefix, suffix) found there. */
+  /** In [0, 1]: the share of the expected characters (quote, counted QUOTE_WEIGHT times, prefix
+   * and suffix) found there; 1 when the whole selector occurs verbatim. */
   quality: number;
 }
 
 /** A candidate's text may differ from the quote by at most 25% of the quote's length in edits. */
 export const MIN_QUOTE_SIMILARITY = 0.75;
 /**
- * Least match quality accepted. With unrelated context (which still scores ≈ 0.3–0.4 by chance),
- * a quote needs about 40 characters to stand alone; shorter quotes need their prefix or suffix.
+ * Least match quality accepted. Unrelated context still scores ≈ 0.27 by chance (measured on the
+ * demo report), so a quote found verbatim needs about 30 characters to stand alone, and about 50
+ * at the very edge of the text where there is no context; shorter quotes need their prefix or
+ * suffix to agree.
  */
 export const MIN_MATCH_QUALITY = 0.6;
+/** Each character of the quote counts this many times as one of context: the quote is what the
+ * annotation is about, the context only tells equal quotes apart. */
+export const QUOTE_WEIGHT = 2;
 /** A match this good in the window around the expected position ends the search there. */
 export const CONFIDENT_MATCH_QUALITY = 0.85;
 /** Characters searched on each side of the expected position before searching the whole text. */
@@ -120,7 +126,8 @@ function bestIn(text: string, quote: QuoteSelector, from: number, to: number, hi
     const q = 1 - c.errors / exact.length;
     const p = contextScore(text.slice(Math.max(0, start - prefix.length), start), prefix);
     const s = contextScore(text.slice(end, end + suffix.length), suffix);
-    const quality = (exact.length * q + prefix.length * p + suffix.length * s) / whole.length;
+    const weight = QUOTE_WEIGHT * exact.length;
+    const quality = (weight * q + prefix.length * p + suffix.length * s) / (weight + prefix.length + suffix.length);
     const candidate = scored(text, start, end, quality, hint);
     if (!best || candidate.rank > best.rank) best = candidate;
   }
