@@ -31,6 +31,11 @@ import { RoundDeadlines } from './jobs/round-deadlines.js';
 import { DocumentEvents } from './services/document-events.js';
 import { RoundsService } from './services/rounds.service.js';
 import { DiffService } from './services/diff.service.js';
+import { AnnotationsService } from './services/annotations.service.js';
+import { EventFeed } from './services/event-feed.service.js';
+import { VersionDocs } from './services/version-docs.js';
+import { annotationRoutes } from './http/routes/annotations.routes.js';
+import { eventRoutes } from './http/routes/events.routes.js';
 import { ImportService } from './services/import.service.js';
 
 export interface AppDeps {
@@ -42,6 +47,8 @@ export interface AppDeps {
   loginLimits?: LoginLimits;
   /** Overrides of the live-editing limits and timers (tests use short ones). */
   collab?: Partial<CollabOptions>;
+  /** Heartbeat of the SSE event stream (tests use a short one). */
+  eventHeartbeatMs?: number;
   /** Run background jobs (round deadlines). Default true. */
   jobs?: boolean;
 }
@@ -53,6 +60,8 @@ export interface Services {
   documents: DocumentsService;
   rounds: RoundsService;
   diffs: DiffService;
+  annotations: AnnotationsService;
+  feed: EventFeed;
   events: DocumentEvents;
   access: AccessEvents;
   metrics: Metrics;
@@ -71,6 +80,7 @@ export function createServices(deps: AppDeps): Services {
   const access = new AccessEvents();
   const events = new DocumentEvents();
   const documents = new DocumentsService(deps.db);
+  const rounds = new RoundsService(deps.db, documents, events, clock);
   return {
     clock,
     access,
@@ -80,8 +90,10 @@ export function createServices(deps: AppDeps): Services {
     importer: new ImportService(deps.db, clock, access),
     documents,
     events,
-    rounds: new RoundsService(deps.db, documents, events, clock),
+    rounds,
     diffs: new DiffService(deps.db, documents),
+    annotations: new AnnotationsService(deps.db, documents, rounds, new VersionDocs(deps.db), events, clock),
+    feed: new EventFeed(deps.db),
   };
 }
 
@@ -158,6 +170,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   importRoutes(app, services);
   documentRoutes(app, services);
   roundRoutes(app, services);
+  annotationRoutes(app, services);
+  eventRoutes(app, { ...services, ...(deps.eventHeartbeatMs ? { heartbeatMs: deps.eventHeartbeatMs } : {}) });
 
   if (deps.jobs !== false) {
     const deadlines = new RoundDeadlines(deps.db, services.rounds, services.clock, app.log);

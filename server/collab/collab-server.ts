@@ -80,6 +80,13 @@ export class CollabServer implements LiveDocuments {
     return this.loadedRooms.get(documentId)?.doc;
   }
 
+  /** Applies a server-made edit to a document's live draft, loading it if needed (Room.editAsServer). */
+  async edit(documentId: string, edit: (doc: Y.Doc) => void): Promise<void> {
+    const room = await this.roomFor(documentId);
+    await room.editAsServer(edit);
+    if (room.connections.size === 0 && !this.idleTimers.has(documentId)) this.roomHooks.empty(room);
+  }
+
   /**
    * Takes a new socket. Listeners are attached before anything async happens, so a client's
    * first messages (its sync step 1 arrives immediately) are queued, not lost.

@@ -136,6 +136,27 @@ export class Room {
     return states.length > 0 ? encodeAwareness(encodeAwarenessUpdate(this.awareness, states)) : undefined;
   }
 
+  /**
+   * An edit made by the server itself (applying an accepted suggestion). It is computed on a copy
+   * of the committed state, then goes through the same path as a client's update: committed,
+   * applied, broadcast to every connection. `edit` may throw to refuse; nothing is changed then.
+   */
+  async editAsServer(edit: (doc: Y.Doc) => void): Promise<void> {
+    const scratch = new Y.Doc();
+    Y.applyUpdate(scratch, Y.encodeStateAsUpdate(this.doc));
+    const updates: Uint8Array[] = [];
+    scratch.on('update', (update: Uint8Array) => updates.push(update));
+    try {
+      edit(scratch);
+    } finally {
+      scratch.destroy();
+    }
+    if (updates.length === 0) return;
+    this.submitUpdate(undefined, updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates));
+    await this.drained();
+    if (this.failed) throw new Error('the edit could not be stored');
+  }
+
   /** Resolves when every update submitted so far is committed and applied (or the room failed). */
   drained(): Promise<void> {
     if ((!this.committing && this.pending.length === 0) || this.failed) return Promise.resolve();

@@ -115,7 +115,7 @@ export interface RoundsTable {
   created_at: CreatedAt;
 }
 
-export type EventAudience = 'document' | 'staff';
+export type EventAudience = 'document' | 'round' | 'staff';
 
 export interface EventsTable {
   id: Generated<number>;
@@ -129,7 +129,54 @@ export interface EventsTable {
   created_at: CreatedAt;
 }
 
+export type AnnotationKind = 'comment' | 'question' | 'objection' | 'support' | 'suggestion';
+export type Decision = 'accepted' | 'partially_accepted' | 'rejected' | 'noted';
+
+export interface AnnotationsTable {
+  id: string;
+  round_id: string;
+  document_id: string;
+  author_id: string;
+  /** The author's unit within the round's scope (for participation by unit). */
+  author_unit_id: string;
+  kind: AnnotationKind;
+  body: string;
+  replacement: string | null;
+  anchor_start: number;
+  anchor_end: number;
+  rel_start: string;
+  rel_end: string;
+  quote_exact: string;
+  quote_prefix: string;
+  quote_suffix: string;
+  section: string;
+  status: Generated<'active' | 'withdrawn'>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface AnnotationRepliesTable {
+  id: Generated<string>;
+  annotation_id: string;
+  author_id: string;
+  body: string;
+  created_at: CreatedAt;
+}
+
+export interface DispositionsTable {
+  annotation_id: string;
+  decision: Decision;
+  note: string;
+  decided_by: string;
+  decided_at: Timestamp;
+  applied_at: Date | null;
+  applied_by: string | null;
+}
+
 export interface Database {
+  annotations: AnnotationsTable;
+  annotation_replies: AnnotationRepliesTable;
+  dispositions: DispositionsTable;
   document_versions: DocumentVersionsTable;
   rounds: RoundsTable;
   events: EventsTable;

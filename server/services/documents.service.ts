@@ -34,6 +34,8 @@ export interface DocumentContent {
 export interface LiveDocuments {
   /** The committed live Y.Doc of a document in memory, if it is loaded. */
   loaded(documentId: string): Y.Doc | undefined;
+  /** Applies an edit to the live draft durably, as every connected editor receives it. */
+  edit(documentId: string, edit: (doc: Y.Doc) => void): Promise<void>;
 }
 
 export const toPublicDocument = (d: DocumentRecord): PublicDocument => ({
@@ -48,7 +50,10 @@ export const toPublicDocument = (d: DocumentRecord): PublicDocument => ({
 });
 
 export class DocumentsService {
-  private live: LiveDocuments = { loaded: () => undefined };
+  private live: LiveDocuments = {
+    loaded: () => undefined,
+    edit: () => Promise.reject(new Error('live editing is not running')),
+  };
 
   constructor(private readonly db: Db) {}
 
@@ -106,6 +111,11 @@ export class DocumentsService {
       return { text: frozen.text, sections: frozen.sections };
     }
     return (await this.liveSnapshot(documentId)).content;
+  }
+
+  /** Applies a server-made edit to the live draft (see LiveDocuments.edit). */
+  editLive(documentId: string, edit: (doc: Y.Doc) => void): Promise<void> {
+    return this.live.edit(documentId, edit);
   }
 
   /**

@@ -1,0 +1,132 @@
+import type { Db } from './connect.js';
+import type { AnnotationKind, AnnotationsTable, Decision } from './schema.js';
+import type { Selectable } from 'kysely';
+
+export type AnnotationRow = Selectable<AnnotationsTable>;
+
+export interface DispositionRecord {
+  decision: Decision;
+  note: string;
+  decidedBy: string;
+  decidedAt: Date;
+  appliedAt: Date | null;
+}
+
+export interface ReplyRecord {
+  id: string;
+  annotationId: string;
+  authorId: string;
+  body: string;
+  createdAt: Date;
+}
+
+export interface AnnotationWrite {
+  id: string;
+  roundId: string;
+  documentId: string;
+  authorId: string;
+  authorUnitId: string;
+  kind: AnnotationKind;
+  body: string;
+  replacement: string | null;
+  anchor: {
+    start: number;
+    end: number;
+    relStart: string;
+    relEnd: string;
+    quote: { exact: string; prefix: string; suffix: string };
+    section: string;
+  };
+}
+
+const columnsOf = (a: AnnotationWrite) => ({
+  kind: a.kind,
+  body: a.body,
+  replacement: a.replacement,
+  anchor_start: a.anchor.start,
+  anchor_end: a.anchor.end,
+  rel_start: a.anchor.relStart,
+  rel_end: a.anchor.relEnd,
+  quote_exact: a.anchor.quote.exact,
+  quote_prefix: a.anchor.quote.prefix,
+  quote_suffix: a.anchor.quote.suffix,
+  section: a.anchor.section,
+});
+
+/** Inserts unless the id exists; returns the new row, or undefined when the id was taken. */
+export async function insertAnnotation(tx: Db, a: AnnotationWrite): Promise<AnnotationRow | undefined> {
+  return tx
+    .insertInto('annotations')
+    .values({ id: a.id, round_id: a.roundId, document_id: a.documentId, author_id: a.authorId, author_unit_id: a.authorUnitId, ...columnsOf(a), updated_at: new Date() })
+    .onConflict((oc) => oc.column('id').doNothing())
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function updateAnnotation(tx: Db, a: AnnotationWrite): Promise<AnnotationRow> {
+  return tx
+    .updateTable('annotations')
+    .set({ ...columnsOf(a), status: 'active', updated_at: new Date() })
+    .where('id', '=', a.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export function findAnnotation(db: Db, id: string, options: { forUpdate?: boolean } = {}): Promise<AnnotationRow | undefined> {
+  let query = db.selectFrom('annotations').selectAll().where('id', '=', id);
+  if (options.forUpdate) query = query.forUpdate();
+  return query.executeTakeFirst();
+}
+
+export async function setWithdrawn(tx: Db, id: string): Promise<AnnotationRow> {
+  return tx.updateTable('annotations').set({ status: 'withdrawn', updated_at: new Date() }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+}
+
+/** Active annotations of the given rounds, optionally only one author's. */
+export function activeAnnotations(db: Db, roundIds: string[], authorId?: string): Promise<AnnotationRow[]> {
+  if (roundIds.length === 0) return Promise.resolve([]);
+  let query = db.selectFrom('annotations').selectAll().where('round_id', 'in', roundIds).where('status', '=', 'active');
+  if (authorId) query = query.where('author_id', '=', authorId);
+  return query.orderBy('anchor_start').orderBy('created_at').orderBy('id').execute();
+}
+
+export async function dispositionsOf(db: Db, annotationIds: string[]): Promise<Map<string, DispositionRecord>> {
+  if (annotationIds.length === 0) return new Map();
+  const rows = await db.selectFrom('dispositions').selectAll().where('annotation_id', 'in', annotationIds).execute();
+  return new Map(
+    rows.map((r) => [r.annotation_id, { decision: r.decision, note: r.note, decidedBy: r.decided_by, decidedAt: r.decided_at, appliedAt: r.applied_at }]),
+  );
+}
+
+export async function repliesOf(db: Db, annotationIds: string[]): Promise<Map<string, ReplyRecord[]>> {
+  const byAnnotation = new Map<string, ReplyRecord[]>();
+  if (annotationIds.length === 0) return byAnnotation;
+  const rows = await db.selectFrom('annotation_replies').selectAll().where('annotation_id', 'in', annotationIds).orderBy('created_at').orderBy('id').execute();
+  for (const r of rows) {
+    const list = byAnnotation.get(r.annotation_id) ?? [];
+    list.push({ id: r.id, annotationId: r.annotation_id, authorId: r.author_id, body: r.body, createdAt: r.created_at });
+    byAnnotation.set(r.annotation_id, list);
+  }
+  return byAnnotation;
+}
+
+export async function insertReply(tx: Db, reply: { annotationId: string; authorId: string; body: string }): Promise<ReplyRecord> {
+  const r = await tx
+    .insertInto('annotation_replies')
+    .values({ annotation_id: reply.annotationId, author_id: reply.authorId, body: reply.body })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return { id: r.id, annotationId: r.annotation_id, authorId: r.author_id, body: r.body, createdAt: r.created_at };
+}
+
+export async function upsertDisposition(tx: Db, d: { annotationId: string; decision: Decision; note: string; decidedBy: string; at: Date }): Promise<void> {
+  await tx
+    .insertInto('dispositions')
+    .values({ annotation_id: d.annotationId, decision: d.decision, note: d.note, decided_by: d.decidedBy, decided_at: d.at })
+    .onConflict((oc) => oc.column('annotation_id').doUpdateSet({ decision: d.decision, note: d.note, decided_by: d.decidedBy, decided_at: d.at }))
+    .execute();
+}
+
+export async function markApplied(tx: Db, annotationId: string, by: string, at: Date): Promise<void> {
+  await tx.updateTable('dispositions').set({ applied_at: at, applied_by: by }).where('annotation_id', '=', annotationId).execute();
+}

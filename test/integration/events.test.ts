@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Unit } from '../../server/db/units.repository.js';
+import { makeMember, makeUnit, type TestMember } from '../helpers/factories.js';
+import { expectProblem, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { eventually } from '../helpers/ws-client.js';
+
+/** A minimal Server-Sent Events reader over fetch: enough to check ids, types and data. */
+function subscribe(url: string, headers: Record<string, string> = {}) {
+  const events: Array<{ id: number; type: string; data: any }> = [];
+  const controller = new AbortController();
+  const done = (async () => {
+    const response = await fetch(url, { headers, signal: controller.signal });
+    if (!response.ok || !response.body) throw new Error(`SSE ${response.status}`);
+    const decoder = new TextDecoder();
+    let buffer = '';
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      buffer += decoder.decode(chunk, { stream: true });
+      let cut: number;
+      while ((cut = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, cut);
+        buffer = buffer.slice(cut + 2);
+        const fields = Object.fromEntries(block.split('\n').filter((l) => !l.startsWith(':') && l.includes(': ')).map((l) => [l.slice(0, l.indexOf(': ')), l.slice(l.indexOf(': ') + 2)]));
+        if (fields.event) events.push({ id: Number(fields.id), type: fields.event, data: JSON.parse(fields.data ?? "null") });
+      }
+    }
+  })().catch((error) => {
+    if (!controller.signal.aborted) throw error;
+  });
+  return { events, close: () => controller.abort(), done };
+}
+
+let t: TestApp;
+let baseUrl: string;
+let commune: Unit;
+let drafter: TestMember, alice: TestMember, bob: TestMember;
+const tok: Record<string, string> = {};
+
+beforeAll(async () => {
+  t = await startTestApp();
+  commune = await makeUnit(t.database.db);
+  drafter = await makeMember(t.database.db, { roles: [[commune, 'drafter']] });
+  alice = await makeMember(t.database.db, { roles: [[commune, 'member']] });
+  bob = await makeMember(t.database.db, { roles: [[commune, 'member']] });
+  for (const m of [drafter, alice, bob]) tok[m.id] = await t.tokenFor(m);
+  baseUrl = await t.listen();
+});
+afterAll(async () => t.close());
+
+async function documentInRound() {
+  const documentId = (
+    await t.request({ method: 'POST', url: '/api/v1/documents', token: tok[drafter.id], payload: { unitId: commune.id, title: 'D', content: { format: 'text', value: 'Một đoạn văn bản để góp ý.' } } })
+  ).json().id;
+  const round = (await t.request({ method: 'POST', url: `/api/v1/documents/${documentId}/rounds`, token: tok[drafter.id], payload: { closesAt: new Date(Date.now() + 3600_000).toISOString() } })).json();
+  return { documentId, roundId: round.id as string };
+}
+
+const comment = (roundId: string, member: TestMember, body: string) =>
+  t.request({ method: 'PUT', url: `/api/v1/rounds/${roundId}/annotations/${randomUUID()}`, token: tok[member.id], payload: { kind: 'comment', body, anchor: { start: 0, end: 3 } } });
+
+describe('live events', () => {
+  it('streams changes as they happen, filtered per viewer', async () => {
+    const { documentId, roundId } = await documentInRound();
+    const asDrafter = subscribe(`${baseUrl}/api/v1/documents/${documentId}/events`, { authorization: `Bearer ${tok[drafter.id]}` });
+    const asBob = subscribe(`${baseUrl}/api/v1/documents/${documentId}/events?token=${tok[bob.id]}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await comment(roundId, alice, 'ý kiến của Alice');
+    await comment(roundId, bob, 'ý kiến của Bob');
+    await t.request({ method: 'POST', url: `/api/v1/rounds/${roundId}/close`, token: tok[drafter.id] });
+    await eventually(() => asDrafter.events.some((e) => e.type === 'round.closed'), 'the drafter sees the close');
+    await eventually(() => asBob.events.some((e) => e.type === 'round.closed'), 'bob sees the close');
+    expect(asDrafter.events.map((e) => e.type)).toEqual(['annotation.upserted', 'annotation.upserted', 'round.closed']);
+    // In a private round Bob receives his own annotation's event, not Alice's.
+    expect(asBob.events.map((e) => [e.type, e.data.body])).toEqual([
+      ['annotation.upserted', 'ý kiến của Bob'],
+      ['round.closed', undefined],
+    ]);
+    const ids = asDrafter.events.map((e) => e.id);
+    expect([...ids].sort((a, b) => a - b)).toEqual(ids);
+    asDrafter.close();
+    asBob.close();
+  });
+
+  it('resumes with Last-Event-ID across a server restart, missing nothing', async () => {
+    const { documentId, roundId } = await documentInRound();
+    const first = subscribe(`${baseUrl}/api/v1/documents/${documentId}/events`, { authorization: `Bearer ${tok[drafter.id]}` });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await comment(roundId, alice, 'trước khi khởi động lại');
+    await eventually(() => first.events.length === 1, 'first event');
+    first.close();
+    const lastSeen = first.events[0]!.id;
+
+    await t.restart();
+    const url = await t.listen();
+    await comment(roundId, alice, 'trong lúc mất kết nối 1');
+    await comment(roundId, bob, 'trong lúc mất kết nối 2');
+    const resumed = subscribe(`${url}/api/v1/documents/${documentId}/events`, { authorization: `Bearer ${tok[drafter.id]}`, 'last-event-id': String(lastSeen) });
+    await eventually(() => resumed.events.length === 2, 'missed events replayed');
+    expect(resumed.events.map((e) => e.data.body)).toEqual(['trong lúc mất kết nối 1', 'trong lúc mất kết nối 2']);
+    await comment(roundId, bob, 'sau khi nối lại');
+    await eventually(() => resumed.events.length === 3, 'live again');
+    resumed.close();
+  });
+
+  it('refuses without a token and for an invisible document', async () => {
+    const { documentId } = await documentInRound();
+    expectProblem(await t.request({ method: 'GET', url: `/api/v1/documents/${documentId}/events` }), 401, 'unauthenticated');
+    const stranger = await makeMember(t.database.db, { roles: [[await makeUnit(t.database.db), 'member']] });
+    expectProblem(await t.request({ method: 'GET', url: `/api/v1/documents/${documentId}/events`, token: await t.tokenFor(stranger) }), 404, 'not_found');
+  });
+});
