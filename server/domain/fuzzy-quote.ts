@@ -11,7 +11,6 @@
  * text only when the window holds no confident match.
  */
 import search from 'approx-string-match';
-import DiffMatchPatch from 'diff-match-patch';
 
 export interface QuoteSelector {
   exact: string;
@@ -72,14 +71,24 @@ export function matchQuote(text: string, quote: QuoteSelector, hint = 0): QuoteM
 
 /**
  * Similarity of two strings in [0, 1]: 1 − Levenshtein distance / longer length (1 for two empty
- * strings). For checks and tests; the matcher itself uses approx-string-match.
+ * strings). Quadratic (a two-row dynamic programme): for checks and tests, not the matcher. A
+ * quote match has similarity ≥ MIN_QUOTE_SIMILARITY to its quote (before snapping off a
+ * surrogate pair).
  */
 export function similarity(a: string, b: string): number {
   const longer = Math.max(a.length, b.length);
   if (longer === 0) return 1;
-  const dmp = new DiffMatchPatch();
-  dmp.Diff_Timeout = 0.1;
-  return 1 - dmp.diff_levenshtein(dmp.diff_main(a, b, false)) / longer;
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  let current = new Array<number>(b.length + 1);
+  for (let i = 1; i <= a.length; i++) {
+    current[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = previous[j - 1]! + (a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1);
+      current[j] = Math.min(substitution, previous[j]! + 1, current[j - 1]! + 1);
+    }
+    [previous, current] = [current, previous];
+  }
+  return 1 - previous[b.length]! / longer;
 }
 
 interface Scored extends QuoteMatch {

@@ -12,7 +12,7 @@ import {
   type Anchor,
   type BaseVersion,
 } from '../../server/domain/anchoring.js';
-import { matchQuote, MIN_MATCH_QUALITY } from '../../server/domain/fuzzy-quote.js';
+import { matchQuote, MIN_MATCH_QUALITY, MIN_QUOTE_SIMILARITY, similarity } from '../../server/domain/fuzzy-quote.js';
 
 const VI = `# BÁO CÁO CHÍNH TRỊ
 
@@ -292,6 +292,19 @@ describe('reanchor by quote', () => {
     expect(result.status).toBe('fuzzy');
     expect(result.start).toBe(span(swapped.projection, 'cần đẩy mạnh chuyển đổi số').start);
     expect(swapped.projection.text.slice(result.end!, result.end! + 16)).toBe(' cho doanh nghiệ');
+  });
+
+  it('matches a quote across a deleted heading by what is left of it (property seed 882381094)', () => {
+    const base = load(EN.replace('## I. The economy\n\n', '## I. The economy in English\n\n'));
+    const quote = ' in English\nOutput grew by 8.2% a ye';
+    const anchor = anchorInBase(base, span(base.projection, quote));
+    const draft = fork(base);
+    const heading = project(draft).textblocks.find((b) => b.level === 2)!.element;
+    draft.getXmlFragment('default').delete(draft.getXmlFragment('default').toArray().indexOf(heading), 1);
+    const result = reanchor(anchor, target(draft));
+    expect(result.status).toBe('fuzzy');
+    expect(result.quote).toMatch(/\nOutput grew by 8\.2% a ye$/);
+    expect(similarity(result.quote!, quote)).toBeGreaterThanOrEqual(MIN_QUOTE_SIMILARITY);
   });
 
   it('prefers the occurrence nearest the expected position when the contexts tie', () => {
