@@ -124,18 +124,27 @@ export function clusterAnnotations(
     if (!(a.start >= 0 && a.end >= a.start)) throw invalid(`annotation ${a.id} has an invalid anchor`);
   }
   const space = anchorSpace(options);
+  const blockKey = blockKeys();
   const items: GroupItem[] = annotations.map((a) => ({
-    block: `${a.section}\u0000${kindClass(a.kind, a.replacement)}`,
+    block: blockKey(a.section, kindClass(a.kind, a.replacement)),
     text: matchingText(a.kind, a.body, a.replacement),
     span: space.span(a.start, a.end),
     id: a.id,
   }));
-  const { groups } = groupNearDuplicates(items, { gap: space.gap, threshold: options.threshold ?? NEAR_THRESHOLD });
-  const displayProfiles = new Map<string, TextProfile>();
+  const { groups, profiles } = groupNearDuplicates(items, { gap: space.gap, threshold: options.threshold ?? NEAR_THRESHOLD });
+  // Supports were matched on location only; their bodies still compete to represent the cluster.
+  const bodyProfiles = new Map<string, TextProfile>();
+  const displayProfile = (i: number): TextProfile => {
+    const a = annotations[i]!;
+    if (a.kind !== 'support') return profiles[i]!;
+    let p = bodyProfiles.get(a.body);
+    if (!p) bodyProfiles.set(a.body, (p = profileText(a.body)));
+    return p;
+  };
   const bySection = new Map<string, Cluster[]>();
   for (const members of groups) {
     const list = members.map((i) => annotations[i]!);
-    const cluster = toCluster(list, displayProfiles);
+    const cluster = toCluster(list, members.map(displayProfile));
     const section = list[0]!.section;
     const clusters = bySection.get(section);
     if (clusters) clusters.push(cluster);
@@ -184,7 +193,19 @@ function anchorSpace(options: ClusterOptions): { gap: number; span: (start: numb
   return { gap: 0, span: (start, end) => ({ start: at(start), end: at(Math.max(start, end - 1)) }) };
 }
 
-function toCluster(members: readonly AnnotationForClustering[], profiles: Map<string, TextProfile>): Cluster {
+/** Interned "section, kind class" keys: one string per block, not one per annotation. */
+function blockKeys(): (section: string, cls: string) => string {
+  const keys = new Map<string, Map<string, string>>();
+  return (section, cls) => {
+    let bySection = keys.get(section);
+    if (!bySection) keys.set(section, (bySection = new Map()));
+    let key = bySection.get(cls);
+    if (key === undefined) bySection.set(cls, (key = `${section}\u0000${cls}`));
+    return key;
+  };
+}
+
+function toCluster(members: readonly AnnotationForClustering[], profiles: readonly TextProfile[]): Cluster {
   const decisions: DecisionCounts = { accepted: 0, partially_accepted: 0, rejected: 0, noted: 0, undecided: 0 };
   let start = Infinity;
   let end = -Infinity;
@@ -198,10 +219,7 @@ function toCluster(members: readonly AnnotationForClustering[], profiles: Map<st
     if (m.kind === 'question') questions++;
   }
   const kind = members[0]!.kind === 'comment' || members[0]!.kind === 'question' ? (questions > comments ? 'question' : 'comment') : members[0]!.kind;
-  const rep = chooseRepresentative(
-    members.map((m) => ({ id: m.id, text: displayText(m), weight: 1, value: m })),
-    profiles,
-  );
+  const rep = chooseRepresentative(members.map((m, k) => ({ id: m.id, text: displayText(m), profile: profiles[k]!, weight: 1, value: m })));
   return {
     id: members[0]!.id,
     kind,
@@ -215,8 +233,9 @@ function toCluster(members: readonly AnnotationForClustering[], profiles: Map<st
   };
 }
 
+/** Distinct values in code-unit order (the default sort's order for strings). */
 export function distinctSorted(values: readonly string[]): string[] {
-  return [...new Set(values)].sort(compareIds);
+  return [...new Set(values)].sort();
 }
 
 /**
@@ -224,22 +243,19 @@ export function distinctSorted(values: readonly string[]): string[] {
  * over an empty or filler-only text, then the most common (weighted: the central phrasing), then
  * the most informative (more content features, then longer); within that phrasing, the most
  * common original, then the most accented (properly typed Vietnamese), then the smallest string;
- * then the smallest id. Always returns an original value, never a folded text.
+ * then the smallest id. Always returns an original value, never a folded text. `profile` must be
+ * `profileText(text)`, the same object for equal texts (it is the grouping key of originals).
  */
-export function chooseRepresentative<T>(entries: readonly { id: string; text: string; weight: number; value: T }[], cache: Map<string, TextProfile>): T {
-  const profile = (t: string): TextProfile => {
-    let p = cache.get(t);
-    if (!p) cache.set(t, (p = profileText(t)));
-    return p;
-  };
-  const byKey = new Map<string, { weight: number; profile: TextProfile; originals: Map<string, { weight: number; id: string; value: T }> }>();
+export function chooseRepresentative<T>(entries: readonly { id: string; text: string; profile: TextProfile; weight: number; value: T }[]): T {
+  type Original = { text: string; weight: number; id: string; value: T };
+  const byKey = new Map<string, { weight: number; profile: TextProfile; originals: Map<TextProfile, Original> }>();
   for (const e of entries) {
-    const p = profile(e.text);
+    const p = e.profile;
     let k = byKey.get(p.key);
     if (!k) byKey.set(p.key, (k = { weight: 0, profile: p, originals: new Map() }));
     k.weight += e.weight;
-    const o = k.originals.get(e.text);
-    if (!o) k.originals.set(e.text, { weight: e.weight, id: e.id, value: e.value });
+    const o = k.originals.get(p);
+    if (!o) k.originals.set(p, { text: e.text, weight: e.weight, id: e.id, value: e.value });
     else {
       o.weight += e.weight;
       if (compareIds(e.id, o.id) < 0) {
@@ -248,18 +264,25 @@ export function chooseRepresentative<T>(entries: readonly { id: string; text: st
       }
     }
   }
-  const keys = [...byKey.entries()].sort(
-    ([ka, a], [kb, b]) =>
-      Number(b.profile.features.length > 0) - Number(a.profile.features.length > 0) ||
-      b.weight - a.weight ||
-      b.profile.features.length - a.profile.features.length ||
-      kb.length - ka.length ||
-      compareIds(ka, kb),
-  );
-  const originals = [...keys[0]![1].originals.entries()].sort(
-    ([ta, a], [tb, b]) => b.weight - a.weight || profile(tb).accents - profile(ta).accents || compareIds(ta, tb),
-  );
-  return originals[0]![1].value;
+  let best: { key: string; weight: number; profile: TextProfile; originals: Map<TextProfile, Original> } | undefined;
+  for (const [key, k] of byKey) {
+    const c = { key, ...k };
+    if (
+      !best ||
+      (Number(c.profile.features.length > 0) - Number(best.profile.features.length > 0) ||
+        c.weight - best.weight ||
+        c.profile.features.length - best.profile.features.length ||
+        c.key.length - best.key.length ||
+        compareIds(best.key, c.key)) > 0
+    )
+      best = c;
+  }
+  let pick: [TextProfile, Original] | undefined;
+  for (const entry of best!.originals) {
+    const [p, o] = entry;
+    if (!pick || (o.weight - pick[1].weight || p.accents - pick[0].accents || compareIds(pick[1].text, o.text)) > 0) pick = entry;
+  }
+  return pick![1].value;
 }
 
 /** An item of a feedback package: a cluster, or a matched item of a lower roll-up. */
@@ -314,16 +337,16 @@ export function matchAcrossUnits(
       flat.push({ unitId: pkg.unitId, item });
     }
   }
-  const { groups } = groupNearDuplicates(
+  const blockKey = blockKeys();
+  const { groups, profiles } = groupNearDuplicates(
     flat.map(({ item }) => ({
-      block: `${item.section}\u0000${kindClass(item.kind, item.representative.replacement)}`,
+      block: blockKey(item.section, kindClass(item.kind, item.representative.replacement)),
       text: displayText({ kind: item.kind, ...item.representative }),
       span: null,
       id: item.id,
     })),
     { gap: 0, threshold: options.threshold ?? NEAR_THRESHOLD },
   );
-  const profiles = new Map<string, TextProfile>();
   const matched = groups.map((members): MatchedItem => {
     const list = members.map((i) => flat[i]!);
     const first = list[0]!.item;
@@ -335,8 +358,10 @@ export function matchAcrossUnits(
     }
     const kind = first.kind === 'comment' || first.kind === 'question' ? (questions > comments ? 'question' : 'comment') : first.kind;
     const rep = chooseRepresentative(
-      list.map(({ item }) => ({ id: item.id, text: displayText({ kind: item.kind, ...item.representative }), weight: item.count, value: item.representative })),
-      profiles,
+      members.map((i) => {
+        const { item } = flat[i]!;
+        return { id: item.id, text: displayText({ kind: item.kind, ...item.representative }), profile: profiles[i]!, weight: item.count, value: item.representative };
+      }),
     );
     const unitIds = distinctSorted(list.map((l) => l.unitId));
     return {

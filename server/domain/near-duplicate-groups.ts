@@ -40,6 +40,9 @@ interface Atom {
   readonly end: number;
   readonly hasSpan: boolean;
   readonly profile: TextProfile;
+  /** The profile's features as ids local to this call. */
+  readonly features: Int32Array;
+  /** Positions of the features in the block's rarest-first order, ascending. */
   ranks: Int32Array;
 }
 
@@ -58,20 +61,52 @@ export const compareIds = (a: string, b: string): number => (a < b ? -1 : a > b 
  * (shared objects for equal texts: profiles are computed once per distinct text).
  */
 export function groupNearDuplicates(items: readonly GroupItem[], options: GroupOptions): { groups: number[][]; profiles: TextProfile[] } {
-  const cache = new Map<string, TextProfile>();
-  const profiles = items.map((item) => {
-    let p = cache.get(item.text);
-    if (!p) cache.set(item.text, (p = profileText(item.text)));
-    return p;
-  });
-  const order = items.map((_, i) => i).sort((a, b) => compareIds(items[a]!.id, items[b]!.id));
+  const n = items.length;
+  const cache = new Map<string, { profile: TextProfile; key: number }>();
+  const keyIds = new Map<string, number>();
+  const blockIds = new Map<string, number>();
+  const profiles: TextProfile[] = new Array<TextProfile>(n);
+  const exactKey: number[] = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const item = items[i]!;
+    let hit = cache.get(item.text);
+    if (!hit) {
+      const profile = profileText(item.text);
+      let key = keyIds.get(profile.key);
+      if (key === undefined) keyIds.set(profile.key, (key = keyIds.size));
+      cache.set(item.text, (hit = { profile, key }));
+    }
+    let block = blockIds.get(item.block);
+    if (block === undefined) blockIds.set(item.block, (block = blockIds.size));
+    profiles[i] = hit.profile;
+    exactKey[i] = block * n + hit.key;
+  }
+  // The default sort compares strings by code units, like compareIds, without a callback per pair.
+  const indexOfId = new Map<string, number>();
+  items.forEach((item, i) => indexOfId.set(item.id, i));
+  const order = items.map((item) => item.id).sort().map((id) => indexOfId.get(id)!);
 
-  const exact = new Map<string, number[]>();
+  const featureIds = new Map<string, number>();
+  const featuresOf = new Map<TextProfile, Int32Array>();
+  const featuresFor = (profile: TextProfile): Int32Array => {
+    let f = featuresOf.get(profile);
+    if (!f) {
+      f = Int32Array.from(profile.features, (feature) => {
+        let id = featureIds.get(feature);
+        if (id === undefined) featureIds.set(feature, (id = featureIds.size));
+        return id;
+      });
+      featuresOf.set(profile, f);
+    }
+    return f;
+  };
+
+  // Exact groups, filled in id order (Map iteration order is then independent of input order).
+  const exact = new Map<number, number[]>();
   for (const i of order) {
-    const k = `${items[i]!.block}\u0000${profiles[i]!.key}`;
-    const list = exact.get(k);
+    const list = exact.get(exactKey[i]!);
     if (list) list.push(i);
-    else exact.set(k, [i]);
+    else exact.set(exactKey[i]!, [i]);
   }
 
   const blocks = new Map<string, Atom[]>();
@@ -84,6 +119,7 @@ export function groupNearDuplicates(items: readonly GroupItem[], options: GroupO
         start = Math.min(start, items[i]!.span!.start);
         end = Math.max(end, items[i]!.span!.end);
       }
+      const profile = signatureSource(atomMembers, items, profiles);
       const atom: Atom = {
         block: first.block,
         key: profiles[atomMembers[0]!]!.key,
@@ -91,7 +127,8 @@ export function groupNearDuplicates(items: readonly GroupItem[], options: GroupO
         start,
         end,
         hasSpan: first.span !== null,
-        profile: signatureSource(atomMembers, items, profiles),
+        profile,
+        features: featuresFor(profile),
         ranks: new Int32Array(0),
       };
       const list = blocks.get(atom.block);
@@ -100,36 +137,42 @@ export function groupNearDuplicates(items: readonly GroupItem[], options: GroupO
     }
   }
 
+  // Group members listed in id order by one pass over `order`, not a sort per group.
+  const groupOf = new Int32Array(n);
   const groups: number[][] = [];
+  const scratch = { df: new Int32Array(featureIds.size), rank: new Int32Array(featureIds.size) };
   for (const atoms of blocks.values()) {
-    for (const g of groupBlock(atoms, options)) {
-      const members = g.atoms.flatMap((a) => a.members);
-      members.sort((a, b) => compareIds(items[a]!.id, items[b]!.id));
-      groups.push(members);
+    for (const g of groupBlock(atoms, options, scratch)) {
+      for (const a of g.atoms) for (const i of a.members) groupOf[i] = groups.length;
+      groups.push([]);
     }
   }
+  for (const i of order) groups[groupOf[i]!]!.push(i);
   return { groups, profiles };
 }
 
-/** Connected runs of touching spans among members that share a folded key (input sorted by id). */
+/** Connected runs of touching spans among members that share a folded key; members and runs in
+ * id order (the input is in id order). */
 function splitBySpan(members: number[], items: readonly GroupItem[], gap: number): number[][] {
-  if (items[members[0]!]!.span === null) return [members];
-  const sorted = [...members].sort((a, b) => items[a]!.span!.start - items[b]!.span!.start || compareIds(items[a]!.id, items[b]!.id));
-  const runs: number[][] = [];
-  let run: number[] = [];
+  if (members.length === 1 || items[members[0]!]!.span === null) return [members];
+  const byStart = members.map((i, pos) => ({ i, pos, start: items[i]!.span!.start, end: items[i]!.span!.end }));
+  byStart.sort((a, b) => a.start - b.start || a.pos - b.pos);
+  const runOf = new Int32Array(members.length);
+  let runs = 0;
   let runEnd = -Infinity;
-  for (const i of sorted) {
-    const span = items[i]!.span!;
-    if (run.length > 0 && span.start > runEnd + gap) {
-      runs.push(run);
-      run = [];
+  for (const m of byStart) {
+    if (runs > 0 && m.start > runEnd + gap) {
+      runs++;
       runEnd = -Infinity;
     }
-    run.push(i);
-    runEnd = Math.max(runEnd, span.end);
+    if (runs === 0) runs = 1;
+    runOf[m.pos] = runs - 1;
+    runEnd = Math.max(runEnd, m.end);
   }
-  runs.push(run);
-  return runs.map((r) => r.sort((a, b) => compareIds(items[a]!.id, items[b]!.id)));
+  if (runs === 1) return [members];
+  const out: number[][] = Array.from({ length: runs }, () => []);
+  members.forEach((i, pos) => out[runOf[pos]!]!.push(i));
+  return out;
 }
 
 /** Members share a key but may differ in accents, hence in polarity: the most accented original
@@ -148,28 +191,38 @@ function prefixLength(n: number, threshold: number): number {
   return n - Math.ceil(threshold * n - 1e-9) + 1;
 }
 
-function groupBlock(atoms: Atom[], options: GroupOptions): Group[] {
+function groupBlock(atoms: Atom[], options: GroupOptions, scratch: { df: Int32Array; rank: Int32Array }): Group[] {
   const { threshold, gap } = options;
   atoms.sort((a, b) => b.members.length - a.members.length || compareIds(a.key, b.key) || a.start - b.start);
 
-  // Global feature order for the prefix filter: rarest first, then by string (deterministic).
-  const df = new Map<string, number>();
-  for (const a of atoms) for (const f of a.profile.features) df.set(f, (df.get(f) ?? 0) + 1);
-  const rank = new Map<string, number>();
-  [...df.keys()].sort((x, y) => df.get(x)! - df.get(y)! || compareIds(x, y)).forEach((f, i) => rank.set(f, i));
-  for (const a of atoms) a.ranks = Int32Array.from(a.profile.features, (f) => rank.get(f)!).sort();
+  // One order of features for the prefix filter: rarest in the block first. Any fixed order finds
+  // every pair above the threshold, so ties may be broken by the (input-order dependent) ids.
+  const { df, rank } = scratch;
+  const distinct: number[] = [];
+  for (const a of atoms) {
+    for (const f of a.features) {
+      if (df[f] === 0) distinct.push(f);
+      df[f]! += 1;
+    }
+  }
+  distinct.sort((x, y) => df[x]! - df[y]! || x - y);
+  distinct.forEach((f, i) => (rank[f] = i));
+  for (const a of atoms) a.ranks = a.features.map((f) => rank[f]!).sort();
+  for (const f of distinct) df[f] = 0;
 
   const groups: Group[] = [];
   const index = new Map<number, number[]>();
-  for (const atom of atoms) {
+  // lastProbe[g] === the current atom's position: group g was already examined for this atom.
+  let lastProbe = new Int32Array(64).fill(-1);
+  atoms.forEach((atom, position) => {
     const n = atom.ranks.length;
     let best = -1;
     let bestSim = -1;
-    if (n > 0) {
-      const candidates = new Set<number>();
-      const p = prefixLength(n, threshold);
-      for (let k = 0; k < p; k++) for (const g of index.get(atom.ranks[k]!) ?? []) candidates.add(g);
-      for (const g of [...candidates].sort((x, y) => x - y)) {
+    const p = n > 0 ? prefixLength(n, threshold) : 0;
+    for (let k = 0; k < p; k++) {
+      for (const g of index.get(atom.ranks[k]!) ?? []) {
+        if (lastProbe[g] === position) continue;
+        lastProbe[g] = position;
         const group = groups[g]!;
         const leader = group.leader;
         const m = leader.ranks.length;
@@ -177,7 +230,8 @@ function groupBlock(atoms: Atom[], options: GroupOptions): Group[] {
         if (leader.profile.signature !== atom.profile.signature) continue;
         if (atom.hasSpan && (atom.start > group.end + gap || group.start > atom.end + gap)) continue;
         const sim = jaccardSorted(atom.ranks, leader.ranks);
-        if (sim >= threshold - 1e-9 && sim > bestSim) {
+        // Ties go to the group created first, whatever order the postings were visited in.
+        if (sim >= threshold - 1e-9 && (sim > bestSim || (sim === bestSim && g < best))) {
           best = g;
           bestSim = sim;
         }
@@ -188,18 +242,22 @@ function groupBlock(atoms: Atom[], options: GroupOptions): Group[] {
       group.atoms.push(atom);
       group.start = Math.min(group.start, atom.start);
       group.end = Math.max(group.end, atom.end);
-      continue;
+      return;
     }
     const g = groups.length;
     groups.push({ leader: atom, atoms: [atom], start: atom.start, end: atom.end });
-    const p = n > 0 ? prefixLength(n, threshold) : 0;
+    if (g >= lastProbe.length) {
+      const grown = new Int32Array(lastProbe.length * 2).fill(-1);
+      grown.set(lastProbe);
+      lastProbe = grown;
+    }
     for (let k = 0; k < p; k++) {
       const r = atom.ranks[k]!;
       const list = index.get(r);
       if (list) list.push(g);
       else index.set(r, [g]);
     }
-  }
+  });
   return groups;
 }
 

@@ -56,7 +56,7 @@ const POLARITY = new Map<string, Polarity>([
   ['bỏ', 'remove'], ['xóa', 'remove'], ['xoá', 'remove'], ['loại bỏ', 'remove'], ['lược bỏ', 'remove'],
   ['cắt bỏ', 'remove'], ['bãi bỏ', 'remove'], ['từ bỏ', 'remove'], ['bỏ phiếu', 'none'],
   ['giữ', 'keep'], ['giữ nguyên', 'keep'], ['duy trì', 'keep'],
-  ['bổ sung', 'add'], ['thêm', 'add'],
+  ['bổ sung', 'add'],
   ['tăng', 'up'], ['nâng', 'up'], ['nâng cao', 'up'], ['cao', 'up'], ['tăng trưởng', 'none'],
   ['giảm', 'down'], ['hạ', 'down'], ['thấp', 'down'], ['cắt giảm', 'down'], ['hạ tầng', 'none'],
   ['đồng ý', 'agree'], ['tán thành', 'agree'], ['ủng hộ', 'agree'], ['nhất trí', 'agree'],
