@@ -35,6 +35,8 @@ import { AnnotationsService } from './services/annotations.service.js';
 import { EventFeed } from './services/event-feed.service.js';
 import { VersionDocs } from './services/version-docs.js';
 import { annotationRoutes } from './http/routes/annotations.routes.js';
+import { aggregationRoutes } from './http/routes/aggregation.routes.js';
+import { AggregationService } from './services/aggregation.service.js';
 import { eventRoutes } from './http/routes/events.routes.js';
 import { ImportService } from './services/import.service.js';
 
@@ -61,6 +63,7 @@ export interface Services {
   rounds: RoundsService;
   diffs: DiffService;
   annotations: AnnotationsService;
+  aggregation: AggregationService;
   feed: EventFeed;
   events: DocumentEvents;
   access: AccessEvents;
@@ -94,6 +97,7 @@ export function createServices(deps: AppDeps): Services {
     diffs: new DiffService(deps.db, documents),
     annotations: new AnnotationsService(deps.db, documents, rounds, new VersionDocs(deps.db), events, clock),
     feed: new EventFeed(deps.db),
+    aggregation: new AggregationService(deps.db, documents, rounds, events, clock),
   };
 }
 
@@ -171,6 +175,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   documentRoutes(app, services);
   roundRoutes(app, services);
   annotationRoutes(app, services);
+  aggregationRoutes(app, services);
   eventRoutes(app, { ...services, ...(deps.eventHeartbeatMs ? { heartbeatMs: deps.eventHeartbeatMs } : {}) });
 
   if (deps.jobs !== false) {

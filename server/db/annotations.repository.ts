@@ -1,6 +1,6 @@
+import { sql, type Selectable } from 'kysely';
 import type { Db } from './connect.js';
 import type { AnnotationKind, AnnotationsTable, Decision } from './schema.js';
-import type { Selectable } from 'kysely';
 
 export type AnnotationRow = Selectable<AnnotationsTable>;
 
@@ -92,7 +92,8 @@ export function activeAnnotations(db: Db, roundIds: string[], authorId?: string)
 
 export async function dispositionsOf(db: Db, annotationIds: string[]): Promise<Map<string, DispositionRecord>> {
   if (annotationIds.length === 0) return new Map();
-  const rows = await db.selectFrom('dispositions').selectAll().where('annotation_id', 'in', annotationIds).execute();
+  // `= any(array)` keeps one parameter however many ids (a province round has 100,000).
+  const rows = await db.selectFrom('dispositions').selectAll().where('annotation_id', '=', sql<string>`any(${annotationIds}::uuid[])`).execute();
   return new Map(
     rows.map((r) => [r.annotation_id, { decision: r.decision, note: r.note, decidedBy: r.decided_by, decidedAt: r.decided_at, appliedAt: r.applied_at }]),
   );
@@ -101,7 +102,13 @@ export async function dispositionsOf(db: Db, annotationIds: string[]): Promise<M
 export async function repliesOf(db: Db, annotationIds: string[]): Promise<Map<string, ReplyRecord[]>> {
   const byAnnotation = new Map<string, ReplyRecord[]>();
   if (annotationIds.length === 0) return byAnnotation;
-  const rows = await db.selectFrom('annotation_replies').selectAll().where('annotation_id', 'in', annotationIds).orderBy('created_at').orderBy('id').execute();
+  const rows = await db
+    .selectFrom('annotation_replies')
+    .selectAll()
+    .where('annotation_id', '=', sql<string>`any(${annotationIds}::uuid[])`)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
   for (const r of rows) {
     const list = byAnnotation.get(r.annotation_id) ?? [];
     list.push({ id: r.id, annotationId: r.annotation_id, authorId: r.author_id, body: r.body, createdAt: r.created_at });
@@ -129,4 +136,59 @@ export async function upsertDisposition(tx: Db, d: { annotationId: string; decis
 
 export async function markApplied(tx: Db, annotationId: string, by: string, at: Date): Promise<void> {
   await tx.updateTable('dispositions').set({ applied_at: at, applied_by: by }).where('annotation_id', '=', annotationId).execute();
+}
+
+export interface AnnotationForSummary {
+  id: string;
+  kind: AnnotationKind;
+  body: string;
+  replacement: string | null;
+  section: string;
+  start: number;
+  end: number;
+  authorId: string;
+  unitId: string;
+  decision: Decision | null;
+}
+
+/**
+ * Active annotations of rounds with their decision, for clustering; optionally only those whose
+ * author wrote from within `authors.within` and outside every subtree in `authors.outside`.
+ */
+export async function annotationsForSummary(db: Db, roundIds: string[], authors?: { within: string; outside: string[] }): Promise<AnnotationForSummary[]> {
+  if (roundIds.length === 0) return [];
+  const rows = await sql<{
+    id: string;
+    kind: AnnotationKind;
+    body: string;
+    replacement: string | null;
+    section: string;
+    anchor_start: number;
+    anchor_end: number;
+    author_id: string;
+    author_unit_id: string;
+    decision: Decision | null;
+  }>`
+    select a.id, a.kind, a.body, a.replacement, a.section, a.anchor_start, a.anchor_end, a.author_id, a.author_unit_id, d.decision
+    from annotations a
+    left join dispositions d on d.annotation_id = a.id
+    ${
+      authors
+        ? sql`join units au on au.id = a.author_unit_id and au.path <@ ${authors.within}::ltree
+              and not (au.path <@ ${authors.outside}::ltree[])`
+        : sql``
+    }
+    where a.round_id = any(${roundIds}::uuid[]) and a.status = 'active'`.execute(db);
+  return rows.rows.map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    body: r.body,
+    replacement: r.replacement,
+    section: r.section,
+    start: r.anchor_start,
+    end: r.anchor_end,
+    authorId: r.author_id,
+    unitId: r.author_unit_id,
+    decision: r.decision,
+  }));
 }

@@ -173,7 +173,21 @@ export interface DispositionsTable {
   applied_by: string | null;
 }
 
+export interface FeedbackPackagesTable {
+  id: Generated<string>;
+  document_id: string;
+  from_unit_id: string;
+  to_unit_id: string;
+  round_ids: string[];
+  note: string;
+  items: ColumnType<unknown, string, never>;
+  content_hash: string;
+  submitted_by: string;
+  submitted_at: Date;
+}
+
 export interface Database {
+  feedback_packages: FeedbackPackagesTable;
   annotations: AnnotationsTable;
   annotation_replies: AnnotationRepliesTable;
   dispositions: DispositionsTable;
