@@ -216,21 +216,26 @@ function contextScore(found: string, expected: string): number {
 }
 
 function occurrences(text: string, needle: string, from: number, to: number): Candidate[] {
+  // Search a slice: indexOf from `from` on the whole text would run on past `to` to the end.
+  const region = to < text.length ? text.slice(from, to) : text;
+  const base = region === text ? 0 : from;
   const found: Candidate[] = [];
-  for (let i = text.indexOf(needle, from); i !== -1 && i + needle.length <= to; i = text.indexOf(needle, i + 1)) {
-    found.push({ start: i, end: i + needle.length, errors: 0 });
+  for (let i = region.indexOf(needle, from - base); i !== -1; i = region.indexOf(needle, i + 1)) {
+    found.push({ start: base + i, end: base + i + needle.length, errors: 0 });
   }
   return found;
 }
 
 /** The occurrence of `needle` inside `text[from, to)` nearest to `target`, or −1. */
 function nearestOccurrence(text: string, needle: string, from: number, to: number, target: number): number {
+  const region = to < text.length ? text.slice(from, to) : text;
+  const base = region === text ? 0 : from;
   let best = -1;
-  for (let i = text.indexOf(needle, from); i !== -1 && i + needle.length <= to; i = text.indexOf(needle, i + 1)) {
-    if (best === -1 || Math.abs(i - target) < Math.abs(best - target)) best = i;
+  for (let i = region.indexOf(needle, from - base); i !== -1; i = region.indexOf(needle, i + 1)) {
+    if (best === -1 || Math.abs(base + i - target) < Math.abs(base + best - target)) best = i;
     else break; // occurrences only get farther from here on
   }
-  return best;
+  return best === -1 ? -1 : base + best;
 }
 
 function nearest(candidates: Candidate[], target: number): Candidate[] {
