@@ -41,8 +41,11 @@ export interface Anchor {
   section: string;
 }
 
+/** What a client sends (API.md): offsets in the base version's projection, or base64 relative
+ * positions (`Y.encodeRelativePosition`) into the base doc; when both are present, the positions. */
 export type AnchorInput = { start: number; end: number } | { relStart: string; relEnd: string };
 
+/** How a re-anchored annotation was placed (API.md `anchorStatus`); see Reanchored. */
 export type AnchorStatus = 'exact' | 'moved' | 'fuzzy' | 'orphaned';
 
 /**
@@ -71,6 +74,7 @@ export interface BaseVersion {
  * the quote can be matched, so the best status is `fuzzy`.
  */
 export interface ReanchorTarget {
+  /** When given, `projection` must be the projection of its `default` fragment as it is now. */
   doc?: Y.Doc;
   projection: Projection;
 }

@@ -5,7 +5,10 @@
  * diff-match-patch's `match_main`, it has no 32-character limit on the pattern). Each candidate is
  * scored the way Hypothesis' match-quote does — similarity of the quote, of the text before it to
  * the prefix and after it to the suffix, nearness to the expected position as a tie-breaker — but
- * weighted by length, so a short quote needs its context to be believed and a long one does not.
+ * weighted per character (quote characters count QUOTE_WEIGHT times), so a short quote needs its
+ * context to be believed and a long one does not. Caveat: a passage that occurs verbatim, with
+ * its context, several times is found at the occurrence nearest the expected position, even when
+ * the one annotated was deleted.
  *
  * Cost is capped per quote: a window around the expected position is searched first and the whole
  * text only when the window holds no confident match.
@@ -29,10 +32,10 @@ export interface QuoteMatch {
 /** A candidate's text may differ from the quote by at most 25% of the quote's length in edits. */
 export const MIN_QUOTE_SIMILARITY = 0.75;
 /**
- * Least match quality accepted. Unrelated context still scores ≈ 0.27 by chance (measured on the
- * demo report), so a quote found verbatim needs about 30 characters to stand alone, and about 50
- * at the very edge of the text where there is no context; shorter quotes need their prefix or
- * suffix to agree.
+ * Least match quality accepted (tuned on the unit tests). Unrelated context still scores ≈ 0.27
+ * by chance (measured on the demo report), so a quote found verbatim needs about 27 characters to
+ * stand alone, and about 50 when nothing of its context is there (at the edge of the text);
+ * shorter quotes need their prefix or suffix to agree.
  */
 export const MIN_MATCH_QUALITY = 0.6;
 /** Each character of the quote counts this many times as one of context: the quote is what the
