@@ -268,15 +268,24 @@ describe('concurrency', () => {
 
   it('a write racing the close either lands or is refused, never both', async () => {
     const { roundId } = await documentInRound();
-    const writes = Array.from({ length: 60 }, () => randomUUID());
-    const racing = writes.map((id, i) => new Promise<number>((resolve) => setTimeout(() => void put(roundId, id, i % 2 ? alice : bob, onGrowth(`#${i}`)).then((r) => resolve(r.statusCode)), i)));
-    const close = new Promise((resolve) => setTimeout(() => void t.request({ method: 'POST', url: `/api/v1/rounds/${roundId}/close`, token: tok[drafter.id] }).then(resolve), 25));
-    const statuses = await Promise.all(racing);
-    await close;
+    // Writers keep firing while the close goes through, and for a moment after it answered.
+    const writes: Array<{ id: string; status: Promise<number> }> = [];
+    let closedAt: number | undefined;
+    let closing: Promise<unknown> | undefined;
+    for (let i = 0; closedAt === undefined || writes.length < closedAt + 10; i++) {
+      const id = randomUUID();
+      writes.push({ id, status: put(roundId, id, i % 2 ? alice : bob, onGrowth(`#${i}`)).then((r) => r.statusCode) });
+      if (i === 10) {
+        closing = t.request({ method: 'POST', url: `/api/v1/rounds/${roundId}/close`, token: tok[drafter.id] }).then(() => (closedAt = writes.length));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    await closing;
+    const statuses = await Promise.all(writes.map((w) => w.status));
     const stored = new Set((await t.database.db.selectFrom('annotations').select('id').where('round_id', '=', roundId).execute()).map((r) => r.id));
-    writes.forEach((id, i) => {
+    writes.forEach((w, i) => {
       expect([201, 409]).toContain(statuses[i]);
-      expect(stored.has(id)).toBe(statuses[i] === 201);
+      expect(stored.has(w.id)).toBe(statuses[i] === 201);
     });
     expect(statuses).toContain(201);
     expect(statuses).toContain(409);
