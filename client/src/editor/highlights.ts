@@ -1,0 +1,88 @@
+/**
+ * Annotation highlights as ProseMirror decorations. Each highlight is held as a pair of Yjs
+ * relative positions, not as ProseMirror positions: the Yjs binding rebuilds the document on
+ * every remote change, which would scramble mapped positions, while relative positions follow the
+ * text. Decorations are recomputed from them whenever the document changes.
+ */
+import { Extension } from '@tiptap/core';
+import { Plugin, PluginKey, type EditorState } from '@tiptap/pm/state';
+import { Decoration, DecorationSet } from '@tiptap/pm/view';
+import { relativePositionToAbsolutePosition, ySyncPluginKey } from '@tiptap/y-tiptap';
+import type * as Y from 'yjs';
+
+export interface Highlight {
+  id: string;
+  relStart: Y.RelativePosition;
+  relEnd: Y.RelativePosition;
+  className: string;
+  title?: string;
+}
+
+interface HighlightState {
+  highlights: Highlight[];
+  active: string | null;
+  decorations: DecorationSet;
+}
+
+export const highlightKey = new PluginKey<HighlightState>('draftroomHighlights');
+
+function build(state: EditorState, highlights: Highlight[], active: string | null): DecorationSet {
+  const sync = ySyncPluginKey.getState(state) as { binding?: { mapping: Map<unknown, unknown>; doc: Y.Doc; type: Y.XmlFragment } } | undefined;
+  const binding = sync?.binding;
+  if (!binding || highlights.length === 0) return DecorationSet.empty;
+  const decorations: Decoration[] = [];
+  for (const highlight of highlights) {
+    try {
+      const from = relativePositionToAbsolutePosition(binding.doc, binding.type, highlight.relStart, binding.mapping as never);
+      const to = relativePositionToAbsolutePosition(binding.doc, binding.type, highlight.relEnd, binding.mapping as never);
+      if (from === null || to === null || to <= from || to > state.doc.content.size) continue;
+      decorations.push(
+        Decoration.inline(from, to, {
+          class: `${highlight.className}${highlight.id === active ? ' hl-active' : ''}`,
+          'data-annotation-id': highlight.id,
+          ...(highlight.title ? { title: highlight.title } : {}),
+        }),
+      );
+    } catch {
+      // The mapping can lag one transaction behind a local edit; the next refresh places it.
+    }
+  }
+  return DecorationSet.create(state.doc, decorations);
+}
+
+export const Highlights = Extension.create<{ onClick: (id: string) => void }>({
+  name: 'draftroomHighlights',
+  addOptions: () => ({ onClick: () => {} }),
+  addProseMirrorPlugins() {
+    const onClick = this.options.onClick;
+    return [
+      new Plugin<HighlightState>({
+        key: highlightKey,
+        state: {
+          init: () => ({ highlights: [], active: null, decorations: DecorationSet.empty }),
+          apply(tr, value, _old, state) {
+            const meta = tr.getMeta(highlightKey) as Partial<Pick<HighlightState, 'highlights' | 'active'>> | { refresh: true } | undefined;
+            if (meta && ('highlights' in meta || 'active' in meta)) {
+              const next = { ...value, ...meta } as HighlightState;
+              return { ...next, decorations: build(state, next.highlights, next.active) };
+            }
+            if (meta || (tr.docChanged && tr.getMeta(ySyncPluginKey))) {
+              return { ...value, decorations: build(state, value.highlights, value.active) };
+            }
+            if (tr.docChanged) return { ...value, decorations: value.decorations.map(tr.mapping, tr.doc) };
+            return value;
+          },
+        },
+        props: {
+          decorations: (state) => highlightKey.getState(state)?.decorations ?? DecorationSet.empty,
+          handleClick: (_view, _pos, event) => {
+            const target = (event.target as HTMLElement | null)?.closest?.('[data-annotation-id]');
+            const id = target?.getAttribute('data-annotation-id');
+            if (id) onClick(id);
+            return false;
+          },
+        },
+      }),
+    ];
+  },
+});

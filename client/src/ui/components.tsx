@@ -1,0 +1,51 @@
+/** Small shared pieces: banners, error text, a link that routes, a labelled field. */
+import type { ComponentChildren } from 'preact';
+import { errorMessage, t } from './i18n';
+import { navigate } from './router';
+
+export function Banner(props: { tone: 'info' | 'warn' | 'error'; children: ComponentChildren; action?: ComponentChildren }) {
+  return (
+    <div class={`banner banner-${props.tone}`} role={props.tone === 'info' ? 'status' : 'alert'}>
+      <span>{props.children}</span>
+      {props.action}
+    </div>
+  );
+}
+
+export function ErrorText(props: { error: unknown }) {
+  if (!props.error) return null;
+  return (
+    <p class="error" role="alert">
+      {errorMessage(props.error)}
+    </p>
+  );
+}
+
+export function Link(props: { href: string; children: ComponentChildren; class?: string }) {
+  const onClick = (event: MouseEvent) => {
+    if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    event.preventDefault();
+    navigate(props.href);
+  };
+  return (
+    <a href={props.href} onClick={onClick} class={props.class}>
+      {props.children}
+    </a>
+  );
+}
+
+export function Loading() {
+  return <p class="muted" aria-live="polite">{t('loading')}</p>;
+}
+
+/** Saves a Blob under a file name (exports downloaded with the token in a header). */
+export function saveBlob(blob: Blob, filename: string): void {
+  const url = URL.createObjectURL(blob);
+  const anchor = document.createElement('a');
+  anchor.href = url;
+  anchor.download = filename;
+  document.body.append(anchor);
+  anchor.click();
+  anchor.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

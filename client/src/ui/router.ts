@@ -1,0 +1,31 @@
+/** History-API routing: `/` the documents, `/d/<id>/<tab>` a document. The server falls back to
+ * index.html for these paths, so links and reloads work. */
+import { signal } from './signal';
+
+export const path = signal(location.pathname + location.search);
+
+export function navigate(to: string): void {
+  if (to === path.get()) return;
+  history.pushState(null, '', to);
+  path.set(to);
+  window.scrollTo(0, 0);
+}
+
+window.addEventListener('popstate', () => path.set(location.pathname + location.search));
+
+export type Route =
+  | { name: 'documents' }
+  | { name: 'document'; id: string; tab: Tab };
+
+export const TABS = ['draft', 'rounds', 'versions', 'review', 'feedback'] as const;
+export type Tab = (typeof TABS)[number];
+
+export function parse(current: string): Route {
+  const pathname = current.split('?')[0] ?? '/';
+  const match = /^\/d\/([0-9a-f-]{36})(?:\/(\w+))?\/?$/i.exec(pathname);
+  if (match) {
+    const tab = (TABS as readonly string[]).includes(match[2] ?? '') ? (match[2] as Tab) : 'draft';
+    return { name: 'document', id: match[1]!, tab };
+  }
+  return { name: 'documents' };
+}
