@@ -14,6 +14,8 @@ export function printHeader(name: string, what: string): void {
       `PostgreSQL: ${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded (temp dir)'}`,
   );
   console.log(`command: ${command}`);
+  // The machine may be shared: other processes' load skews every figure below.
+  console.log(`load average at start: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (1/5/15 min)`);
 }
 
 /** `--name value` or `--name=value` from argv, as a number; `fallback` when absent. */
