@@ -101,7 +101,28 @@ export function DraftView(props: { document: DocumentInfo; rounds: Round[]; canE
     if (host.current) revealAnnotation(host.current, active);
   }, [active]);
 
-  const others = present.filter((p) => p.name !== user.member.displayName || present.length > 1);
+  const others = present;
+  // The jump button shows only while the form is out of sight.
+  const [formInView, setFormInView] = useState(false);
+  useEffect(() => {
+    if (typeof IntersectionObserver === 'undefined') return;
+    const observer = new IntersectionObserver((entries) => setFormInView(entries.some((e) => e.isIntersecting)));
+    // The panel renders its form after this view does; look for it on the next tick.
+    const timer = setTimeout(() => {
+      const form = document.querySelector('.annotation-form');
+      if (form) observer.observe(form);
+      else setFormInView(false);
+    }, 50);
+    return () => {
+      clearTimeout(timer);
+      observer.disconnect();
+    };
+  }, [selection?.relStart, selection?.relEnd]);
+  const jumpToForm = () => {
+    const form = document.querySelector<HTMLFormElement>('.annotation-form');
+    form?.scrollIntoView({ block: 'start', behavior: 'smooth' });
+    form?.querySelector<HTMLInputElement>('input[name="kind"]:checked')?.focus({ preventScroll: true });
+  };
   return (
     <div class="draft-layout">
       <section class="draft-column" aria-label={t('liveDraft')}>
@@ -121,6 +142,12 @@ export function DraftView(props: { document: DocumentInfo; rounds: Round[]; canE
           )}
         </div>
         <div ref={host} class="draft-host" />
+        {selection && openRound && !formInView && (
+          // Phones: the panel sits below a long draft; this takes the reader to the form.
+          <button type="button" class="primary jump-to-form" onClick={jumpToForm}>
+            {t('newAnnotation')} ↓
+          </button>
+        )}
       </section>
       <AnnotationPanel
         document={doc}

@@ -29,7 +29,7 @@ export function App() {
         <Link href="/" class="brand">{t('appName')}</Link>
         <div class="top-actions">
           {current && <span class="who" title={current.member.login}>{current.member.displayName}</span>}
-          <button type="button" class="ghost" onClick={() => setLang(lang.get() === 'vi' ? 'en' : 'vi')} aria-label={t('language')}>
+          <button type="button" class="ghost" onClick={() => setLang(lang.get() === 'vi' ? 'en' : 'vi')} lang={lang.get() === "vi" ? "en" : "vi"} title={t("language")}>
             {t('switchLanguage')}
           </button>
           {current && (

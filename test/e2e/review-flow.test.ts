@@ -1,0 +1,214 @@
+/**
+ * Issue 7's scenario in a real Chromium: a drafter (xa.soanthao) and a member (dangvien1, on a
+ * 360 px wide screen) on the demo workspace. The drafter opens round 1; the member suggests a
+ * rewording of a passage; the drafter sees it arrive live, accepts and applies it; the member's
+ * view shows the new text. Then the diff between version 1 and the live draft, an offline
+ * annotation that waits in the outbox and is sent on reconnect, and an export download.
+ * Screenshots of each main view go to test-artifacts/screenshots/.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { buildClient, launchBrowser, removeDir, screenshotDir, startServer, type E2eServer } from './harness.js';
+
+const PASSWORD = 'demo-draftroom';
+const PASSAGE = 'diện tích lúa chất lượng cao đạt 420 ha';
+const REWORDING = 'diện tích lúa chất lượng cao đạt 450 ha';
+const TIMEOUT = 20_000;
+
+async function logIn(page: Page, baseUrl: string, login: string): Promise<void> {
+  await page.goto(baseUrl + '/');
+  await page.getByLabel('Tên đăng nhập').fill(login);
+  await page.getByLabel('Mật khẩu').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await page.getByRole('heading', { name: 'Tài liệu' }).waitFor({ timeout: TIMEOUT });
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: false });
+}
+
+/** Selects `text` inside the editor the way a mouse would, leaving ProseMirror to read it. */
+async function selectInDraft(page: Page, text: string): Promise<void> {
+  await page.locator('.ProseMirror').getByText(text, { exact: false }).first().waitFor({ timeout: TIMEOUT });
+  await page.evaluate((needle) => {
+    const root = document.querySelector('.ProseMirror')!;
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const at = node.textContent!.indexOf(needle);
+      if (at >= 0) {
+        const range = document.createRange();
+        range.setStart(node, at);
+        range.setEnd(node, at + needle.length);
+        (root as HTMLElement).focus();
+        const selection = window.getSelection()!;
+        selection.removeAllRanges();
+        selection.addRange(range);
+        return;
+      }
+    }
+    throw new Error(`not in the draft: ${needle}`);
+  }, text);
+}
+
+describe('web client: comment, decide, apply, compare, export', () => {
+  let server: E2eServer;
+  let dist: string;
+  let browser: Browser;
+  let drafterContext: BrowserContext;
+  let memberContext: BrowserContext;
+  let drafter: Page;
+  let member: Page;
+  let documentUrl = '';
+  const consoleErrors: string[] = [];
+
+  beforeAll(async () => {
+    dist = buildClient();
+    server = await startServer(dist);
+    browser = await launchBrowser();
+    drafterContext = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'vi-VN', acceptDownloads: true });
+    memberContext = await browser.newContext({ viewport: { width: 360, height: 780 }, locale: 'vi-VN', isMobile: true, hasTouch: true });
+    drafter = await drafterContext.newPage();
+    member = await memberContext.newPage();
+    for (const page of [drafter, member]) page.on('pageerror', (error) => consoleErrors.push(String(error)));
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    if (dist) removeDir(dist);
+  });
+
+  it('logs the drafter in and lists the demo report', async () => {
+    await drafter.goto(server.baseUrl + '/');
+    await drafter.getByLabel('Tên đăng nhập').waitFor();
+    await shot(drafter, '01-login');
+    await logIn(drafter, server.baseUrl, 'xa.soanthao');
+    const link = drafter.getByRole('link', { name: /Dự thảo Báo cáo chính trị/ });
+    await expect(link.isVisible()).resolves.toBe(true);
+    await shot(drafter, '02-documents');
+    await link.click();
+    documentUrl = drafter.url().replace(/\/draft$/, '');
+    expect(documentUrl).toMatch(/\/d\/[0-9a-f-]{36}$/);
+  });
+
+  it('lets the drafter open round 1', async () => {
+    await drafter.getByRole('link', { name: 'Vòng góp ý' }).click();
+    await drafter.getByRole('button', { name: 'Mở vòng 1' }).click();
+    await drafter.getByText('đang mở').first().waitFor({ timeout: TIMEOUT });
+    await shot(drafter, '03-rounds');
+    await drafter.getByRole('link', { name: 'Dự thảo', exact: true }).click();
+    await drafter.locator('.ProseMirror').getByText(PASSAGE).waitFor({ timeout: TIMEOUT });
+  });
+
+  it('lets the member suggest a rewording on a 360 px screen', async () => {
+    await logIn(member, server.baseUrl, 'dangvien1');
+    await member.goto(documentUrl + '/draft');
+    await member.getByText('Vòng 1 đang mở').waitFor({ timeout: TIMEOUT });
+    await selectInDraft(member, PASSAGE);
+    const form = member.getByRole('form', { name: 'Ý kiến mới về đoạn đã chọn' });
+    await form.waitFor({ timeout: TIMEOUT });
+    await expect(form.locator('.quote').textContent()).resolves.toBe(PASSAGE);
+    await member.getByRole('button', { name: /Ý kiến mới về đoạn đã chọn/ }).click(); // the phone's jump-to-form button
+    await form.getByLabel('Đề nghị sửa câu chữ').check();
+    await form.getByLabel('Đề nghị sửa thành').fill(REWORDING);
+    await form.getByLabel('Nội dung').fill('Số liệu cập nhật theo báo cáo tháng 9.');
+    await form.getByRole('button', { name: 'Gửi ý kiến' }).click();
+    const card = member.locator('li.annotation', { hasText: 'Số liệu cập nhật theo báo cáo tháng 9.' });
+    await card.waitFor({ timeout: TIMEOUT });
+    await member.locator('.ProseMirror .hl-mine').first().waitFor({ timeout: TIMEOUT });
+    // No horizontal scrolling at 360 px.
+    const overflow = await member.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(1);
+    await card.scrollIntoViewIfNeeded();
+    await shot(member, '04-member-annotation');
+  });
+
+  it('shows the drafter the new comment live, and applies the accepted suggestion', async () => {
+    const card = drafter.locator('li.annotation', { hasText: 'Số liệu cập nhật theo báo cáo tháng 9.' });
+    await card.waitFor({ timeout: TIMEOUT }); // arrived over the event stream, no reload
+    await drafter.locator('.ProseMirror .hl-other').first().waitFor({ timeout: TIMEOUT });
+    await card.getByLabel('Quyết định').selectOption('accepted');
+    await card.getByLabel('Lý do').fill('Đúng số liệu thống kê mới nhất.');
+    await card.getByRole('button', { name: 'Ghi quyết định' }).click();
+    const apply = card.getByRole('button', { name: 'Áp dụng vào dự thảo' });
+    await apply.waitFor({ timeout: TIMEOUT });
+    await shot(drafter, '05-drafter-review-panel');
+    await apply.click();
+    await card.getByText(/Đã áp dụng lúc/).waitFor({ timeout: TIMEOUT });
+    await drafter.locator('.ProseMirror').getByText(REWORDING).waitFor({ timeout: TIMEOUT });
+    await shot(drafter, '06-drafter-applied');
+  });
+
+  it("shows the new text in the member's live view", async () => {
+    await member.locator('.ProseMirror').getByText(REWORDING).waitFor({ timeout: TIMEOUT });
+    const text = await member.locator('.ProseMirror').textContent();
+    expect(text).toContain(REWORDING);
+    expect(text).not.toContain(PASSAGE);
+    await member.locator('.ProseMirror').getByText(REWORDING).scrollIntoViewIfNeeded();
+    await shot(member, '07-member-sees-applied');
+  });
+
+  it('compares version 1 with the live draft', async () => {
+    await drafter.getByRole('link', { name: 'Phiên bản và so sánh' }).click();
+    const inline = drafter.locator('.diff-inline');
+    await inline.waitFor({ timeout: TIMEOUT });
+    await expect(inline.locator('ins').allTextContents()).resolves.toContain('450');
+    await expect(inline.locator('del').allTextContents()).resolves.toContain('420');
+    await inline.locator('ins', { hasText: '450' }).scrollIntoViewIfNeeded();
+    await shot(drafter, '08-diff-inline');
+    await drafter.getByRole('button', { name: 'Song song' }).click();
+    await drafter.locator('.diff-side ins', { hasText: '450' }).scrollIntoViewIfNeeded();
+    await shot(drafter, '09-diff-side-by-side');
+  });
+
+  it('keeps an annotation made offline as "not yet sent" and sends it on reconnect', async () => {
+    await memberContext.setOffline(true);
+    await selectInDraft(member, 'Tỷ lệ che phủ rừng duy trì ở mức 61%');
+    const form = member.getByRole('form', { name: 'Ý kiến mới về đoạn đã chọn' });
+    await form.getByLabel('Câu hỏi').check();
+    await form.getByLabel('Nội dung').fill('Chỉ tiêu này tính theo phương pháp nào?');
+    await form.getByRole('button', { name: 'Gửi ý kiến' }).click();
+    const unsent = member.locator('li.unsent', { hasText: 'Chỉ tiêu này tính theo phương pháp nào?' });
+    await unsent.getByText('chưa gửi').waitFor({ timeout: TIMEOUT });
+    await unsent.scrollIntoViewIfNeeded();
+    await shot(member, '10-member-offline-outbox');
+    await memberContext.setOffline(false);
+    await member.locator('li.annotation:not(.unsent)', { hasText: 'Chỉ tiêu này tính theo phương pháp nào?' }).waitFor({ timeout: 30_000 });
+    await expect(unsent.count()).resolves.toBe(0);
+  });
+
+  it('switches the interface to English', async () => {
+    await member.getByRole('button', { name: 'English' }).click();
+    await member.getByRole('heading', { name: 'Comments' }).waitFor();
+    await member.getByRole('button', { name: 'Tiếng Việt' }).click();
+    await member.getByRole('heading', { name: 'Ý kiến' }).waitFor();
+  });
+
+  it('downloads the round summary as Markdown', async (context) => {
+    const roundId = (await server.app.services.rounds.list(
+      { memberId: '00000000-0000-0000-0000-000000000000', isAdmin: true, memberships: [] } as never,
+      documentUrl.split('/').pop()!,
+    ).catch(() => []))[0]?.id;
+    const probe = await drafter.evaluate(async (id) => {
+      const response = await fetch(`/api/v1/rounds/${id}/summary`, { headers: { authorization: `Bearer ${localStorage.getItem('draftroom.token')}` } });
+      return { status: response.status, body: await response.text() };
+    }, roundId ?? '00000000-0000-0000-0000-000000000000');
+    if (probe.status === 404 && probe.body.includes('no route')) {
+      console.log('browser tests: the summary export was not checked: GET /api/v1/rounds/:id/summary is not on this server yet');
+      context.skip();
+    }
+    await drafter.getByRole('link', { name: 'Tổng hợp ý kiến' }).click();
+    await drafter.locator('.cluster').first().waitFor({ timeout: TIMEOUT });
+    await shot(drafter, '11-review-summary');
+    const [download] = await Promise.all([drafter.waitForEvent('download'), drafter.getByRole('button', { name: 'Tải Markdown' }).click()]);
+    const file = await download.path();
+    const markdown = readFileSync(file, 'utf8');
+    expect(markdown).toContain('450 ha');
+  });
+
+  it('raised no uncaught error in either page', () => {
+    expect(consoleErrors).toEqual([]);
+  });
+});
