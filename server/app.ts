@@ -9,12 +9,13 @@ import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
 import { CollabServer, defaultCollabOptions, type CollabOptions } from './collab/collab-server.js';
 import { createCollabMetrics } from './collab/collab-metrics.js';
+import { startFanout, type FanoutOptions } from './collab/fanout/fanout.js';
 import { UpdateLog } from './collab/update-log.js';
 import type { Config } from './config.js';
 import type { Db } from './db/connect.js';
 import { installAuthentication } from './http/authentication.js';
 import { createMetrics, installHttpMetrics, type Metrics } from './http/metrics.js';
-import { installErrorHandling } from './http/problem.js';
+import { installErrorHandling, sendProblem } from './http/problem.js';
 import { authRoutes } from './http/routes/auth.routes.js';
 import { directoryRoutes } from './http/routes/directory.routes.js';
 import { healthRoutes } from './http/routes/health.routes.js';
@@ -53,6 +54,8 @@ export interface AppDeps {
   eventHeartbeatMs?: number;
   /** Run background jobs (round deadlines). Default true. */
   jobs?: boolean;
+  /** Overrides of the Redis fan-out (used only with `config.redisUrl`; tests set a stream prefix). */
+  fanout?: Partial<FanoutOptions>;
 }
 
 export interface Services {
@@ -156,6 +159,23 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   services.documents.attachLiveDocuments(collab);
   app.decorate('collab', collab);
+  if (deps.config.redisUrl) {
+    const fanout = await startFanout({
+      redisUrl: deps.config.redisUrl,
+      db: deps.db,
+      rooms: collab,
+      events: services.events,
+      access: services.access,
+      registry: services.metrics.registry,
+      logger: app.log,
+      ...(deps.fanout ? { options: deps.fanout } : {}),
+    });
+    app.addHook('onClose', () => fanout.stop());
+    // /readyz (health.routes.ts) checks the database; with several instances, Redis too.
+    app.addHook('onRequest', async (request, reply) => {
+      if (request.routeOptions.url === '/readyz' && !fanout.healthy()) return sendProblem(reply, 'internal', 'Redis unreachable', {}, 503);
+    });
+  }
   await app.register(websocket, {
     options: { maxPayload: deps.config.maxMessageBytes },
     // Drain instead of the plugin's default abrupt close: commit what is queued, then 1001.

@@ -53,6 +53,12 @@ interface Deps {
   options: CollabOptions;
 }
 
+/** Told of rooms loaded and commits made in this process (cross-instance fan-out, collab/fanout/). */
+export interface RoomObserver {
+  loaded(room: Room): void;
+  committed(room: Room, seq: number): void;
+}
+
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class CollabServer implements LiveDocuments {
@@ -63,6 +69,7 @@ export class CollabServer implements LiveDocuments {
   private readonly byMember = new Map<string, Set<Connection>>();
   private readonly idleTimers = new Map<string, NodeJS.Timeout>();
   private readonly compacting = new Set<string>();
+  private readonly observers = new Set<RoomObserver>();
   private readonly heartbeat: NodeJS.Timeout;
   private closing = false;
 
@@ -78,6 +85,22 @@ export class CollabServer implements LiveDocuments {
 
   loaded(documentId: string): Y.Doc | undefined {
     return this.loadedRooms.get(documentId)?.doc;
+  }
+
+  /** The room of a document loaded in memory, if it is. */
+  room(documentId: string): Room | undefined {
+    return this.loadedRooms.get(documentId);
+  }
+
+  /** Every room loaded in memory now. */
+  liveRooms(): Room[] {
+    return [...this.loadedRooms.values()];
+  }
+
+  /** Registers an observer of room loads and commits; returns its removal. */
+  observe(observer: RoomObserver): () => void {
+    this.observers.add(observer);
+    return () => this.observers.delete(observer);
   }
 
   /** Applies a server-made edit to a document's live draft, loading it if needed (Room.editAsServer). */
@@ -243,8 +266,9 @@ export class CollabServer implements LiveDocuments {
       const doc = docFromStoredState(state, (index, error) =>
         this.deps.logger.error({ err: error as Error, documentId, seq: state.throughSeq + index + 1 }, 'a stored update did not apply; skipped'),
       );
-      const room = new Room(documentId, doc, state.updates.length, this.deps.log, this.roomHooks, this.deps.logger);
+      const room = new Room(documentId, doc, state.updates.length, state.lastSeq, this.deps.log, this.roomHooks, this.deps.logger);
       this.loadedRooms.set(documentId, room);
+      for (const observer of this.observers) observer.loaded(room);
       return room;
     })();
     this.rooms.set(documentId, loading);
@@ -253,8 +277,9 @@ export class CollabServer implements LiveDocuments {
   }
 
   private readonly roomHooks = {
-    committed: (room: Room, updates: number) => {
+    committed: (room: Room, updates: number, seq: number) => {
       this.deps.metrics.committed(updates);
+      for (const observer of this.observers) observer.committed(room, seq);
       if (room.rowsSinceSnapshot >= this.deps.options.compactAfterRows) void this.compact(room);
     },
     empty: (room: Room) => {

@@ -20,11 +20,12 @@ import {
 } from '../protocol/index.js';
 import { CloseCode } from '../errors.js';
 import type { Connection } from './connection.js';
+import { SeqTracker } from './fanout/seq-tracker.js';
 import type { UpdateLog } from './update-log.js';
 
 export interface RoomHooks {
-  /** After each commit (for compaction scheduling and metrics). */
-  committed(room: Room, updates: number): void;
+  /** After each commit (for compaction scheduling, metrics and cross-instance fan-out). */
+  committed(room: Room, updates: number, seq: number): void;
   /** The last connection left. */
   empty(room: Room): void;
   /** A commit failed for good: the registry must drop this room. */
@@ -36,6 +37,8 @@ export class Room {
   readonly awareness: Awareness;
   /** Log rows written since the last compaction (approximate; compaction recounts). */
   rowsSinceSnapshot: number;
+  /** The log rows (seqs) this doc holds: loaded, committed here, or read back from another instance. */
+  readonly applied: SeqTracker;
   private pending: Uint8Array[] = [];
   private pendingOrigins = new Set<Connection>();
   private committing = false;
@@ -51,11 +54,13 @@ export class Room {
     readonly documentId: string,
     readonly doc: Y.Doc,
     rowsSinceSnapshot: number,
+    appliedThrough: number,
     private readonly log: UpdateLog,
     private readonly hooks: RoomHooks,
     private readonly logger: FastifyBaseLogger,
   ) {
     this.rowsSinceSnapshot = rowsSinceSnapshot;
+    this.applied = new SeqTracker(appliedThrough);
     this.awareness = new Awareness(doc);
     // The server itself has no presence.
     this.awareness.setLocalState(null);
@@ -163,6 +168,39 @@ export class Room {
     return new Promise((resolve) => this.drainWaiters.push(resolve));
   }
 
+  /**
+   * Applies rows read back from the database (committed by definition, typically by another
+   * instance) and broadcasts them to every connection here, in the order given (seq order).
+   * `base`, when a compaction folded rows this room lacks into the snapshot, is that snapshot: what
+   * of it the doc lacks is applied first. Rows already applied are skipped; a row Yjs refuses is
+   * logged and skipped, as on load. Returns the number of rows applied.
+   */
+  applyCommitted(rows: ReadonlyArray<{ seq: number; data: Uint8Array }>, base?: { throughSeq: number; state: Uint8Array }): number {
+    if (this.failed) return 0;
+    let applied = 0;
+    const apply = (seq: number, update: () => Uint8Array): boolean => {
+      let data: Uint8Array;
+      try {
+        data = update();
+        Y.applyUpdate(this.doc, data, this);
+      } catch (error) {
+        this.logger.error({ err: error, documentId: this.documentId, seq }, 'a stored update did not apply; skipped');
+        return false;
+      }
+      this.broadcast(encodeUpdate(data), undefined);
+      return true;
+    };
+    if (base && base.throughSeq > this.applied.through) {
+      apply(base.throughSeq, () => Y.diffUpdate(base.state, Y.encodeStateVector(this.doc)));
+      this.applied.advanceTo(base.throughSeq);
+    }
+    for (const row of rows) {
+      if (!this.applied.add(row.seq)) continue;
+      if (apply(row.seq, () => row.data)) applied++;
+    }
+    return applied;
+  }
+
   destroy(): void {
     this.awareness.destroy();
     this.doc.destroy();
@@ -177,19 +215,22 @@ export class Room {
     this.committing = true;
     const data = batch.length === 1 ? batch[0]! : Y.mergeUpdates(batch);
     this.log.append(this.documentId, data).then(
-      () => {
+      (seq) => {
         this.committing = false;
         this.rowsSinceSnapshot++;
-        try {
-          Y.applyUpdate(this.doc, data, this);
-        } catch (error) {
-          this.fail(error);
-          return;
+        // False only if a catch-up (applyCommitted) read this row back first and broadcast it.
+        if (this.applied.add(seq)) {
+          try {
+            Y.applyUpdate(this.doc, data, this);
+          } catch (error) {
+            this.fail(error);
+            return;
+          }
+          // A sole origin already has its own update; with several, each gets the merge (harmless).
+          const skip = origins.size === 1 ? origins.values().next().value : undefined;
+          this.broadcast(encodeUpdate(data), skip);
         }
-        // A sole origin already has its own update; with several, each gets the merge (harmless).
-        const skip = origins.size === 1 ? origins.values().next().value : undefined;
-        this.broadcast(encodeUpdate(data), skip);
-        this.hooks.committed(this, batch.length);
+        this.hooks.committed(this, batch.length, seq);
         if (this.pending.length > 0) this.commitPending();
         else this.resolveDrainWaiters();
       },
