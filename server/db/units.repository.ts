@@ -46,3 +46,10 @@ export async function insertUnit(
     .executeTakeFirstOrThrow();
   return toUnit(row);
 }
+
+/** Names of the given units, by id (for exports and views). */
+export async function unitNames(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom('units').select(['id', 'name']).where('id', '=', sql<string>`any(${[...ids]}::uuid[])`).execute();
+  return new Map(rows.map((r) => [r.id, r.name]));
+}

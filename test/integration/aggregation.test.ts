@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import mammoth from 'mammoth';
 import { contentHash } from '../../server/domain/content-hash.js';
 import type { Unit } from '../../server/db/units.repository.js';
 import { makeMember, makeUnit, type TestMember } from '../helpers/factories.js';
@@ -119,6 +120,39 @@ describe('round summary', () => {
   });
 });
 
+describe('summary exports', () => {
+  it('exports Markdown, a DOCX that opens in a DOCX reader, and W3C Web Annotation JSON-LD', async () => {
+    const url = `/api/v1/rounds/${roundId}/summary`;
+    const reviewer = await token(staff.provinceDrafter!);
+    const md = await t.request({ method: 'GET', url: `${url}?format=md`, token: reviewer });
+    expect(md.statusCode).toBe(200);
+    expect(md.headers['content-type']).toContain('text/markdown');
+    expect(md.headers['content-disposition']).toMatch(/^attachment; filename="du-thao-bao-cao-chinh-tri-vong-1\.md"$/);
+    expect(md.body).toContain('Dự thảo Báo cáo chính trị');
+    expect(md.body).toContain('chuyển đổi số');
+
+    const docx = await t.request({ method: 'GET', url: `${url}?format=docx&lang=en`, token: reviewer });
+    expect(docx.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.wordprocessingml.document');
+    const { value: docText } = await mammoth.extractRawText({ buffer: docx.rawPayload });
+    expect(docText).toContain('Dự thảo Báo cáo chính trị');
+    expect(docText).toContain('Kinh tế');
+    expect(docText.toLowerCase()).toContain('đề nghị bổ sung');
+
+    const jsonld = await t.request({ method: 'GET', url: `${url}?format=jsonld`, token: reviewer });
+    const collection = jsonld.json();
+    expect(collection['@context']).toBe('http://www.w3.org/ns/anno.jsonld');
+    const items = collection.first.items;
+    expect(items).toHaveLength(7);
+    expect(items.every((a: { type: string }) => a.type === 'Annotation')).toBe(true);
+    expect(new Set(items.map((a: { motivation: string }) => a.motivation))).toEqual(new Set(['commenting', 'assessing']));
+    const selectors = items[0].target.selector.map((sel: { type: string }) => sel.type).sort();
+    expect(selectors).toEqual(['TextPositionSelector', 'TextQuoteSelector']);
+
+    expectProblem(await t.request({ method: 'GET', url: `${url}?format=pdf`, token: reviewer }), 400, 'validation_failed');
+    expectProblem(await t.request({ method: 'GET', url: `${url}?format=docx`, token: await token(members.c1a![0]!) }), 403, 'forbidden');
+  });
+});
+
 describe('feedback packages and roll-up', () => {
   const submit = async (who: TestMember, from: Unit, note = '') =>
     t.request({ method: 'POST', url: `/api/v1/documents/${documentId}/packages`, token: await token(who), payload: { fromUnitId: from.id, roundIds: [roundId], note } });
@@ -187,6 +221,18 @@ describe('feedback packages and roll-up', () => {
     // A commune's secretary sees its own package, not the others'.
     const mine = (await t.request({ method: 'GET', url: `/api/v1/documents/${documentId}/packages`, token: await token(staff.c1a!) })).json();
     expect(mine.map((p: { fromUnitId: string }) => p.fromUnitId)).toEqual([c1a.id]);
+  });
+
+  it('exports the merged feedback as Markdown and DOCX', async () => {
+    const url = `/api/v1/documents/${documentId}/feedback`;
+    const secretary = await token(staff.provinceSecretary!);
+    const md = await t.request({ method: 'GET', url: `${url}?format=md`, token: secretary });
+    expect(md.statusCode).toBe(200);
+    expect(md.body).toContain('Huyện 1');
+    expect(md.body).toMatch(/2\s*\/\s*3|2 (trên|of) 3/);
+    const docx = await t.request({ method: 'GET', url: `${url}?format=docx`, token: secretary });
+    const { value } = await mammoth.extractRawText({ buffer: docx.rawPayload });
+    expect(value.toLowerCase()).toContain('chuyển đổi số');
   });
 
   it('shows merged feedback only to the receiving unit’s staff', async () => {

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { AggregationService } from '../../services/aggregation.service.js';
+import type { FastifyReply } from 'fastify';
+import type { AggregationService, ExportFile } from '../../services/aggregation.service.js';
 import { callerOf } from '../authentication.js';
 import { errors, IdParams, Uuid } from '../schemas.js';
 
@@ -94,6 +95,19 @@ const FeedbackSchema = Type.Object({
   ),
 });
 
+const Lang = Type.Union([Type.Literal('vi'), Type.Literal('en')], { default: 'vi', description: 'Language of the export’s headings' });
+
+function sendFile(reply: FastifyReply, file: ExportFile): FastifyReply {
+  return reply
+    .type(file.contentType)
+    .header('content-disposition', `attachment; filename="${file.filename}"`)
+    .header('cache-control', 'no-store')
+    .send(file.body);
+}
+
+/** The base URL clients reached us at, for the IRIs of JSON-LD exports. */
+const originOf = (request: { protocol: string; host: string }) => `${request.protocol}://${request.host}`;
+
 export function aggregationRoutes(instance: FastifyInstance, deps: { aggregation: AggregationService }): void {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   app.addSchema(PackageSchema);
@@ -104,12 +118,21 @@ export function aggregationRoutes(instance: FastifyInstance, deps: { aggregation
     {
       schema: {
         tags: ['aggregation'],
-        description: 'The round’s annotations merged into clusters per section, with participation (reviewers only).',
+        description:
+          'The round’s annotations merged into clusters per section, with participation (reviewers only). `format=md|docx` exports it; `format=jsonld` exports the round’s annotations as W3C Web Annotations.',
         params: Type.Object({ roundId: Uuid }),
+        querystring: Type.Object({
+          format: Type.Union([Type.Literal('json'), Type.Literal('md'), Type.Literal('docx'), Type.Literal('jsonld')], { default: 'json' }),
+          lang: Lang,
+        }),
         response: { 200: SummarySchema, ...errors(400, 401, 403, 404) },
       },
     },
-    async (request) => aggregation.summary(callerOf(request), request.params.roundId),
+    async (request, reply) => {
+      const { format, lang } = request.query;
+      if (format === 'json') return aggregation.summary(callerOf(request), request.params.roundId);
+      return sendFile(reply, await aggregation.exportSummary(callerOf(request), request.params.roundId, format, lang, originOf(request)));
+    },
   );
 
   app.post(
@@ -142,10 +165,18 @@ export function aggregationRoutes(instance: FastifyInstance, deps: { aggregation
         tags: ['aggregation'],
         description: 'The packages a unit received on the document (default: the document’s unit), merged across the sending units.',
         params: IdParams,
-        querystring: Type.Object({ unitId: Type.Optional(Uuid) }),
+        querystring: Type.Object({
+          unitId: Type.Optional(Uuid),
+          format: Type.Union([Type.Literal('json'), Type.Literal('md'), Type.Literal('docx')], { default: 'json' }),
+          lang: Lang,
+        }),
         response: { 200: FeedbackSchema, ...errors(400, 401, 403, 404) },
       },
     },
-    async (request) => aggregation.feedback(callerOf(request), request.params.id, request.query.unitId),
+    async (request, reply) => {
+      const { unitId, format, lang } = request.query;
+      if (format === 'json') return aggregation.feedback(callerOf(request), request.params.id, unitId);
+      return sendFile(reply, await aggregation.exportFeedback(callerOf(request), request.params.id, unitId, format, lang));
+    },
   );
 }
