@@ -187,14 +187,13 @@ describe('web client: comment, decide, apply, compare, export', () => {
   });
 
   it('downloads the round summary as Markdown', async (context) => {
-    const roundId = (await server.app.services.rounds.list(
-      { memberId: '00000000-0000-0000-0000-000000000000', isAdmin: true, memberships: [] } as never,
-      documentUrl.split('/').pop()!,
-    ).catch(() => []))[0]?.id;
+    const documentId = documentUrl.split('/').pop()!;
     const probe = await drafter.evaluate(async (id) => {
-      const response = await fetch(`/api/v1/rounds/${id}/summary`, { headers: { authorization: `Bearer ${localStorage.getItem('draftroom.token')}` } });
+      const headers = { authorization: `Bearer ${localStorage.getItem('draftroom.token')}` };
+      const rounds = (await (await fetch(`/api/v1/documents/${id}/rounds`, { headers })).json()) as Array<{ id: string }>;
+      const response = await fetch(`/api/v1/rounds/${rounds[0]!.id}/summary`, { headers });
       return { status: response.status, body: await response.text() };
-    }, roundId ?? '00000000-0000-0000-0000-000000000000');
+    }, documentId);
     if (probe.status === 404 && probe.body.includes('no route')) {
       console.log('browser tests: the summary export was not checked: GET /api/v1/rounds/:id/summary is not on this server yet');
       context.skip();
@@ -206,6 +205,21 @@ describe('web client: comment, decide, apply, compare, export', () => {
     const file = await download.path();
     const markdown = readFileSync(file, 'utf8');
     expect(markdown).toContain('450 ha');
+  });
+
+  it('shows a log-in-again banner when the live connection closes with 4401, and resumes after logging in', async () => {
+    // Revoking the token (log out elsewhere) closes the member's socket with 4401.
+    const status = await member.evaluate(async () => {
+      const response = await fetch('/api/v1/auth/logout', { method: 'POST', headers: { authorization: `Bearer ${localStorage.getItem('draftroom.token')}` } });
+      return response.status;
+    });
+    expect(status).toBe(204);
+    await member.getByText('Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại.').waitFor({ timeout: TIMEOUT });
+    await shot(member, '12-session-expired');
+    await member.getByLabel('Tên đăng nhập').fill('dangvien1');
+    await member.getByLabel('Mật khẩu').fill(PASSWORD);
+    await member.getByRole('button', { name: 'Đăng nhập' }).click();
+    await member.locator('.ProseMirror').getByText(REWORDING).waitFor({ timeout: TIMEOUT });
   });
 
   it('raised no uncaught error in either page', () => {
