@@ -197,6 +197,29 @@ describe('limits', () => {
   });
 });
 
+describe('liveness', () => {
+  it('drops a socket that stops answering pings', async () => {
+    const s = await setup({ collab: { heartbeatMs: 150 } });
+    try {
+      const id = await s.newDocument();
+      const silent = await rawSocket(s.baseUrl, id, await s.token(s.reader));
+      const healthy = await s.client(s.reader, id);
+      await healthy.synced;
+      // A paused socket reads nothing, so it never sees a ping and never answers with a pong.
+      (silent.socket as unknown as { _socket: { pause(): void } })._socket.pause();
+      const started = Date.now();
+      await eventually(async () => {
+        const metrics = (await s.t.request({ method: 'GET', url: '/metrics' })).body;
+        return /draftroom_ws_connections 1\b/.test(metrics);
+      }, 'the dead socket is dropped', 3000);
+      expect(Date.now() - started).toBeLessThan(1500);
+      expect(healthy.closes).toEqual([]);
+    } finally {
+      await s.t.close();
+    }
+  });
+});
+
 describe('shutdown', () => {
   it('commits what is queued and closes sockets with 1001', async () => {
     const s = await setup();

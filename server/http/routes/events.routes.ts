@@ -7,7 +7,9 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Histogram } from 'prom-client';
 import type { AuthService } from '../../services/auth.service.js';
+import type { Metrics } from '../metrics.js';
 import type { DocumentEvents } from '../../services/document-events.js';
 import type { DocumentsService } from '../../services/documents.service.js';
 import type { EventFeed } from '../../services/event-feed.service.js';
@@ -19,12 +21,19 @@ export interface EventRouteDeps {
   documents: DocumentsService;
   events: DocumentEvents;
   feed: EventFeed;
+  metrics: Metrics;
   heartbeatMs?: number;
 }
 
 export function eventRoutes(instance: FastifyInstance, deps: EventRouteDeps): void {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const heartbeatMs = deps.heartbeatMs ?? 15_000;
+  const lag = new Histogram({
+    name: 'draftroom_event_lag_seconds',
+    help: 'From an outbox event’s commit to its delivery on a live stream',
+    buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60],
+    registers: [deps.metrics.registry],
+  });
   // Open streams end when the server shuts down; clients reconnect with Last-Event-ID.
   const open = new Set<() => void>();
   instance.addHook('preClose', async () => {
@@ -74,7 +83,11 @@ export function eventRoutes(instance: FastifyInstance, deps: EventRouteDeps): vo
             for (;;) {
               const page = await deps.feed.page(caller, document, cursor);
               if (closed) return;
-              for (const event of page.events) raw.write(`id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`);
+              for (const event of page.events) {
+                raw.write(`id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`);
+                // Replays after a reconnect are not lag; only events newer than the stream's start are.
+                if (resumeFrom === undefined) lag.observe(Math.max(0, Date.now() - Date.parse(event.createdAt)) / 1000);
+              }
               cursor = page.cursor;
               if (!page.more) break;
             }
