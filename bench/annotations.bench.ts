@@ -1,0 +1,152 @@
+/**
+ * `npm run bench:annotations` (issue 5): re-anchoring and annotation write throughput.
+ *
+ * 1. Re-anchoring: `runAnchorBench` (5,000 annotations on a 100-page draft, 1,000 random edits,
+ *    re-anchor all). Goal < 500 ms.
+ * 2. Writes: a real server in a child process (bench/support/collab-process.ts: buildApp on a
+ *    fresh migrated database, embedded PostgreSQL in a temp dir unless DATABASE_URL), a document
+ *    created over HTTP from the demo report repeated to ≈300,000 characters, a round open, 50
+ *    members with tokens, then 50 concurrent clients doing `PUT /api/v1/rounds/:id/annotations/:uuid`
+ *    (new ids, random offsets in the base text) over keep-alive for `--seconds`. Baseline: the same
+ *    50 clients on `GET /healthz`. Goal 1,000 writes/s, 0 errors.
+ *
+ * Options: `--seconds 10`, `--clients 50`, `--profile` (the server runs with `--cpu-prof`; the
+ * hottest functions of the write phase are printed).
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { runAnchorBench } from './annotations-anchor.bench.js';
+import { seededRandom } from './province.js';
+import { openBenchDatabase, type BenchDatabase } from './support/database.js';
+import { repeatedReport } from './support/draft-text.js';
+import { int, ms, numberArg, printHeader } from './support/env.js';
+import { closedLoop, type LoadResult } from './support/http-load.js';
+import { summariseProfile } from './support/cpu-profile.js';
+import { startChild, watchProcess, type RunningServer } from './support/server.js';
+import { login, seedWorkspace } from './support/workspace.js';
+
+const seconds = numberArg('seconds', 10);
+const clients = numberArg('clients', 50);
+const profile = process.argv.includes('--profile');
+
+const remarks = [
+  'Đề nghị bổ sung chỉ tiêu về chuyển đổi số',
+  'Cần làm rõ giải pháp huy động nguồn lực',
+  'Số liệu này chưa khớp với báo cáo của Ủy ban',
+  'Đề nghị viết gọn lại đoạn này',
+  'Nên nêu rõ trách nhiệm của người đứng đầu',
+  'Đồng ý với nội dung dự thảo',
+];
+
+async function main(): Promise<void> {
+  printHeader('bench:annotations', 're-anchoring and annotation writes (issue 5)');
+
+  console.log('\n— 1. re-anchoring (runAnchorBench)');
+  const anchor = runAnchorBench({ log: (line) => console.log(`  ${line}`) });
+  console.log(`  → ${anchor.reanchorMs.toFixed(1)} ms for ${int(anchor.annotations)}; goal < 500 ms: ${anchor.reanchorMs < 500 ? 'met' : 'MISSED'}`);
+
+  console.log('\n— 2. writes over HTTP');
+  const setupStarted = performance.now();
+  let database: BenchDatabase | undefined;
+  let server: RunningServer | undefined;
+  let profileDir: string | undefined;
+  try {
+    database = await openBenchDatabase('annotations');
+    const workspace = await seedWorkspace(database.db, { writers: 1, readers: clients });
+    const env: Record<string, string> = { DATABASE_URL: database.url, BENCH_COLLAB: '{}' };
+    if (profile) {
+      profileDir = await mkdtemp(path.join(os.tmpdir(), 'draftroom-annotations-prof-'));
+      env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${profileDir}`.trim();
+    }
+    server = await startChild('bench/support/collab-process.ts', env);
+    const base = server.baseUrl;
+    const drafter = await login(base, workspace.writers[0]!);
+    const tokens = await Promise.all(workspace.readers.map((name) => login(base, name)));
+
+    const markdown = repeatedReport(300_000);
+    const created = await api(base, drafter, 'POST', '/api/v1/documents', { unitId: workspace.unit.id, title: 'Dự thảo 100 trang', content: { format: 'markdown', value: markdown } }, 201);
+    const round = await api(base, drafter, 'POST', `/api/v1/documents/${created.id}/rounds`, { closesAt: new Date(Date.now() + 3_600_000).toISOString() }, 201);
+    const content = await api(base, drafter, 'GET', `/api/v1/documents/${created.id}/content?version=${round.baseVersion}`, undefined, 200);
+    const textLength = (content.text as string).length;
+    const setupSeconds = (performance.now() - setupStarted) / 1000;
+    console.log(`  server: ${server.description}, pid ${server.pid}; PostgreSQL ${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded'}, pool 20`);
+    console.log(`  document: ${int(markdown.length)} chars of Markdown → base text ${int(textLength)} chars, ${(content.sections as unknown[]).length} sections; round ${round.number} open; ${clients} members with tokens`);
+    console.log(`  setup (database, members, server, document, round): ${setupSeconds.toFixed(1)} s`);
+
+    const random = seededRandom(20250705);
+    const put = (client: number) => {
+      const start = Math.floor(random() * (textLength - 100));
+      const r = random();
+      const length = r < 0.03 ? 0 : r < 0.9 ? 5 + Math.floor(random() * 80) : 100 + Math.floor(random() * 600);
+      const kind = r < 0.7 ? 'comment' : r < 0.8 ? 'question' : r < 0.9 ? 'objection' : r < 0.95 ? 'support' : 'suggestion';
+      const body = { kind, body: remarks[Math.floor(random() * remarks.length)]!, anchor: { start, end: Math.min(textLength, start + length) }, ...(kind === 'suggestion' ? { replacement: 'đoạn viết lại' } : {}) };
+      return {
+        url: `${base}/api/v1/rounds/${round.id}/annotations/${randomUUID()}`,
+        method: 'PUT',
+        headers: { authorization: `Bearer ${tokens[client]!}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        expect: 201,
+      };
+    };
+    const health = () => ({ url: `${base}/healthz`, method: 'GET', expect: 200 });
+
+    const phase = async (name: string, make: (client: number) => ReturnType<typeof put> | ReturnType<typeof health>) => {
+      await closedLoop(clients, 2, make); // warm-up (JIT, connections, pools), not counted
+      const watch = watchProcess(server!.pid);
+      const result = await closedLoop(clients, seconds, make);
+      const usage = watch.finish();
+      report(name, result, usage);
+      return { result, usage };
+    };
+    const healthz = await phase('GET /healthz (baseline)', health);
+    const writes = await phase('PUT annotation', put);
+
+    const rows = await database.db.selectFrom('annotations').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+    console.log(`  annotations stored: ${int(Number(rows.n))} (warm-up included)`);
+    console.log(`  ratio writes/healthz: ${(writes.result.perSecond / healthz.result.perSecond).toFixed(3)} (${int(writes.result.perSecond)} / ${int(healthz.result.perSecond)} per s)`);
+    const met = writes.result.perSecond >= 1000 && writes.result.errors === 0;
+    console.log(`  goal ≥ 1,000 writes/s with 0 errors: ${met ? 'met' : `MISSED (${int(writes.result.perSecond)}/s, ${writes.result.errors} errors)`}`);
+    console.log(
+      `  note: ${os.cpus().length} cores shared by the load generator (this process), the server (child process) and PostgreSQL; ` +
+        'the server cores and machine-busy cores above say who used what',
+    );
+  } finally {
+    await server?.stop();
+    await database?.close();
+  }
+  if (profileDir) {
+    const files = (await readdir(profileDir)).filter((f) => f.endsWith('.cpuprofile'));
+    for (const file of files) {
+      console.log(`\n— server CPU profile (${file}; warm-up, baseline and writes together)`);
+      for (const line of await summariseProfile(path.join(profileDir, file), 30)) console.log(`  ${line}`);
+    }
+    console.log(`  profiles kept in ${profileDir}`);
+  }
+}
+
+function report(name: string, r: LoadResult, usage: { cpuCores: number; peakRssMiB: number; machineBusyCores: number }): void {
+  console.log(
+    `  ${name.padEnd(24)} ${int(r.perSecond).padStart(6)} req/s  p50 ${ms(r.latency.p50)}  p99 ${ms(r.latency.p99)}  max ${ms(r.latency.max)}  ` +
+      `ok ${int(r.ok)}  errors ${r.errors}  (${r.seconds.toFixed(1)} s, ${clients} clients; server ${usage.cpuCores.toFixed(2)} cores, ` +
+      `RSS ${usage.peakRssMiB.toFixed(0)} MiB; machine busy ${usage.machineBusyCores.toFixed(2)} of ${os.cpus().length} cores)`,
+  );
+  if (r.errors > 0) console.log(`    failures: ${[...r.failures].map(([k, v]) => `${k} ×${v}`).join(', ')}; first: ${r.firstFailures.join(' | ')}`);
+}
+
+async function api(base: string, token: string, method: string, url: string, body: unknown, expect: number): Promise<Record<string, any>> {
+  const response = await fetch(`${base}${url}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await response.text();
+  if (response.status !== expect) throw new Error(`${method} ${url}: ${response.status} ${text.slice(0, 500)}`);
+  return JSON.parse(text) as Record<string, any>;
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
