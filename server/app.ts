@@ -38,6 +38,7 @@ import { VersionDocs } from './services/version-docs.js';
 import { annotationRoutes } from './http/routes/annotations.routes.js';
 import { aggregationRoutes } from './http/routes/aggregation.routes.js';
 import { AggregationService } from './services/aggregation.service.js';
+import { ExportsService } from './services/exports.service.js';
 import { eventRoutes } from './http/routes/events.routes.js';
 import { ImportService } from './services/import.service.js';
 
@@ -67,6 +68,7 @@ export interface Services {
   diffs: DiffService;
   annotations: AnnotationsService;
   aggregation: AggregationService;
+  exports: ExportsService;
   feed: EventFeed;
   events: DocumentEvents;
   access: AccessEvents;
@@ -87,6 +89,7 @@ export function createServices(deps: AppDeps): Services {
   const events = new DocumentEvents();
   const documents = new DocumentsService(deps.db);
   const rounds = new RoundsService(deps.db, documents, events, clock);
+  const aggregation = new AggregationService(deps.db, documents, rounds, events, clock);
   return {
     clock,
     access,
@@ -100,7 +103,8 @@ export function createServices(deps: AppDeps): Services {
     diffs: new DiffService(deps.db, documents),
     annotations: new AnnotationsService(deps.db, documents, rounds, new VersionDocs(deps.db), events, clock),
     feed: new EventFeed(deps.db),
-    aggregation: new AggregationService(deps.db, documents, rounds, events, clock),
+    aggregation,
+    exports: new ExportsService(deps.db, documents, aggregation),
   };
 }
 

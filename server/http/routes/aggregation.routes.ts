@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
-import type { AggregationService, ExportFile } from '../../services/aggregation.service.js';
+import type { AggregationService } from '../../services/aggregation.service.js';
+import type { ExportFile, ExportsService } from '../../services/exports.service.js';
 import { callerOf } from '../authentication.js';
 import { errors, IdParams, Uuid } from '../schemas.js';
 
@@ -108,7 +109,7 @@ function sendFile(reply: FastifyReply, file: ExportFile): FastifyReply {
 /** The base URL clients reached us at, for the IRIs of JSON-LD exports. */
 const originOf = (request: { protocol: string; host: string }) => `${request.protocol}://${request.host}`;
 
-export function aggregationRoutes(instance: FastifyInstance, deps: { aggregation: AggregationService }): void {
+export function aggregationRoutes(instance: FastifyInstance, deps: { aggregation: AggregationService; exports: ExportsService }): void {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   app.addSchema(PackageSchema);
   const { aggregation } = deps;
@@ -131,7 +132,7 @@ export function aggregationRoutes(instance: FastifyInstance, deps: { aggregation
     async (request, reply) => {
       const { format, lang } = request.query;
       if (format === 'json') return aggregation.summary(callerOf(request), request.params.roundId);
-      return sendFile(reply, await aggregation.exportSummary(callerOf(request), request.params.roundId, format, lang, originOf(request)));
+      return sendFile(reply, await deps.exports.exportSummary(callerOf(request), request.params.roundId, format, lang, originOf(request)));
     },
   );
 
@@ -176,7 +177,7 @@ export function aggregationRoutes(instance: FastifyInstance, deps: { aggregation
     async (request, reply) => {
       const { unitId, format, lang } = request.query;
       if (format === 'json') return aggregation.feedback(callerOf(request), request.params.id, unitId);
-      return sendFile(reply, await aggregation.exportFeedback(callerOf(request), request.params.id, unitId, format, lang));
+      return sendFile(reply, await deps.exports.exportFeedback(callerOf(request), request.params.id, unitId, format, lang));
     },
   );
 }
