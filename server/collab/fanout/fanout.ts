@@ -27,7 +27,10 @@ import { streamKeys, type FanoutMessage } from './fanout-messages.js';
 import { connectRedis, StreamPublisher, StreamReader } from './redis-streams.js';
 
 export interface FanoutOptions {
-  /** Stream keys are `<prefix>:updates` and `<prefix>:notices` (tests use one prefix per app pair). */
+  /**
+   * Stream keys are `<prefix>:updates` and `<prefix>:notices`; Redis connection names are
+   * `<prefix>:publisher:<instance>` and `<prefix>:reader:<instance>` (tests use a prefix per app pair).
+   */
   streamPrefix: string;
   /** Approximate entries kept per stream (`XADD … MAXLEN ~`). */
   maxLen: number;
@@ -76,14 +79,14 @@ export async function startFanout(deps: FanoutDeps): Promise<Fanout> {
   const metrics = createFanoutMetrics(deps.registry);
 
   // Publishing fails fast while disconnected (no unbounded offline queue); the reader waits.
-  const publisherRedis = await connectRedis(deps.redisUrl, `draftroom-fanout-publisher-${instanceId}`, {
+  const publisherRedis = await connectRedis(deps.redisUrl, `${options.streamPrefix}:publisher:${instanceId}`, {
     connectTimeout: options.connectTimeoutMs,
     enableOfflineQueue: false,
     enableAutoPipelining: true,
   });
   let readerRedis: Redis;
   try {
-    readerRedis = await connectRedis(deps.redisUrl, `draftroom-fanout-reader-${instanceId}`, {
+    readerRedis = await connectRedis(deps.redisUrl, `${options.streamPrefix}:reader:${instanceId}`, {
       connectTimeout: options.connectTimeoutMs,
       maxRetriesPerRequest: null,
     });
