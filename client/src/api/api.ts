@@ -95,8 +95,9 @@ export class Api {
   }
 
   /** Exports of the summary (`/rounds/:id/summary`) or of the merged feedback (`/documents/:id/feedback`). */
-  export(path: 'summary' | 'feedback', id: string, format: ExportFormat): Promise<{ blob: Blob; filename: string | null }> {
-    const url = path === 'summary' ? `/api/v1/rounds/${e(id)}/summary?format=${format}` : `/api/v1/documents/${e(id)}/feedback?format=${format}`;
+  export(path: 'summary' | 'feedback', id: string, format: ExportFormat, lang: 'vi' | 'en' = 'vi'): Promise<{ blob: Blob; filename: string | null }> {
+    const query = `format=${format}&lang=${lang}`;
+    const url = path === 'summary' ? `/api/v1/rounds/${e(id)}/summary?${query}` : `/api/v1/documents/${e(id)}/feedback?${query}`;
     return this.http.blob(url);
   }
 }

@@ -119,6 +119,7 @@ export interface FeedbackItem {
   [key: string]: unknown;
 }
 
-export interface Feedback { units: Array<string | { id: string; name?: string }>; items: FeedbackItem[] }
+export interface FeedbackUnit { unitId: string; name: string; packageId: string | null; submittedAt: string | null }
+export interface Feedback { documentId?: string; unitId?: string; units: FeedbackUnit[]; items: FeedbackItem[] }
 
 export type ExportFormat = 'md' | 'docx' | 'jsonld' | 'json';

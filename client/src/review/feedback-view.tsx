@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { DocumentInfo, Feedback, FeedbackPackage, Round, Unit } from '../api/types';
 import { ErrorText, Loading, saveBlob } from '../ui/components';
-import { formatDate, t, tk } from '../ui/i18n';
+import { formatDate, lang, t, tk } from '../ui/i18n';
 import { api, me, roleOn } from '../ui/session';
 import { isMissingRoute } from './review-view';
 
@@ -97,7 +97,7 @@ function MergedFeedback(props: { document: DocumentInfo; eventTick: number }) {
 
   const download = async (format: 'md' | 'docx') => {
     try {
-      const { blob, filename } = await api.export('feedback', props.document.id, format);
+      const { blob, filename } = await api.export('feedback', props.document.id, format, lang.get());
       saveBlob(blob, filename ?? `feedback.${format}`);
     } catch (failure) {
       setError(failure);
@@ -113,13 +113,20 @@ function MergedFeedback(props: { document: DocumentInfo; eventTick: number }) {
       </div>
       {error ? isMissingRoute(error) ? <p class="muted">{t('notAvailable')}</p> : <ErrorText error={error} /> : null}
       {!feedback && !error && <Loading />}
-      {packages.length > 0 && (
+      {feedback && feedback.units.length > 0 && (
         <>
           <h3>{t('packagesReceived')}</h3>
           <ul>
-            {packages.map((p) => (
-              <li key={p.id}>{units.get(p.fromUnitId) ?? p.fromUnitId} — {formatDate(p.submittedAt)} <code class="muted">{p.contentHash.slice(0, 12)}</code></li>
-            ))}
+            {feedback.units.map((u) => {
+              const received = packages.find((p) => p.id === u.packageId);
+              return (
+                <li key={u.unitId}>
+                  {u.name || units.get(u.unitId) || u.unitId} —{' '}
+                  {u.submittedAt ? formatDate(u.submittedAt) : <span class="muted">{t('notSent')}</span>}
+                  {received && <code class="muted"> {received.contentHash.slice(0, 12)}</code>}
+                </li>
+              );
+            })}
           </ul>
         </>
       )}

@@ -8,7 +8,7 @@ import type { Annotation, Cluster, DocumentInfo, Round, RoundSummary } from '../
 import { ApiError } from '../api/http';
 import { AnnotationCard } from '../annotations/annotation-card';
 import { ErrorText, Loading, saveBlob } from '../ui/components';
-import { t, tk } from '../ui/i18n';
+import { lang, t, tk } from '../ui/i18n';
 import { api, me } from '../ui/session';
 
 /** A route the server does not have yet answers 404 "no route …" (not a hidden resource). */
@@ -43,7 +43,7 @@ export function ReviewView(props: { document: DocumentInfo; rounds: Round[]; eve
 
   const download = async (format: 'md' | 'docx') => {
     try {
-      const { blob, filename } = await api.export('summary', roundId, format);
+      const { blob, filename } = await api.export('summary', roundId, format, lang.get());
       saveBlob(blob, filename ?? `round-${round?.number ?? ''}-summary.${format}`);
     } catch (failure) {
       setError(failure);
@@ -93,6 +93,7 @@ export function ReviewView(props: { document: DocumentInfo; rounds: Round[]; eve
 function ClusterItem(props: { cluster: Cluster; annotations: Map<string, Annotation>; onChanged: () => void }) {
   const { cluster } = props;
   const mine = me.get()?.member.id;
+  const quote = cluster.annotationIds.map((id) => props.annotations.get(id)?.anchor.quote.exact).find(Boolean);
   const tally = (['accepted', 'partially_accepted', 'rejected', 'noted', 'undecided'] as const).filter((d) => (cluster.decisions[d] ?? 0) > 0);
   return (
     <li class={`card cluster kind-${cluster.kind}`}>
@@ -103,7 +104,7 @@ function ClusterItem(props: { cluster: Cluster; annotations: Map<string, Annotat
         </span>
         <span class="muted">{tally.map((d) => `${tk(`decision_${d}`)}: ${cluster.decisions[d]}`).join(' · ')}</span>
       </div>
-      {cluster.anchor?.quote?.exact && <blockquote class="quote">{cluster.anchor.quote.exact}</blockquote>}
+      {quote && <blockquote class="quote">{quote}</blockquote>}
       {cluster.representative.replacement && <p class="replacement">→ {cluster.representative.replacement}</p>}
       {cluster.representative.body && <p>{cluster.representative.body}</p>}
       <details>

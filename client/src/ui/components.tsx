@@ -1,5 +1,6 @@
 /** Small shared pieces: banners, error text, a link that routes, a labelled field. */
 import type { ComponentChildren } from 'preact';
+import { ApiError } from '../api/http';
 import { errorMessage, t } from './i18n';
 import { navigate } from './router';
 
@@ -14,9 +15,12 @@ export function Banner(props: { tone: 'info' | 'warn' | 'error'; children: Compo
 
 export function ErrorText(props: { error: unknown }) {
   if (!props.error) return null;
+  // The server's own detail (English) follows the translated message, for the specifics.
+  const detail = props.error instanceof ApiError ? props.error.problem.detail : undefined;
   return (
     <p class="error" role="alert">
       {errorMessage(props.error)}
+      {detail && <small class="detail"> ({detail})</small>}
     </p>
   );
 }
