@@ -48,14 +48,14 @@ export async function serveClient(app: FastifyInstance, distDir: string): Promis
       reply.header('cache-control', path.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
       return reply.sendFile(path.slice(1), root, { cacheControl: false });
     }
-    if (!acceptsHtml(request) || /\.[a-z0-9]{1,8}$/i.test(path)) return notFound(request, reply);
+    if (path !== '/' && (!acceptsHtml(request) || /\.[a-z0-9]{1,8}$/i.test(path))) return notFound(request, reply);
     return reply.header('cache-control', 'no-cache').sendFile('index.html', root, { cacheControl: false });
   });
 }
 
+/** A browser navigation asks for text/html by name; API clients (and a bare wildcard accept) keep their 404s. */
 function acceptsHtml(request: FastifyRequest): boolean {
-  const accept = request.headers.accept ?? '';
-  return accept.includes('text/html') || accept.includes('*/*') || accept === '';
+  return (request.headers.accept ?? '').includes('text/html');
 }
 
 function isFile(path: string): boolean {

@@ -73,6 +73,13 @@ describe('serveClient', () => {
     expect(api.statusCode).toBe(401);
   });
 
+  it('keeps 404 for unknown paths asked for by API clients (no text/html)', async () => {
+    for (const accept of ['application/json', '*/*']) {
+      const response = await built.inject({ method: 'GET', url: '/nothing/here', headers: { accept } });
+      expect(response.statusCode, accept).toBe(404);
+    }
+  });
+
   it('does not serve files outside the dist folder', async () => {
     const response = await built.inject({ method: 'GET', url: '/..%2f..%2fpackage.json', headers: { accept: 'application/json' } });
     expect(response.statusCode).toBe(404);
