@@ -10,8 +10,8 @@
  *    (new ids, random offsets in the base text) over keep-alive for `--seconds`. Baseline: the same
  *    50 clients on `GET /healthz`. Goal 1,000 writes/s, 0 errors.
  *
- * Options: `--seconds 10`, `--clients 50`, `--profile` (the server runs with `--cpu-prof`; the
- * hottest functions of the write phase are printed).
+ * Options: `--seconds 10`, `--clients 50`, `--profile` (the server's CPU is profiled during the
+ * write phase, bench/support/profiled-collab-process.ts; the hottest functions are printed).
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
@@ -24,6 +24,7 @@ import { repeatedReport } from './support/draft-text.js';
 import { int, ms, numberArg, printHeader } from './support/env.js';
 import { closedLoop, type LoadResult } from './support/http-load.js';
 import { summariseProfile } from './support/cpu-profile.js';
+import { postmasterPid, treeCpuSeconds } from './support/process-tree.js';
 import { startChild, watchProcess, type RunningServer } from './support/server.js';
 import { login, seedWorkspace } from './support/workspace.js';
 
@@ -58,9 +59,9 @@ async function main(): Promise<void> {
     const env: Record<string, string> = { DATABASE_URL: database.url, BENCH_COLLAB: '{}' };
     if (profile) {
       profileDir = await mkdtemp(path.join(os.tmpdir(), 'draftroom-annotations-prof-'));
-      env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${profileDir}`.trim();
+      env.BENCH_CPU_PROFILE = path.join(profileDir, 'server-writes.cpuprofile');
     }
-    server = await startChild('bench/support/collab-process.ts', env);
+    server = await startChild(profile ? 'bench/support/profiled-collab-process.ts' : 'bench/support/collab-process.ts', env);
     const base = server.baseUrl;
     const drafter = await login(base, workspace.writers[0]!);
     const tokens = await Promise.all(workspace.readers.map((name) => login(base, name)));
@@ -95,12 +96,22 @@ async function main(): Promise<void> {
     const phase = async (name: string, make: (client: number) => ReturnType<typeof put> | ReturnType<typeof health>) => {
       await closedLoop(clients, 2, make); // warm-up (JIT, connections, pools), not counted
       const watch = watchProcess(server!.pid);
+      const postgres = postmasterPid(database!.dataDir);
+      const pgBefore = postgres ? treeCpuSeconds(postgres) : NaN;
+      const clientBefore = process.cpuUsage();
       const result = await closedLoop(clients, seconds, make);
+      const client = process.cpuUsage(clientBefore);
       const usage = watch.finish();
+      const pgCores = postgres ? (treeCpuSeconds(postgres) - pgBefore) / result.seconds : NaN;
       report(name, result, usage);
+      console.log(
+        `    CPU cores used: server ${usage.cpuCores.toFixed(2)}, load generator ${((client.user + client.system) / 1e6 / result.seconds).toFixed(2)}, ` +
+          `PostgreSQL ${Number.isNaN(pgCores) ? 'n/a (DATABASE_URL)' : pgCores.toFixed(2)}, whole machine ${usage.machineBusyCores.toFixed(2)} (the rest: other work on the machine)`,
+      );
       return { result, usage };
     };
     const healthz = await phase('GET /healthz (baseline)', health);
+    if (profile) process.kill(server.pid, 'SIGUSR2'); // profile the writes only (warm-up included)
     const writes = await phase('PUT annotation', put);
 
     const rows = await database.db.selectFrom('annotations').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
@@ -119,7 +130,7 @@ async function main(): Promise<void> {
   if (profileDir) {
     const files = (await readdir(profileDir)).filter((f) => f.endsWith('.cpuprofile'));
     for (const file of files) {
-      console.log(`\n— server CPU profile (${file}; warm-up, baseline and writes together)`);
+      console.log(`\n— server CPU profile of the write phase (${file}, warm-up included)`);
       for (const line of await summariseProfile(path.join(profileDir, file), 30)) console.log(`  ${line}`);
     }
     console.log(`  profiles kept in ${profileDir}`);
