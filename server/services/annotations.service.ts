@@ -113,7 +113,9 @@ export class AnnotationsService {
       return { created: false, row: updated };
     });
     this.events.committed(document.id);
-    return { created: result.created, annotation: (await this.hydrate([result.row]))[0]! };
+    // A row inserted just now has no disposition or reply yet (both reference it): skip the two reads.
+    const annotation = result.created ? toPublic(result.row, undefined, []) : (await this.hydrate([result.row]))[0]!;
+    return { created: result.created, annotation };
   }
 
   async withdraw(actor: Actor, roundId: string, annotationId: string): Promise<void> {
