@@ -1,5 +1,21 @@
-# draftroom: the API and WebSocket server on one port. PostgreSQL comes from DATABASE_URL
-# (docker-compose.yml provides one); without it the embedded PostgreSQL starts under DATA_DIR.
+# draftroom: the API, the WebSocket endpoint and the web client on one port. PostgreSQL comes from
+# DATABASE_URL (docker-compose.yml provides one); without it the embedded PostgreSQL starts under
+# DATA_DIR.
+
+# Stage 1: build the web client (Vite needs the dev dependencies; the image does not).
+FROM node:20-bookworm-slim AS client
+WORKDIR /build
+COPY package.json package-lock.json ./
+# No scripts: `prepare` would build the client before its sources are here.
+RUN npm ci --ignore-scripts
+COPY tsconfig.json ./
+COPY client ./client
+# The client imports the pure projection module (one definition of the projection, DESIGN.md).
+COPY server/domain ./server/domain
+COPY server/errors.ts ./server/errors.ts
+RUN npm run build:client
+
+# Stage 2: the server.
 FROM node:20-bookworm-slim
 
 ENV NODE_ENV=production \
@@ -21,6 +37,7 @@ RUN npm ci --omit=dev && npm cache clean --force
 COPY --chown=node:node server ./server
 COPY --chown=node:node migrations ./migrations
 COPY --chown=node:node tsconfig.json ./
+COPY --from=client --chown=node:node /build/client/dist ./client/dist
 
 EXPOSE 8080
 

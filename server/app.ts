@@ -3,6 +3,7 @@
  * `main.ts` does, and tests call `inject()` or listen on port 0.
  */
 import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -16,6 +17,7 @@ import type { Db } from './db/connect.js';
 import { installAuthentication } from './http/authentication.js';
 import { createMetrics, installHttpMetrics, type Metrics } from './http/metrics.js';
 import { installErrorHandling, sendProblem } from './http/problem.js';
+import { serveClient } from './http/static.js';
 import { authRoutes } from './http/routes/auth.routes.js';
 import { directoryRoutes } from './http/routes/directory.routes.js';
 import { healthRoutes } from './http/routes/health.routes.js';
@@ -55,6 +57,8 @@ export interface AppDeps {
   eventHeartbeatMs?: number;
   /** Run background jobs (round deadlines). Default true. */
   jobs?: boolean;
+  /** Where the built web client is (default `client/dist`). */
+  clientDir?: string;
   /** Overrides of the Redis fan-out (used only with `config.redisUrl`; tests set a stream prefix). */
   fanout?: Partial<FanoutOptions>;
 }
@@ -209,6 +213,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     app.addHook('onClose', () => deadlines.stop());
   }
   collabRoutes(app, { collab });
+  // The web client (client/dist, built by `npm install`), with the SPA fallback; last, so every
+  // API path is taken already.
+  await serveClient(app, deps.clientDir ?? fileURLToPath(new URL('../client/dist', import.meta.url)));
 
   return app;
 }

@@ -1,7 +1,7 @@
 /**
  * Browser-test harness: the web client built into a temporary folder, a real app on a fresh test
  * database with the demo workspace (bootstrap with demo: true, as `npm start` does), served on a
- * loopback port by `serveClient`, and Debian's Chromium driven by playwright-core.
+ * loopback port by buildApp (`clientDir`), and Debian's Chromium driven by playwright-core.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
@@ -11,7 +11,6 @@ import { chromium, type Browser } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
-import { serveClient } from '../../server/http/static.js';
 import { bootstrap } from '../../server/services/bootstrap.service.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 
@@ -39,8 +38,7 @@ export function buildClient(): string {
 export async function startServer(distDir: string): Promise<E2eServer> {
   const database = await createTestDatabase();
   const config = loadConfig({ DATABASE_URL: database.url, DEMO: '1', ADMIN_PASSWORD: 'e2e-admin-password' });
-  const app = await buildApp({ config, db: database.db, loginLimits: { perLogin: 1000, perAddress: 100_000, windowSeconds: 60 } });
-  await serveClient(app, distDir);
+  const app = await buildApp({ config, db: database.db, clientDir: distDir, loginLimits: { perLogin: 1000, perAddress: 100_000, windowSeconds: 60 } });
   await app.ready();
   await bootstrap(database.db, app.services.importer, app.services.documents, { adminPassword: 'e2e-admin-password', demo: true });
   await app.listen({ port: 0, host: '127.0.0.1' });

@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
-import { serveClient } from '../../server/http/static.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 import { removeDir } from './harness.js';
 
@@ -24,11 +23,9 @@ describe('serveClient', () => {
     writeFileSync(path.join(dist, 'index.html'), '<!doctype html><title>draftroom</title><div id="app"></div>');
     writeFileSync(path.join(dist, 'assets', 'index-abc123.js'), 'console.log(1)');
     writeFileSync(path.join(dist, 'favicon.svg'), '<svg/>');
-    built = await buildApp({ config, db: database.db, jobs: false });
-    await serveClient(built, dist);
+    built = await buildApp({ config, db: database.db, jobs: false, clientDir: dist });
     await built.ready();
-    missing = await buildApp({ config, db: database.db, jobs: false });
-    await serveClient(missing, path.join(dist, 'nowhere'));
+    missing = await buildApp({ config, db: database.db, jobs: false, clientDir: path.join(dist, 'nowhere') });
     await missing.ready();
   });
 
