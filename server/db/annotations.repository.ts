@@ -1,6 +1,6 @@
 import { sql, type Selectable } from 'kysely';
 import type { Db } from './connect.js';
-import type { AnnotationKind, AnnotationsTable, Decision } from './schema.js';
+import type { AnnotationKind, AnnotationsTable, Decision, EventAudience } from './schema.js';
 
 export type AnnotationRow = Selectable<AnnotationsTable>;
 
@@ -52,6 +52,42 @@ const columnsOf = (a: AnnotationWrite) => ({
   quote_suffix: a.anchor.quote.suffix,
   section: a.anchor.section,
 });
+
+/**
+ * The common write — a new annotation in an open round — in one statement, one round trip: the
+ * round row is share-locked (a concurrent close waits, or this statement sees it closed), the
+ * annotation inserted unless its id exists, and its outbox event written, atomically.
+ * 'exists' means the id is taken: the caller takes the slower path that updates or refuses.
+ */
+export async function insertAnnotationWhileOpen(
+  db: Db,
+  a: AnnotationWrite,
+  at: Date,
+  event: { type: string; payload: Record<string, unknown>; audience: EventAudience },
+): Promise<'inserted' | 'exists' | 'closed'> {
+  const c = columnsOf(a);
+  const result = await sql<{ open: boolean; inserted: boolean }>`
+    with r as (
+      select id from rounds where id = ${a.roundId} and status = 'open' and closes_at > ${at} for share
+    ), ins as (
+      insert into annotations (id, round_id, document_id, author_id, author_unit_id, kind, body, replacement,
+        anchor_start, anchor_end, rel_start, rel_end, quote_exact, quote_prefix, quote_suffix, section, created_at, updated_at)
+      select ${a.id}, r.id, ${a.documentId}, ${a.authorId}, ${a.authorUnitId}, ${c.kind}, ${c.body}, ${c.replacement},
+        ${c.anchor_start}, ${c.anchor_end}, ${c.rel_start}, ${c.rel_end}, ${c.quote_exact}, ${c.quote_prefix}, ${c.quote_suffix},
+        ${c.section}, ${at}, ${at}
+      from r
+      on conflict (id) do nothing
+      returning id
+    ), ev as (
+      insert into events (document_id, type, payload, audience, round_id, subject_member_id, actor_id)
+      select ${a.documentId}, ${event.type}, ${JSON.stringify(event.payload)}::jsonb, ${event.audience}, ${a.roundId}, ${a.authorId}, ${a.authorId}
+      from ins
+      returning id
+    )
+    select exists (select 1 from r) as open, exists (select 1 from ev) as inserted`.execute(db);
+  const row = result.rows[0]!;
+  return !row.open ? 'closed' : row.inserted ? 'inserted' : 'exists';
+}
 
 /** Inserts unless the id exists; returns the new row, or undefined when the id was taken. */
 export async function insertAnnotation(tx: Db, a: AnnotationWrite): Promise<AnnotationRow | undefined> {

@@ -7,6 +7,7 @@ import * as Y from 'yjs';
 import type { Db } from '../db/connect.js';
 import {
   activeAnnotations,
+  insertAnnotationWhileOpen,
   dispositionsOf,
   findAnnotation,
   insertAnnotation,
@@ -95,6 +96,17 @@ export class AnnotationsService {
     const base = await this.versions.get(document.id, round.baseVersion);
     const anchor = anchorInBase(base, input.anchor);
     const write: AnnotationWrite = { id: annotationId, roundId, documentId: document.id, authorId: actor.memberId, authorUnitId, kind: input.kind, body, replacement, anchor };
+
+    // Most writes are new annotations: one statement does it. Replays and edits take the path below.
+    const now = this.clock.now();
+    const fresh = rowOf(write, now);
+    const event = this.eventFor(round, fresh, 'annotation.upserted', actor.memberId);
+    const outcome = await insertAnnotationWhileOpen(this.db, write, now, { type: event.type, payload: event.payload, audience: event.audience! });
+    if (outcome === 'closed') assertAcceptingAnnotations({ status: 'closed', closesAt: round.closesAt, number: round.number }, now);
+    if (outcome === 'inserted') {
+      this.events.committed(document.id);
+      return { created: true, annotation: toPublic(fresh, undefined, []) };
+    }
 
     const result = await this.db.transaction().execute(async (tx) => {
       const locked = await tx.selectFrom('rounds').select(['status', 'closes_at', 'number']).where('id', '=', roundId).forShare().executeTakeFirstOrThrow();
@@ -319,6 +331,31 @@ function anchorOf(r: AnnotationRow): Anchor {
     relEnd: r.rel_end,
     quote: { exact: r.quote_exact, prefix: r.quote_prefix, suffix: r.quote_suffix },
     section: r.section,
+  };
+}
+
+/** The row a fresh insert of `write` at `at` stores (what the single-statement path returns). */
+function rowOf(write: AnnotationWrite, at: Date): AnnotationRow {
+  return {
+    id: write.id,
+    round_id: write.roundId,
+    document_id: write.documentId,
+    author_id: write.authorId,
+    author_unit_id: write.authorUnitId,
+    kind: write.kind,
+    body: write.body,
+    replacement: write.replacement,
+    anchor_start: write.anchor.start,
+    anchor_end: write.anchor.end,
+    rel_start: write.anchor.relStart,
+    rel_end: write.anchor.relEnd,
+    quote_exact: write.anchor.quote.exact,
+    quote_prefix: write.anchor.quote.prefix,
+    quote_suffix: write.anchor.quote.suffix,
+    section: write.anchor.section,
+    status: 'active',
+    created_at: at,
+    updated_at: at,
   };
 }
 

@@ -50,9 +50,20 @@ export function normaliseLogin(login: string): string {
 
 const badCredentials = () => new AppError('unauthenticated', 'login or password is wrong');
 
+/** How long a checked token is trusted without asking the database again. */
+const sessionCacheMs = 10_000;
+const sessionCacheSize = 20_000;
+
 export class AuthService {
   private readonly byLogin: RateLimiterMemory;
   private readonly byAddress: RateLimiterMemory;
+  /**
+   * Checked sessions by token hash. Every request and socket authenticates, and most of a busy
+   * round's traffic is the same tokens again; revocation and role changes drop entries at once
+   * (AccessEvents, relayed between instances), expiry is checked on every hit, and entries live
+   * only a few seconds in case a change reaches us some other way.
+   */
+  private readonly cache = new Map<string, { caller: Authenticated; until: number }>();
 
   constructor(
     private readonly db: Db,
@@ -63,6 +74,12 @@ export class AuthService {
   ) {
     this.byLogin = new RateLimiterMemory({ points: limits.perLogin, duration: limits.windowSeconds });
     this.byAddress = new RateLimiterMemory({ points: limits.perAddress, duration: limits.windowSeconds });
+    access.on('sessionRevoked', (sessionId) => this.forget((c) => c.sessionId === sessionId));
+    access.on('membershipChanged', (memberId) => this.forget((c) => c.memberId === memberId));
+  }
+
+  private forget(matches: (caller: Authenticated) => boolean): void {
+    for (const [key, entry] of this.cache) if (matches(entry.caller)) this.cache.delete(key);
   }
 
   async login(loginInput: string, password: string, address: string): Promise<LoginResult> {
@@ -122,13 +139,25 @@ export class AuthService {
   /** The caller behind a bearer token; throws `unauthenticated` for a bad, expired or revoked one. */
   async authenticate(token: string | undefined): Promise<Authenticated> {
     if (!token) throw new AppError('unauthenticated', 'a bearer token is required');
+    const key = sha256(token).toString('base64');
+    const now = this.clock.now();
+    const hit = this.cache.get(key);
+    if (hit && hit.until > Date.now() && hit.caller.expiresAt > now) return hit.caller;
+    this.cache.delete(key);
+    const caller = await this.loadSession(token, now);
+    if (this.cache.size >= sessionCacheSize) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(key, { caller, until: Date.now() + sessionCacheMs });
+    return caller;
+  }
+
+  private async loadSession(token: string, now: Date): Promise<Authenticated> {
     const session = await this.db
       .selectFrom('sessions as s')
       .innerJoin('members as m', 'm.id', 's.member_id')
       .select(['s.id', 's.member_id', 's.expires_at', 's.revoked_at', 'm.is_admin', 'm.login', 'm.display_name'])
       .where('s.token_hash', '=', sha256(token))
       .executeTakeFirst();
-    if (!session || session.revoked_at || session.expires_at <= this.clock.now()) {
+    if (!session || session.revoked_at || session.expires_at <= now) {
       throw new AppError('unauthenticated', 'the token is invalid, expired or revoked');
     }
     return {
