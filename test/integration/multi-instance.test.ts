@@ -5,6 +5,7 @@
  * nobody publishes to: it hears nothing and converges by its periodic check alone.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import net, { type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { Redis } from 'ioredis';
@@ -38,11 +39,11 @@ describe.runIf(!!redisUrl)('several instances on one database', () => {
   const tokens: Record<string, string> = {};
   const clients: TestClient[] = [];
 
-  async function startInstance(fanout: Partial<FanoutOptions>): Promise<Instance> {
+  async function startInstance(fanout: Partial<FanoutOptions>, redis = redisUrl!): Promise<Instance> {
     // Each instance gets its own pool, as separate processes would.
     const pool = connectDatabase(database.url, { max: 5 });
     const app = await buildApp({
-      config: loadConfig({ DATABASE_URL: database.url, REDIS_URL: redisUrl!, DEMO: '0' }),
+      config: loadConfig({ DATABASE_URL: database.url, REDIS_URL: redis, DEMO: '0' }),
       db: pool.db,
       fanout,
       jobs: false,
@@ -284,6 +285,40 @@ describe.runIf(!!redisUrl)('several instances on one database', () => {
     expect(await metric(c, 'draftroom_fanout_received_total{kind="update"}')).toBe(0);
   });
 
+  it('keeps serving locally through a Redis outage, reports it in /readyz, and converges once Redis is back', async () => {
+    const proxy = tcpProxy(new URL(redisUrl!));
+    await proxy.open();
+    const d = await startInstance({ streamPrefix: prefix, checkIntervalMs: 60_000 }, proxy.url);
+    try {
+      const id = await newDocument();
+      const onA = client(a, drafter, id);
+      const onD = client(d, drafter2, id);
+      const watcherOnD = client(d, reader, id);
+      await Promise.all([onA.synced, onD.synced, watcherOnD.synced]);
+      proxy.cut();
+      await eventually(async () => (await d.app.inject({ url: '/readyz' })).statusCode === 503, '/readyz reports Redis down');
+      appendParagraph(onA.doc, 'A khi mất Redis');
+      appendParagraph(onD.doc, 'D khi mất Redis');
+      await eventually(() => paragraphsOf(watcherOnD.doc).includes('D khi mất Redis'), 'D still relays its own edits');
+      await proxy.open();
+      await eventually(async () => (await d.app.inject({ url: '/readyz' })).statusCode === 200, '/readyz reports Redis back', 10_000);
+      const all = [onA, onD, watcherOnD];
+      await eventually(
+        () => all.every((c) => paragraphsOf(c.doc).includes('A khi mất Redis') && paragraphsOf(c.doc).includes('D khi mất Redis')),
+        'both sides catch up after the outage',
+        5000,
+      );
+      expect(JSON.stringify(paragraphsOf(onA.doc))).toBe(JSON.stringify(await storedParagraphs(id)));
+    } finally {
+      // Shutting down while Redis is unreachable must not hang either.
+      proxy.cut();
+      const closing = Date.now();
+      await d.app.close();
+      await d.pool.close();
+      expect(Date.now() - closing).toBeLessThan(3000);
+    }
+  });
+
   it('reports Redis in /readyz, and refuses to start when REDIS_URL points nowhere', async () => {
     expect((await b.app.inject({ url: '/readyz' })).statusCode).toBe(200);
     expect(await metric(b, 'draftroom_fanout_redis_up')).toBe(1);
@@ -296,6 +331,47 @@ describe.runIf(!!redisUrl)('several instances on one database', () => {
     await expect(start).rejects.toThrow(/REDIS_URL is set but Redis at 127\.0\.0\.1:1 cannot be reached/);
   });
 });
+
+/** A TCP relay to Redis that can be cut (every connection dropped, new ones refused) and reopened on the same port. */
+function tcpProxy(target: URL) {
+  const sockets = new Set<net.Socket>();
+  let server: net.Server | undefined;
+  let port = 0;
+  return {
+    get url() {
+      const url = new URL(target);
+      url.hostname = '127.0.0.1';
+      url.port = String(port);
+      return url.toString();
+    },
+    open: () =>
+      new Promise<void>((resolve) => {
+        server = net.createServer((downstream) => {
+          const upstream = net.connect(Number(target.port || 6379), target.hostname);
+          const end = () => {
+            for (const s of [downstream, upstream]) {
+              s.destroy();
+              sockets.delete(s);
+            }
+          };
+          for (const s of [downstream, upstream]) {
+            sockets.add(s);
+            s.on('error', end).on('close', end);
+          }
+          downstream.pipe(upstream).pipe(downstream);
+        });
+        server.listen(port, '127.0.0.1', () => {
+          port = (server!.address() as AddressInfo).port;
+          resolve();
+        });
+      }),
+    cut() {
+      server?.close();
+      for (const s of sockets) s.destroy();
+      sockets.clear();
+    },
+  };
+}
 
 /** A minimal Server-Sent Events reader over fetch. */
 function subscribe(url: string) {

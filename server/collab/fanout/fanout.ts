@@ -24,7 +24,7 @@ import type { RoomObserver } from '../collab-server.js';
 import { CatchUp, type LoadedRooms } from './catch-up.js';
 import { createFanoutMetrics } from './fanout-metrics.js';
 import { streamKeys, type FanoutMessage } from './fanout-messages.js';
-import { connectRedis, StreamPublisher, StreamReader } from './redis-streams.js';
+import { closeRedis, connectRedis, StreamPublisher, StreamReader } from './redis-streams.js';
 
 export interface FanoutOptions {
   /**
@@ -112,23 +112,36 @@ export async function startFanout(deps: FanoutDeps): Promise<Fanout> {
       back?.();
     });
   };
-  // Whatever was published while the reader was away may be trimmed: compare with the database.
-  watch(readerRedis, 'reader', () => void catchUp.checkAll());
-  watch(publisherRedis, 'publisher');
   metrics.observe(() => publisherRedis.status === 'ready' && readerRedis.status === 'ready');
 
   let publishFailureLogged = false;
+  // Access notices have no database fallback (a revoked token's socket elsewhere would live on
+  // until the token expires), so those that failed are sent again once Redis is back.
+  let unsentAccess: FanoutMessage[] = [];
   const publisher = new StreamPublisher(publisherRedis, keys, instanceId, options.maxLen, {
     published: (message) => {
       publishFailureLogged = false;
       metrics.published(message);
     },
-    failed: (error) => {
+    failed: (error, message) => {
       metrics.publishFailed();
+      if ((message.kind === 'session' || message.kind === 'member') && unsentAccess.length < 10_000) unsentAccess.push(message);
       if (publishFailureLogged || stopped) return;
       publishFailureLogged = true;
       logger.warn({ err: error }, 'could not publish to Redis; other instances catch up from the database');
     },
+  });
+
+  // Whatever was published while the reader was away may be trimmed: compare with the database.
+  watch(readerRedis, 'reader', () => void catchUp.checkAll());
+  // Commits made here while publishing failed were announced to nobody: announce where each room is.
+  watch(publisherRedis, 'publisher', () => {
+    for (const room of rooms.liveRooms()) {
+      if (room.applied.highest > 0) publisher.publish({ kind: 'update', documentId: room.documentId, seq: room.applied.highest });
+    }
+    const access = unsentAccess;
+    unsentAccess = [];
+    for (const message of access) publisher.publish(message);
   });
 
   // Notices received from Redis are re-emitted locally; this flag keeps them from being published back.
@@ -213,7 +226,7 @@ export async function startFanout(deps: FanoutDeps): Promise<Fanout> {
       access.off('membershipChanged', onMember);
       await reader.stop();
       await catchUp.stop();
-      await publisherRedis.quit().catch(() => publisherRedis.disconnect());
+      await closeRedis(publisherRedis);
     },
   };
 }

@@ -25,6 +25,14 @@ export async function connectRedis(url: string, name: string, options: RedisOpti
   return redis;
 }
 
+/** Closes a connection politely if it is up, at once if not (a QUIT can wait forever on a dead link). */
+export async function closeRedis(redis: Redis): Promise<void> {
+  if (redis.status === 'ready') {
+    await Promise.race([redis.quit().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
+  }
+  redis.disconnect();
+}
+
 export class StreamPublisher {
   constructor(
     private readonly redis: Redis,
@@ -32,7 +40,7 @@ export class StreamPublisher {
     private readonly origin: string,
     /** Approximate entries kept per stream (`MAXLEN ~`). */
     private readonly maxLen: number,
-    private readonly outcome: { published(message: FanoutMessage): void; failed(error: unknown): void },
+    private readonly outcome: { published(message: FanoutMessage): void; failed(error: unknown, message: FanoutMessage): void },
   ) {}
 
   /** Fire and forget: a failure is reported, and receivers catch up from the database anyway. */
@@ -41,7 +49,7 @@ export class StreamPublisher {
       .xadd(streamOf(this.keys, message), 'MAXLEN', '~', this.maxLen, '*', ...encodeMessage(this.origin, message))
       .then(
         () => this.outcome.published(message),
-        (error: unknown) => this.outcome.failed(error),
+        (error: unknown) => this.outcome.failed(error, message),
       );
   }
 }
@@ -56,6 +64,9 @@ export interface StreamReaderHandlers {
 export class StreamReader {
   private stopped = false;
   private loop: Promise<void> | undefined;
+  private stopping!: () => void;
+  /** Settles on stop: an XREAD queued while reconnecting is never settled by disconnect(). */
+  private readonly stopSignal = new Promise<undefined>((resolve) => (this.stopping = () => resolve(undefined)));
   /** Last entry id read per stream; resuming from it after a reconnect loses nothing still kept. */
   private readonly lastIds = new Map<string, string>();
 
@@ -79,9 +90,10 @@ export class StreamReader {
     this.loop = this.run();
   }
 
-  /** Stops reading; the connection is the caller's to close (which ends a blocked XREAD). */
+  /** Stops reading and closes the reader's connection. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopping();
     this.redis.disconnect();
     await this.loop;
   }
@@ -89,9 +101,9 @@ export class StreamReader {
   private async run(): Promise<void> {
     const keys = [...this.lastIds.keys()];
     while (!this.stopped) {
-      let reply: Array<[key: string, entries: Array<[id: string, fields: string[]]>]> | null;
+      let reply: Array<[key: string, entries: Array<[id: string, fields: string[]]>]> | null | undefined;
       try {
-        reply = (await this.redis.xread(
+        const read = this.redis.xread(
           'COUNT',
           this.options.count,
           'BLOCK',
@@ -99,11 +111,14 @@ export class StreamReader {
           'STREAMS',
           ...keys,
           ...keys.map((key) => this.lastIds.get(key)!),
-        )) as typeof reply;
+        ) as Promise<typeof reply>;
+        read.catch(() => undefined);
+        reply = await Promise.race([read, this.stopSignal]);
+        if (this.stopped) return;
       } catch (error) {
         if (this.stopped) return;
         this.handlers.failed(error);
-        await new Promise((resolve) => setTimeout(resolve, this.options.retryMs));
+        await Promise.race([new Promise((resolve) => setTimeout(resolve, this.options.retryMs).unref()), this.stopSignal]);
         continue;
       }
       for (const [key, entries] of reply ?? []) {
