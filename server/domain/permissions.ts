@@ -116,6 +116,11 @@ export function isRoundParticipant(actor: Actor, scopePath: UnitPath): boolean {
   return actor.memberships.some((m) => isAncestorOrSelf(scopePath, m.path));
 }
 
+/** Members of the document's own chain see every round; participants from below see theirs. */
+export function maySeeRound(actor: Actor, document: DocumentTarget, scopePath: UnitPath): boolean {
+  return documentAccess(actor, { ...document, roundScopes: [] }) !== 'none' || isRoundParticipant(actor, scopePath);
+}
+
 /** Opening, closing and naming versions: drafters and secretaries of the owning unit. */
 export function mayManageDocument(actor: Actor, document: DocumentTarget): boolean {
   return documentAccess(actor, document) === 'write';

@@ -27,7 +27,7 @@ import { insertEvent, type NewEvent } from '../db/events.repository.js';
 import { findRound, listRounds, type RoundRecord } from '../db/rounds.repository.js';
 import type { AnnotationKind, Decision, EventAudience } from '../db/schema.js';
 import { anchorInBase, reanchorAll, type Anchor, type Reanchored } from '../domain/anchoring.js';
-import { isRoundParticipant, mayManageDocument, mayReviewRound, type Actor } from '../domain/permissions.js';
+import { isRoundParticipant, mayManageDocument, mayReviewRound, maySeeRound, type Actor } from '../domain/permissions.js';
 import { projectFragment } from '../domain/projection.js';
 import { assertAcceptingAnnotations } from '../domain/rounds.js';
 import { AppError, conflict, forbidden, invalid, notFound } from '../errors.js';
@@ -85,7 +85,7 @@ export class AnnotationsService {
    * either commits first (and is in the round) or sees the round closed — never both.
    */
   async upsert(actor: Actor, roundId: string, annotationId: string, input: AnnotationInput): Promise<{ created: boolean; annotation: PublicAnnotation }> {
-    const { round, document } = await this.rounds.visibleRound(actor, roundId);
+    const { round, document } = await this.roundForWriting(actor, roundId);
     if (!isRoundParticipant(actor, round.scopePath)) throw forbidden('only participants of the round can comment on it');
     const authorUnitId = authorUnitOf(actor, round);
     const body = normaliseText(input.body, 'body');
@@ -129,6 +129,26 @@ export class AnnotationsService {
     const annotation = result.created ? toPublic(result.row, undefined, []) : (await this.hydrate([result.row]))[0]!;
     return { created: result.created, annotation };
   }
+
+  /**
+   * The round and its document for a write, remembered for a few seconds: in a busy round every
+   * member writes to the same round. Safe because what a write needs of them does not go stale
+   * in a way that matters — the round's status and deadline are checked again by the database in
+   * the write itself, and the caller's memberships come fresh from authentication.
+   */
+  private async roundForWriting(actor: Actor, roundId: string): Promise<{ round: RoundRecord; document: DocumentRecord }> {
+    const hit = this.recentRounds.get(roundId);
+    if (hit && hit.until > Date.now()) {
+      if (!maySeeRound(actor, hit.value.document, hit.value.round.scopePath)) throw notFound('round');
+      return hit.value;
+    }
+    const value = await this.rounds.visibleRound(actor, roundId);
+    if (this.recentRounds.size > 1000) this.recentRounds.clear();
+    this.recentRounds.set(roundId, { value, until: Date.now() + 5_000 });
+    return value;
+  }
+
+  private readonly recentRounds = new Map<string, { value: { round: RoundRecord; document: DocumentRecord }; until: number }>();
 
   async withdraw(actor: Actor, roundId: string, annotationId: string): Promise<void> {
     const { round, document } = await this.rounds.visibleRound(actor, roundId);

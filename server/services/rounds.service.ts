@@ -9,7 +9,7 @@ import { dueRoundIds, findRound, insertRound, listRounds, markClosed, type Round
 import type { RoundVisibility } from '../db/schema.js';
 import { findUnit } from '../db/units.repository.js';
 import { insertVersion, listVersions, type VersionSummary } from '../db/versions.repository.js';
-import { documentAccess, isRoundParticipant, mayManageDocument, type Actor } from '../domain/permissions.js';
+import { mayManageDocument, maySeeRound, type Actor } from '../domain/permissions.js';
 import { isOpen, nextRoundNumber } from '../domain/rounds.js';
 import { conflict, forbidden, invalid, notFound } from '../errors.js';
 import type { Clock } from './clock.js';
@@ -182,7 +182,7 @@ export class RoundsService {
 
   async list(actor: Actor, documentId: string): Promise<PublicRound[]> {
     const { document } = await this.documents.visible(actor, documentId);
-    return (await listRounds(this.db, documentId)).filter((r) => maySeeRound(actor, document, r)).map((r) => this.toPublic(r));
+    return (await listRounds(this.db, documentId)).filter((r) => maySeeRound(actor, document, r.scopePath)).map((r) => this.toPublic(r));
   }
 
   async get(actor: Actor, roundId: string): Promise<PublicRound> {
@@ -196,7 +196,7 @@ export class RoundsService {
     const { document } = await this.documents.visible(actor, round.documentId).catch(() => {
       throw notFound('round');
     });
-    if (!maySeeRound(actor, document, round)) throw notFound('round');
+    if (!maySeeRound(actor, document, round.scopePath)) throw notFound('round');
     return { round, document };
   }
 
@@ -211,11 +211,6 @@ export class RoundsService {
     if (closed) this.events.committed(round.documentId);
     return closed;
   }
-}
-
-/** Members of the document's own chain see every round; participants from below see theirs. */
-function maySeeRound(actor: Actor, document: DocumentRecord, round: RoundRecord): boolean {
-  return documentAccess(actor, { ...document, roundScopes: [] }) !== 'none' || isRoundParticipant(actor, round.scopePath);
 }
 
 async function lockDocument(tx: Db, documentId: string): Promise<{ max_rounds: number }> {
