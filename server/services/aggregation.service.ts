@@ -98,24 +98,45 @@ export class AggregationService {
     private readonly clock: Clock,
   ) {}
 
+  /**
+   * Results by key, valid while the document's outbox has not moved: every change that could alter
+   * a round's clusters or a roll-up (an annotation, a decision, a package) writes an event, so the
+   * latest event id is an exact version stamp, the same on every instance.
+   */
+  private readonly memo = new Map<string, { stamp: number; value: Promise<unknown> }>();
+
+  private async remembered<T>(documentId: string, key: string, compute: () => Promise<T>): Promise<T> {
+    const stamp = await this.latestEventId(documentId);
+    const hit = this.memo.get(key);
+    if (hit && hit.stamp === stamp) return hit.value as Promise<T>;
+    const value = compute();
+    if (this.memo.size >= 16) this.memo.delete(this.memo.keys().next().value!);
+    this.memo.set(key, { stamp, value });
+    value.catch(() => this.memo.delete(key));
+    return value;
+  }
+
+  private async latestEventId(documentId: string): Promise<number> {
+    const row = await this.db.selectFrom('events').select((eb) => eb.fn.max('id').as('max')).where('document_id', '=', documentId).executeTakeFirst();
+    return Number(row?.max ?? 0);
+  }
+
   /** A round's merged annotations, for its reviewers (drafters and secretaries). */
   async summary(actor: Actor, roundId: string): Promise<RoundSummary> {
     const { round, document } = await this.rounds.visibleRound(actor, roundId);
     if (!mayReviewRound(actor, document, round.scopePath)) throw forbidden('only the round’s drafters and secretaries read its summary');
-    const base = await this.baseOf(round);
-    const [annotations, participation] = await Promise.all([
-      annotationsForSummary(this.db, [round.id]),
+    // Who was invited follows memberships, which write no document event: always counted afresh.
+    const [sections, participation] = await Promise.all([
+      this.remembered(document.id, `summary:${round.id}`, () => this.clusterRound(round)),
       roundParticipation(this.db, round.id, formatPath(round.scopePath)),
     ]);
+    return { documentId: document.id, roundId: round.id, roundNumber: round.number, baseVersion: round.baseVersion, participation, sections };
+  }
+
+  private async clusterRound(round: RoundRecord): Promise<RoundSummary['sections']> {
+    const [base, annotations] = await Promise.all([this.baseOf(round), annotationsForSummary(this.db, [round.id])]);
     const sections = clusterAnnotations(annotations, base.sections, { paragraphStarts: base.paragraphStarts });
-    return {
-      documentId: document.id,
-      roundId: round.id,
-      roundNumber: round.number,
-      baseVersion: round.baseVersion,
-      participation,
-      sections: sections.map((s) => ({ path: s.path, title: s.title, clusters: s.clusters })),
-    };
+    return sections.map((s) => ({ path: s.path, title: s.title, clusters: s.clusters }));
   }
 
   /**
@@ -173,6 +194,10 @@ export class AggregationService {
     const { document } = await this.documents.visible(actor, documentId);
     const receiver = unitId ?? document.unitId;
     if (!isStaffOf(actor, receiver)) throw forbidden('only the receiving unit’s drafters and secretaries read its feedback');
+    return this.remembered(document.id, `feedback:${document.id}:${receiver}`, () => this.computeFeedback(document, receiver));
+  }
+
+  private async computeFeedback(document: DocumentRecord, receiver: string): Promise<MergedFeedback> {
     const [received, children] = await Promise.all([latestPackagesTo(this.db, document.id, receiver), childrenOf(this.db, receiver)]);
     const merged = mergePackages(received);
     const byUnit = new Map(received.map((p) => [p.fromUnitId, p]));
