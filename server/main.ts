@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   const applied = await migrateToLatest(database.db);
 
   const app = await buildApp({ config, db: database.db, logger: loggerOptions(config.logLevel) });
-  const setup = await bootstrap(database.db, app.services.importer, app.services.documents, { adminPassword: config.adminPassword, demo: config.demo });
+  const setup = await bootstrap(database.db, app.services, { adminPassword: config.adminPassword, demo: config.demo });
 
   closeWithGrace({ delay: 20_000 }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'shutting down after an error');

@@ -40,7 +40,7 @@ export async function startServer(distDir: string): Promise<E2eServer> {
   const config = loadConfig({ DATABASE_URL: database.url, DEMO: '1', ADMIN_PASSWORD: 'e2e-admin-password' });
   const app = await buildApp({ config, db: database.db, clientDir: distDir, loginLimits: { perLogin: 1000, perAddress: 100_000, windowSeconds: 60 } });
   await app.ready();
-  await bootstrap(database.db, app.services.importer, app.services.documents, { adminPassword: 'e2e-admin-password', demo: true });
+  await bootstrap(database.db, app.services, { adminPassword: 'e2e-admin-password', demo: true });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('no address');

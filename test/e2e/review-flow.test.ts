@@ -1,6 +1,6 @@
 /**
  * Issue 7's scenario in a real Chromium: a drafter (xa.soanthao) and a member (dangvien1, on a
- * 360 px wide screen) on the demo workspace. The drafter opens round 1; the member suggests a
+ * 360 px wide screen) on the demo workspace. The drafter closes the demo’s round 1 and opens round 2; the member suggests a
  * rewording of a passage; the drafter sees it arrive live, accepts and applies it; the member's
  * view shows the new text. Then the diff between version 1 and the live draft, an offline
  * annotation that waits in the outbox and is sent on reconnect, and an export download.
@@ -93,9 +93,11 @@ describe('web client: comment, decide, apply, compare, export', () => {
     expect(documentUrl).toMatch(/\/d\/[0-9a-f-]{36}$/);
   });
 
-  it('lets the drafter open round 1', async () => {
+  it('lets the drafter close the demo’s round 1 and open round 2', async () => {
     await drafter.getByRole('link', { name: 'Vòng góp ý' }).click();
-    await drafter.getByRole('button', { name: 'Mở vòng 1' }).click();
+    drafter.once('dialog', (dialog) => void dialog.accept());
+    await drafter.getByRole('button', { name: 'Đóng vòng' }).click();
+    await drafter.getByRole('button', { name: 'Mở vòng 2' }).click();
     await drafter.getByText('đang mở').first().waitFor({ timeout: TIMEOUT });
     await shot(drafter, '03-rounds');
     await drafter.getByRole('link', { name: 'Dự thảo', exact: true }).click();
@@ -105,7 +107,7 @@ describe('web client: comment, decide, apply, compare, export', () => {
   it('lets the member suggest a rewording on a 360 px screen', async () => {
     await logIn(member, server.baseUrl, 'dangvien1');
     await member.goto(documentUrl + '/draft');
-    await member.getByText('Vòng 1 đang mở').waitFor({ timeout: TIMEOUT });
+    await member.getByText('Vòng 2 đang mở').waitFor({ timeout: TIMEOUT });
     await selectInDraft(member, PASSAGE);
     const form = member.getByRole('form', { name: 'Ý kiến mới về đoạn đã chọn' });
     await form.waitFor({ timeout: TIMEOUT });
@@ -191,7 +193,7 @@ describe('web client: comment, decide, apply, compare, export', () => {
     const probe = await drafter.evaluate(async (id) => {
       const headers = { authorization: `Bearer ${localStorage.getItem('draftroom.token')}` };
       const rounds = (await (await fetch(`/api/v1/documents/${id}/rounds`, { headers })).json()) as Array<{ id: string }>;
-      const response = await fetch(`/api/v1/rounds/${rounds[0]!.id}/summary`, { headers });
+      const response = await fetch(`/api/v1/rounds/${rounds.at(-1)!.id}/summary`, { headers });
       return { status: response.status, body: await response.text() };
     }, documentId);
     if (probe.status === 404 && probe.body.includes('no route')) {
