@@ -269,9 +269,9 @@ export function chooseRepresentative<T>(entries: readonly { id: string; text: st
     const c = { key, ...k };
     if (
       !best ||
-      (Number(c.profile.features.length > 0) - Number(best.profile.features.length > 0) ||
+      (Number(c.profile.featureIds.length > 0) - Number(best.profile.featureIds.length > 0) ||
         c.weight - best.weight ||
-        c.profile.features.length - best.profile.features.length ||
+        c.profile.featureIds.length - best.profile.featureIds.length ||
         c.key.length - best.key.length ||
         compareIds(best.key, c.key)) > 0
     )

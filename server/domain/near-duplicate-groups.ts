@@ -12,7 +12,7 @@
  *    rare-feature overlaps, not to pairs.
  * Everything is computed from inputs sorted by id, so the result does not depend on input order.
  */
-import { type TextProfile, profileText } from './text-similarity.js';
+import { type TextProfile, TextProfiler } from './text-similarity.js';
 
 export interface GroupItem {
   /** Items merge only within the same block (section and kind class). */
@@ -35,12 +35,14 @@ export interface GroupOptions {
 interface Atom {
   readonly block: string;
   readonly key: string;
+  /** Position of `key` in code-unit order among this call's keys. */
+  readonly keyRank: number;
   readonly members: number[];
   readonly start: number;
   readonly end: number;
   readonly hasSpan: boolean;
   readonly profile: TextProfile;
-  /** The profile's features as ids local to this call. */
+  /** The profile's features as ids of this call's TextProfiler. */
   readonly features: Int32Array;
   /** Positions of the features in the block's rarest-first order, ascending. */
   ranks: Int32Array;
@@ -62,6 +64,7 @@ export const compareIds = (a: string, b: string): number => (a < b ? -1 : a > b 
  */
 export function groupNearDuplicates(items: readonly GroupItem[], options: GroupOptions): { groups: number[][]; profiles: TextProfile[] } {
   const n = items.length;
+  const profiler = new TextProfiler();
   const cache = new Map<string, { profile: TextProfile; key: number }>();
   const keyIds = new Map<string, number>();
   const blockIds = new Map<string, number>();
@@ -71,7 +74,7 @@ export function groupNearDuplicates(items: readonly GroupItem[], options: GroupO
     const item = items[i]!;
     let hit = cache.get(item.text);
     if (!hit) {
-      const profile = profileText(item.text);
+      const profile = profiler.profile(item.text);
       let key = keyIds.get(profile.key);
       if (key === undefined) keyIds.set(profile.key, (key = keyIds.size));
       cache.set(item.text, (hit = { profile, key }));
@@ -82,24 +85,12 @@ export function groupNearDuplicates(items: readonly GroupItem[], options: GroupO
     exactKey[i] = block * n + hit.key;
   }
   // The default sort compares strings by code units, like compareIds, without a callback per pair.
+  // Keys are ranked once, so sorting atoms compares integers rather than long folded strings.
+  const keyRank = new Int32Array(keyIds.size);
+  [...keyIds.keys()].sort().forEach((key, rank) => (keyRank[keyIds.get(key)!] = rank));
   const indexOfId = new Map<string, number>();
   items.forEach((item, i) => indexOfId.set(item.id, i));
   const order = items.map((item) => item.id).sort().map((id) => indexOfId.get(id)!);
-
-  const featureIds = new Map<string, number>();
-  const featuresOf = new Map<TextProfile, Int32Array>();
-  const featuresFor = (profile: TextProfile): Int32Array => {
-    let f = featuresOf.get(profile);
-    if (!f) {
-      f = Int32Array.from(profile.features, (feature) => {
-        let id = featureIds.get(feature);
-        if (id === undefined) featureIds.set(feature, (id = featureIds.size));
-        return id;
-      });
-      featuresOf.set(profile, f);
-    }
-    return f;
-  };
 
   // Exact groups, filled in id order (Map iteration order is then independent of input order).
   const exact = new Map<number, number[]>();
@@ -123,12 +114,13 @@ export function groupNearDuplicates(items: readonly GroupItem[], options: GroupO
       const atom: Atom = {
         block: first.block,
         key: profiles[atomMembers[0]!]!.key,
+        keyRank: keyRank[exactKey[atomMembers[0]!]! % n]!,
         members: atomMembers,
         start,
         end,
         hasSpan: first.span !== null,
         profile,
-        features: featuresFor(profile),
+        features: profile.featureIds,
         ranks: new Int32Array(0),
       };
       const list = blocks.get(atom.block);
@@ -140,7 +132,7 @@ export function groupNearDuplicates(items: readonly GroupItem[], options: GroupO
   // Group members listed in id order by one pass over `order`, not a sort per group.
   const groupOf = new Int32Array(n);
   const groups: number[][] = [];
-  const scratch = { df: new Int32Array(featureIds.size), rank: new Int32Array(featureIds.size) };
+  const scratch = { df: new Int32Array(profiler.featureCount), rank: new Int32Array(profiler.featureCount) };
   for (const atoms of blocks.values()) {
     for (const g of groupBlock(atoms, options, scratch)) {
       for (const a of g.atoms) for (const i of a.members) groupOf[i] = groups.length;
@@ -182,6 +174,8 @@ function signatureSource(members: readonly number[], items: readonly GroupItem[]
   for (const i of members) {
     const p = profiles[i]!;
     const b = profiles[best]!;
+    // Equal profiles are equal texts (one profile per distinct text): nothing to compare.
+    if (p === b) continue;
     if (p.accents > b.accents || (p.accents === b.accents && compareIds(items[i]!.text, items[best]!.text) < 0)) best = i;
   }
   return profiles[best]!;
@@ -193,7 +187,7 @@ function prefixLength(n: number, threshold: number): number {
 
 function groupBlock(atoms: Atom[], options: GroupOptions, scratch: { df: Int32Array; rank: Int32Array }): Group[] {
   const { threshold, gap } = options;
-  atoms.sort((a, b) => b.members.length - a.members.length || compareIds(a.key, b.key) || a.start - b.start);
+  atoms.sort((a, b) => b.members.length - a.members.length || a.keyRank - b.keyRank || a.start - b.start);
 
   // One order of features for the prefix filter: rarest in the block first. Any fixed order finds
   // every pair above the threshold, so ties may be broken by the (input-order dependent) ids.
@@ -207,7 +201,11 @@ function groupBlock(atoms: Atom[], options: GroupOptions, scratch: { df: Int32Ar
   }
   distinct.sort((x, y) => df[x]! - df[y]! || x - y);
   distinct.forEach((f, i) => (rank[f] = i));
-  for (const a of atoms) a.ranks = a.features.map((f) => rank[f]!).sort();
+  for (const a of atoms) {
+    const ranks = new Int32Array(a.features.length);
+    for (let k = 0; k < ranks.length; k++) ranks[k] = rank[a.features[k]!]!;
+    a.ranks = ranks.sort();
+  }
   for (const f of distinct) df[f] = 0;
 
   const groups: Group[] = [];

@@ -87,19 +87,13 @@ export interface TextProfile {
   readonly key: string;
   /** Content unigrams and bigrams of the folded text (distinct, unordered). */
   readonly features: readonly string[];
+  /** The same features as integers, in the same order: ids of the TextProfiler that made the
+   * profile (`profiler.featureCount` of them), so only compare profiles of one profiler. */
+  readonly featureIds: Int32Array;
   /** Sorted polarity classes and numbers; near-duplicates must have equal signatures. */
   readonly signature: string;
   /** Count of accented letters in the original: prefers properly accented texts as representatives. */
   readonly accents: number;
-}
-
-interface Token {
-  /** NFC lower case, apostrophes removed. */
-  readonly lower: string;
-  /** Accents stripped, đ→d; numbers with `.` as the only separator. */
-  readonly folded: string;
-  readonly ascii: boolean;
-  readonly number: boolean;
 }
 
 /** Strips accents: NFD, drop combining marks, đ→d. Input must be lower case. */
@@ -107,14 +101,82 @@ export function foldAccents(s: string): string {
   return s.normalize('NFD').replace(MARKS, '').replace(/đ/g, 'd').normalize('NFC');
 }
 
-function tokens(text: string): Token[] {
-  const out: Token[] = [];
-  for (const raw of text.normalize('NFC').toLowerCase().match(TOKEN) ?? []) {
-    const isNumber = NUMBER.test(raw);
-    const lower = isNumber ? raw.replace(/,/g, '.') : raw.replace(/['’]/g, '');
-    out.push({ lower, folded: isNumber ? lower : foldAccents(lower), ascii: ASCII_ONLY.test(lower), number: isNumber });
+/**
+ * The phrases of one table (POLARITY, STOPWORDS and their folded twins) that a token can start:
+ * `one` is the token alone, `next` maps the following token's form to the two-token phrase. Every
+ * phrase has one or two words and tokens hold no spaces, so this is exactly a lookup of "a" and
+ * "a b" in the table, without building the string "a b".
+ */
+interface Phrases<T> {
+  readonly one: T | undefined;
+  readonly next: ReadonlyMap<string, T> | undefined;
+}
+
+interface PhraseTable<T> {
+  readonly one: ReadonlyMap<string, T>;
+  readonly two: ReadonlyMap<string, ReadonlyMap<string, T>>;
+}
+
+function phraseTable<T>(entries: Iterable<readonly [string, T]>): PhraseTable<T> {
+  const one = new Map<string, T>();
+  const two = new Map<string, Map<string, T>>();
+  for (const [phrase, value] of entries) {
+    const space = phrase.indexOf(' ');
+    if (space < 0) one.set(phrase, value);
+    else {
+      const first = phrase.slice(0, space);
+      let next = two.get(first);
+      if (!next) two.set(first, (next = new Map()));
+      next.set(phrase.slice(space + 1), value);
+    }
   }
-  return out;
+  return { one, two };
+}
+
+const NO_PHRASES: Phrases<never> = { one: undefined, next: undefined };
+const phrasesOf = <T>(table: PhraseTable<T>, form: string): Phrases<T> => {
+  const one = table.one.get(form);
+  const next = table.two.get(form);
+  return one === undefined && next === undefined ? NO_PHRASES : { one, next };
+};
+
+const POLARITY_TABLE = phraseTable(POLARITY);
+const FOLDED_POLARITY_TABLE = phraseTable(FOLDED_POLARITY);
+const STOPWORD_TABLE = phraseTable([...STOPWORDS].map((w) => [w, true] as const));
+const FOLDED_STOPWORD_TABLE = phraseTable([...FOLDED_STOPWORDS].map((w) => [w, true] as const));
+
+/** One distinct token (as matched in the NFC lower-case text) with everything matching reads of it. */
+interface Token {
+  /** NFC lower case, apostrophes removed. */
+  readonly lower: string;
+  /** Accents stripped, đ→d; numbers with `.` as the only separator. */
+  readonly folded: string;
+  readonly ascii: boolean;
+  readonly number: boolean;
+  /** The content feature it gives when it is not filler (`folded`, English plural stripped). */
+  readonly stem: string;
+  /** Phrases it starts, read from its accented form, and from its folded form (only for an ASCII token). */
+  readonly polarity: Phrases<Polarity>;
+  readonly foldedPolarity: Phrases<Polarity>;
+  readonly stopword: Phrases<true>;
+  readonly foldedStopword: Phrases<true>;
+}
+
+/**
+ * The phrase of `a` (or of `a b`) in an accented table and its folded twin, as the module comment
+ * says: "a b" accented, else "a b" folded when both are typed without accents; then "a" likewise.
+ * Returns the value and sets `phrase.length`; undefined when no phrase starts at `a`.
+ */
+function phraseAt<T>(a: Token, b: Token | undefined, accented: Phrases<T>, folded: Phrases<T>, phrase: { length: number }): T | undefined {
+  if (b) {
+    const two = accented.next?.get(b.lower) ?? (b.ascii ? folded.next?.get(b.folded) : undefined);
+    if (two !== undefined) {
+      phrase.length = 2;
+      return two;
+    }
+  }
+  phrase.length = 1;
+  return accented.one ?? folded.one;
 }
 
 /** Light English plural stripping; Vietnamese syllables never end in "s", so it cannot hurt them. */
@@ -123,50 +185,189 @@ function stem(folded: string, ascii: boolean): string {
   return folded.slice(0, -1);
 }
 
-/** Looks up a one- or two-token phrase at `i`: accented table first, the folded one for unaccented tokens. */
-function lookup<T>(toks: readonly Token[], i: number, accented: ReadonlyMap<string, T> | ReadonlySet<string>, folded: ReadonlyMap<string, T> | ReadonlySet<string>): { length: number; value: T | true } | undefined {
-  const a = toks[i]!;
-  const b = toks[i + 1];
-  const get = (table: ReadonlyMap<string, T> | ReadonlySet<string>, k: string): T | true | undefined =>
-    table instanceof Set ? (table.has(k) ? true : undefined) : (table as ReadonlyMap<string, T>).has(k) ? (table as ReadonlyMap<string, T>).get(k)! : undefined;
-  if (b) {
-    const hit = get(accented, `${a.lower} ${b.lower}`) ?? (a.ascii && b.ascii ? get(folded, `${a.folded} ${b.folded}`) : undefined);
-    if (hit !== undefined) return { length: 2, value: hit };
-  }
-  const hit = get(accented, a.lower) ?? (a.ascii ? get(folded, a.folded) : undefined);
-  return hit === undefined ? undefined : { length: 1, value: hit };
+function readToken(raw: string): Token {
+  const isNumber = NUMBER.test(raw);
+  const lower = isNumber ? raw.replace(/,/g, '.') : raw.replace(/['’]/g, '');
+  const folded = isNumber ? lower : foldAccents(lower);
+  const ascii = ASCII_ONLY.test(lower);
+  return {
+    lower,
+    folded,
+    ascii,
+    number: isNumber,
+    stem: stem(folded, ascii),
+    polarity: phrasesOf(POLARITY_TABLE, lower),
+    foldedPolarity: ascii ? phrasesOf(FOLDED_POLARITY_TABLE, folded) : NO_PHRASES,
+    stopword: phrasesOf(STOPWORD_TABLE, lower),
+    foldedStopword: ascii ? phrasesOf(FOLDED_STOPWORD_TABLE, folded) : NO_PHRASES,
+  };
 }
 
-/** The matching profile of a text (see the module comment). Pure; callers cache it per text. */
-export function profileText(text: string): TextProfile {
-  const toks = tokens(text);
-  const polarity = new Set<string>();
-  const numbers = new Set<string>();
-  for (let i = 0; i < toks.length; ) {
-    const hit = lookup(toks, i, POLARITY, FOLDED_POLARITY);
-    if (hit && hit.value !== true && hit.value !== 'none') polarity.add(hit.value);
-    if (toks[i]!.number) numbers.add(toks[i]!.folded);
-    i += hit?.length ?? 1;
+/** Accented letters of an original: combining marks after NFD, plus đ/Đ (which do not decompose). */
+function countAccents(text: string): number {
+  let ascii = true;
+  for (let i = 0; i < text.length && ascii; i++) ascii = text.charCodeAt(i) < 0x80;
+  if (ascii) return 0;
+  // A loop rather than `match(/\p{M}/gu)`: no array of matches per text. Below U+0300 nothing is a
+  // mark, U+0300–U+036F (all Vietnamese tone and vowel marks) all are; other characters are asked.
+  const nfd = text.normalize('NFD');
+  let count = 0;
+  for (let i = 0; i < nfd.length; i++) {
+    const c = nfd.charCodeAt(i);
+    if (c < 0x300) count += c === 0x110 || c === 0x111 ? 1 : 0;
+    else if (c <= 0x36f) count++;
+    else if (c >= 0xd800 && c <= 0xdfff) return (nfd.match(MARKS)?.length ?? 0) + (text.match(/[đĐ]/g)?.length ?? 0);
+    else count += isMark(c) ? 1 : 0;
   }
-  const content: string[] = [];
-  for (let i = 0; i < toks.length; ) {
-    const hit = lookup(toks, i, STOPWORDS, FOLDED_STOPWORDS);
-    if (hit) {
-      i += hit.length;
-      continue;
+  return count;
+}
+
+const markMemo = new Map<number, boolean>();
+/** `\p{M}` for one BMP code unit outside U+0000–U+036F (a fixed Unicode property: a safe memo). */
+function isMark(c: number): boolean {
+  let mark = markMemo.get(c);
+  if (mark === undefined) markMemo.set(c, (mark = /\p{M}/u.test(String.fromCharCode(c))));
+  return mark;
+}
+
+/**
+ * Profiles texts with memos, for callers that profile many (clustering): a province round has
+ * 100,000 annotations but a few thousand distinct tokens and far fewer distinct texts than
+ * annotations. Each memo is exact:
+ * - a token's reads (folding, phrase tables, stem) are computed once per distinct token;
+ * - key, features and signature depend only on the NFC lower-case text, so variants differing in
+ *   case share them;
+ * - a profile is made once per exact original (its own object, as chooseRepresentative needs,
+ *   with its own accent count).
+ * Features are interned as integers (a unigram per distinct stem, a bigram per pair of unigram
+ * ids), so matching compares small sorted int arrays and no "a b" strings are built; the strings
+ * of `features` are made only when read. Memory grows with the distinct texts seen: make one per
+ * batch of work, not one per process.
+ */
+export class TextProfiler {
+  private readonly tokens = new Map<string, Token>();
+  private readonly byLowered = new Map<string, LoweredProfile>();
+  private readonly byText = new Map<string, TextProfile>();
+  private readonly phrase = { length: 0 };
+  /** Feature id of each stem (unigram), and of each (unigram id, unigram id) pair (bigram). */
+  private readonly unigramIds = new Map<string, number>();
+  private readonly bigramIds: (Map<number, number> | undefined)[] = [];
+  /** The feature of each id, as `features` spells it. */
+  private readonly names: string[] = [];
+
+  /** Feature ids handed out so far (ids are 0 … featureCount − 1). */
+  get featureCount(): number {
+    return this.names.length;
+  }
+
+  /** `profileText(text)`, memoised: the same object for equal texts. */
+  profile(text: string): TextProfile {
+    let profile = this.byText.get(text);
+    if (!profile) {
+      const lowered = text.normalize('NFC').toLowerCase();
+      let shared = this.byLowered.get(lowered);
+      if (!shared) this.byLowered.set(lowered, (shared = this.profileLowered(lowered)));
+      profile = new Profile(shared, countAccents(text));
+      this.byText.set(text, profile);
     }
-    content.push(stem(toks[i]!.folded, toks[i]!.ascii));
-    i += 1;
+    return profile;
   }
-  const features = new Set(content);
-  for (let i = 1; i < content.length; i++) features.add(`${content[i - 1]} ${content[i]}`);
-  const accents = text.normalize('NFD').match(MARKS)?.length ?? 0;
-  return {
-    key: toks.map((t) => t.folded).join(' '),
-    features: [...features],
-    signature: [...[...polarity].sort(), ...[...numbers].sort().map((n) => `#${n}`)].join(' '),
-    accents: accents + (text.match(/[đĐ]/g)?.length ?? 0),
-  };
+
+  private token(raw: string): Token {
+    let token = this.tokens.get(raw);
+    if (!token) this.tokens.set(raw, (token = readToken(raw)));
+    return token;
+  }
+
+  private unigram(stem: string): number {
+    let id = this.unigramIds.get(stem);
+    if (id === undefined) {
+      this.unigramIds.set(stem, (id = this.names.length));
+      this.names.push(stem);
+    }
+    return id;
+  }
+
+  private bigram(first: number, second: number): number {
+    let next = this.bigramIds[first];
+    if (!next) this.bigramIds[first] = next = new Map();
+    let id = next.get(second);
+    if (id === undefined) {
+      next.set(second, (id = this.names.length));
+      this.names.push(`${this.names[first]} ${this.names[second]}`);
+    }
+    return id;
+  }
+
+  private profileLowered(lowered: string): LoweredProfile {
+    const toks: Token[] = [];
+    for (const raw of lowered.match(TOKEN) ?? []) toks.push(this.token(raw));
+    const { phrase } = this;
+    const polarity = new Set<string>();
+    const numbers = new Set<string>();
+    for (let i = 0; i < toks.length; ) {
+      const t = toks[i]!;
+      const hit = phraseAt(t, toks[i + 1], t.polarity, t.foldedPolarity, phrase);
+      if (hit !== undefined && hit !== 'none') polarity.add(hit);
+      if (t.number) numbers.add(t.folded);
+      i += hit === undefined ? 1 : phrase.length;
+    }
+    // Content unigrams, then bigrams of consecutive content words; distinct, in first-seen order.
+    const content: number[] = [];
+    for (let i = 0; i < toks.length; ) {
+      const t = toks[i]!;
+      if (phraseAt(t, toks[i + 1], t.stopword, t.foldedStopword, phrase) !== undefined) {
+        i += phrase.length;
+        continue;
+      }
+      content.push(this.unigram(t.stem));
+      i += 1;
+    }
+    const features = new Set(content);
+    for (let i = 1; i < content.length; i++) features.add(this.bigram(content[i - 1]!, content[i]!));
+    let key = '';
+    for (let i = 0; i < toks.length; i++) key += i === 0 ? toks[i]!.folded : ` ${toks[i]!.folded}`;
+    return {
+      key,
+      featureIds: Int32Array.from(features),
+      signature: [...[...polarity].sort(), ...[...numbers].sort().map((n) => `#${n}`)].join(' '),
+      names: this.names,
+      features: undefined,
+    };
+  }
+}
+
+/** What texts with the same NFC lower-case form share; `features` is spelled out on first read. */
+interface LoweredProfile {
+  readonly key: string;
+  readonly featureIds: Int32Array;
+  readonly signature: string;
+  readonly names: readonly string[];
+  features: readonly string[] | undefined;
+}
+
+class Profile implements TextProfile {
+  readonly key: string;
+  readonly featureIds: Int32Array;
+  readonly signature: string;
+  constructor(
+    private readonly shared: LoweredProfile,
+    readonly accents: number,
+  ) {
+    this.key = shared.key;
+    this.featureIds = shared.featureIds;
+    this.signature = shared.signature;
+  }
+
+  get features(): readonly string[] {
+    const { shared } = this;
+    return (shared.features ??= Array.from(shared.featureIds, (id) => shared.names[id]!));
+  }
+}
+
+/** The matching profile of a text (see the module comment). Pure; callers profiling many texts use a TextProfiler. */
+export function profileText(text: string): TextProfile {
+  return new TextProfiler().profile(text);
 }
 
 /** Jaccard similarity of two profiles' feature sets (1 for two empty sets). */
