@@ -223,15 +223,18 @@ describe.runIf(!!redisUrl)('several instances on one database', () => {
     }
   });
 
-  it('closes a socket on B with 4401 when its session logs out on A', async () => {
+  it('closes a socket on B with 4401 when its session logs out on A, and B refuses the token at once', async () => {
     const id = await newDocument();
     const token = await login(a, drafter2);
     const onB = client(b, drafter2, id, token);
     await onB.synced;
+    const readOnB = () => b.app.inject({ url: `/api/v1/documents/${id}`, headers: { authorization: `Bearer ${token}` } });
+    expect((await readOnB()).statusCode).toBe(200);
     const closed = onB.nextClose();
     const logout = await a.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: { authorization: `Bearer ${token}` } });
     expect(logout.statusCode).toBe(204);
     expect(await closed).toBe(4401);
+    expect((await readOnB()).statusCode).toBe(401);
     onB.destroy();
   });
 
