@@ -16,6 +16,7 @@ import * as Y from 'yjs';
 import { importContent } from '../server/domain/content-import.js';
 import { decodeRelativePositionBase64, offsetOfRelativePosition, projectFragment } from '../server/domain/projection.js';
 import { anchorInBase, reanchorAll, type Anchor, type AnchorStatus } from '../server/domain/anchoring.js';
+import { seededRandom as random } from './support/random.js';
 
 export interface AnchorBenchOptions {
   seed?: number;
@@ -45,18 +46,6 @@ export interface AnchorBenchResult {
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const COMMAND = 'npx tsx bench/annotations-anchor.bench.ts';
-
-/** mulberry32: a small seeded generator, so every run sees the same draft, annotations and edits. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function buildDraft(targetChars: number): string {
   const report = readFileSync(path.join(here, '../server/demo/draft-political-report.vi.md'), 'utf8');

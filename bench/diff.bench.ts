@@ -12,6 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { computeSections, type HeadingSpan } from '../server/domain/sections.js';
 import { diffVersions, rebuildsBoth } from '../server/domain/version-diff.js';
+import { seededRandom as random } from './support/random.js';
 
 const TARGET_CHARS = 300_000;
 const CHANGED = 0.05;
@@ -19,19 +20,7 @@ const SEED = Number(process.env.BENCH_SEED ?? 20250704);
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
 const WARMUP = 3;
 
-const fixtures = process.env.FIXTURES_DIR ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../shared/fixtures');
-
-/** mulberry32: a small seeded generator, so every run diffs the same pair. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const fixtures = process.env.FIXTURES_DIR ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../server/demo');
 
 function buildReport(): string {
   const vi = readFileSync(path.join(fixtures, 'draft-political-report.vi.md'), 'utf8').normalize('NFC');

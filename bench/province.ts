@@ -9,6 +9,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { seededRandom } from './support/random.js';
 
 export interface ProvinceUnit {
   key: string;
@@ -35,17 +36,7 @@ export const provinceShape = { districts: 13, grassroots: 556, units: 570, membe
 /** Members who get a password in the file (the rest get activation codes). */
 export const provincePassword = 'mat-khau-tam-thoi';
 
-/** mulberry32: tiny, fast, good enough for test data; same seed, same sequence. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 // Family names weighted roughly by how common they are.
 const familyNames: Array<[string, number]> = [

@@ -7,9 +7,11 @@
  * jumps produce no update and are not counted as keystrokes.
  */
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import * as Y from 'yjs';
+import { seededRandom } from './random.js';
 
-export const fixturePath = '/work/shared/fixtures/draft-political-report.vi.md';
+export const fixturePath = fileURLToPath(new URL('../../server/demo/draft-political-report.vi.md', import.meta.url));
 
 /** The draft fixture as Markdown, repeated until it holds at least `minChars` characters. */
 export function fixtureMarkdown(minChars = 0): string {
@@ -21,18 +23,6 @@ export function fixtureMarkdown(minChars = 0): string {
     length += one.length + 2;
   }
   return parts.join('\n\n');
-}
-
-/** mulberry32: small, fast, seeded. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const words = readFileSync(fixturePath, 'utf8')
