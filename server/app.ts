@@ -4,45 +4,45 @@
  */
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
-import { CollabServer, defaultCollabOptions, type CollabOptions } from './collab/collab-server.js';
-import { createCollabMetrics } from './collab/collab-metrics.js';
-import { startFanout, type FanoutOptions } from './collab/fanout/fanout.js';
-import { UpdateLog } from './collab/update-log.js';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.js';
 import type { Db } from './db/connect.js';
+import { createCollabMetrics } from './collab/collab-metrics.js';
+import { CollabServer, defaultCollabOptions, type CollabOptions } from './collab/collab-server.js';
+import { startFanout, type FanoutOptions } from './collab/fanout/fanout.js';
+import { UpdateLog } from './collab/update-log.js';
 import { installAuthentication } from './http/authentication.js';
 import { createMetrics, installHttpMetrics, type Metrics } from './http/metrics.js';
-import { installErrorHandling, sendProblem } from './http/problem.js';
-import { serveClient } from './http/static.js';
+import { installErrorHandling } from './http/problem.js';
+import { aggregationRoutes } from './http/routes/aggregation.routes.js';
+import { annotationRoutes } from './http/routes/annotations.routes.js';
 import { authRoutes } from './http/routes/auth.routes.js';
+import { collabRoutes } from './http/routes/collab.routes.js';
 import { directoryRoutes } from './http/routes/directory.routes.js';
-import { healthRoutes } from './http/routes/health.routes.js';
+import { documentRoutes } from './http/routes/documents.routes.js';
+import { eventRoutes } from './http/routes/events.routes.js';
+import { healthRoutes, type ReadinessCheck } from './http/routes/health.routes.js';
 import { importRoutes } from './http/routes/import.routes.js';
+import { roundRoutes } from './http/routes/rounds.routes.js';
+import { serveClient } from './http/static.js';
+import { RoundDeadlines } from './jobs/round-deadlines.js';
 import { AccessEvents } from './services/access-events.js';
+import { AggregationService } from './services/aggregation.service.js';
+import { AnnotationsService } from './services/annotations.service.js';
 import { AuthService, type LoginLimits } from './services/auth.service.js';
 import { systemClock, type Clock } from './services/clock.js';
-import { DirectoryService } from './services/directory.service.js';
-import { DocumentsService } from './services/documents.service.js';
-import { collabRoutes } from './http/routes/collab.routes.js';
-import { documentRoutes } from './http/routes/documents.routes.js';
-import { roundRoutes } from './http/routes/rounds.routes.js';
-import { RoundDeadlines } from './jobs/round-deadlines.js';
-import { DocumentEvents } from './services/document-events.js';
-import { RoundsService } from './services/rounds.service.js';
 import { DiffService } from './services/diff.service.js';
-import { AnnotationsService } from './services/annotations.service.js';
+import { DirectoryService } from './services/directory.service.js';
+import { DocumentEvents } from './services/document-events.js';
+import { DocumentsService } from './services/documents.service.js';
 import { EventFeed } from './services/event-feed.service.js';
-import { VersionDocs } from './services/version-docs.js';
-import { annotationRoutes } from './http/routes/annotations.routes.js';
-import { aggregationRoutes } from './http/routes/aggregation.routes.js';
-import { AggregationService } from './services/aggregation.service.js';
 import { ExportsService } from './services/exports.service.js';
-import { eventRoutes } from './http/routes/events.routes.js';
 import { ImportService } from './services/import.service.js';
+import { RoundsService } from './services/rounds.service.js';
+import { VersionDocs } from './services/version-docs.js';
 
 export interface AppDeps {
   config: Config;
@@ -167,6 +167,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   services.documents.attachLiveDocuments(collab);
   app.decorate('collab', collab);
+  const readiness: ReadinessCheck[] = [];
   if (deps.config.redisUrl) {
     const fanout = await startFanout({
       redisUrl: deps.config.redisUrl,
@@ -179,10 +180,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       ...(deps.fanout ? { options: deps.fanout } : {}),
     });
     app.addHook('onClose', () => fanout.stop());
-    // /readyz (health.routes.ts) checks the database; with several instances, Redis too.
-    app.addHook('onRequest', async (request, reply) => {
-      if (request.routeOptions.url === '/readyz' && !fanout.healthy()) return sendProblem(reply, 'internal', 'Redis unreachable', {}, 503);
-    });
+    readiness.push(() => (fanout.healthy() ? undefined : 'Redis unreachable'));
   }
   await app.register(websocket, {
     options: { maxPayload: deps.config.maxMessageBytes },
@@ -196,7 +194,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installAuthentication(app, services.auth);
   installHttpMetrics(app, services.metrics);
 
-  healthRoutes(app, { db: deps.db, metrics: services.metrics });
+  healthRoutes(app, { db: deps.db, metrics: services.metrics, readiness });
   authRoutes(app, services);
   directoryRoutes(app, services);
   importRoutes(app, services);
