@@ -7,7 +7,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../../db/connect.js';
 import type { Room } from '../room.js';
-import { lastSeqsOf, readLogAfter } from './log-tail.js';
+import { lastSeqsOf, readLogAfter } from '../../db/log-tail.repository.js';
 
 export interface LoadedRooms {
   room(documentId: string): Room | undefined;

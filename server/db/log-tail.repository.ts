@@ -1,9 +1,9 @@
 /**
- * Reads of the document log for catching up (see db/document-log.repository.ts for the storage
+ * Reads of the document log for catching up (see document-log.repository.ts for the storage
  * rules: per-document `seq` from `documents.last_seq`, compaction folds rows ≤ `through_seq` into
  * the snapshot and deletes them in the same transaction).
  */
-import type { Db } from '../../db/connect.js';
+import type { Db } from './connect.js';
 
 export interface LogTail {
   /** The snapshot, present only when it covers seqs after `afterSeq` (those rows are deleted). */
