@@ -65,3 +65,10 @@ export async function deleteMembership(db: Db, unitId: string, memberId: string)
     .executeTakeFirst();
   return result.numDeletedRows > 0n;
 }
+
+/** Display names of the given members, by id. */
+export async function memberNames(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom('members').select(['id', 'display_name']).where('id', '=', sql<string>`any(${[...ids]}::uuid[])`).execute();
+  return new Map(rows.map((r) => [r.id, r.display_name]));
+}

@@ -23,6 +23,7 @@ import {
   type ReplyRecord,
 } from '../db/annotations.repository.js';
 import type { DocumentRecord } from '../db/documents.repository.js';
+import { memberNames } from '../db/members.repository.js';
 import { insertEvent, type NewEvent } from '../db/events.repository.js';
 import { findRound, listRounds, type RoundRecord } from '../db/rounds.repository.js';
 import type { AnnotationKind, Decision, EventAudience } from '../db/schema.js';
@@ -45,17 +46,22 @@ export interface AnnotationInput {
   anchor: { start: number; end: number } | { relStart: string; relEnd: string };
 }
 
+/** Who writes: an actor with the name others will see. */
+export type Author = Actor & { readonly displayName: string };
+
 export interface PublicAnnotation {
   id: string;
   roundId: string;
   authorId: string;
+  /** Shown to those who may see the annotation: its author, the reviewers, an open round's participants. */
+  authorName: string;
   kind: AnnotationKind;
   body: string;
   replacement: string | null;
   anchor: Anchor;
   status: 'active' | 'withdrawn';
   disposition: { decision: Decision; note: string; decidedBy: string; decidedAt: string; appliedAt: string | null } | null;
-  replies: Array<{ id: string; authorId: string; body: string; createdAt: string }>;
+  replies: Array<{ id: string; authorId: string; authorName: string; body: string; createdAt: string }>;
   createdAt: string;
   updatedAt: string;
 }
@@ -84,7 +90,7 @@ export class AnnotationsService {
    * nothing. The round row is share-locked while writing, so a write racing the round's close
    * either commits first (and is in the round) or sees the round closed — never both.
    */
-  async upsert(actor: Actor, roundId: string, annotationId: string, input: AnnotationInput): Promise<{ created: boolean; annotation: PublicAnnotation }> {
+  async upsert(actor: Author, roundId: string, annotationId: string, input: AnnotationInput): Promise<{ created: boolean; annotation: PublicAnnotation }> {
     const { round, document } = await this.roundForWriting(actor, roundId);
     if (!isRoundParticipant(actor, round.scopePath)) throw forbidden('only participants of the round can comment on it');
     const authorUnitId = authorUnitOf(actor, round);
@@ -100,12 +106,13 @@ export class AnnotationsService {
     // Most writes are new annotations: one statement does it. Replays and edits take the path below.
     const now = this.clock.now();
     const fresh = rowOf(write, now);
-    const event = this.eventFor(round, fresh, 'annotation.upserted', actor.memberId);
+    const ownName = new Map([[actor.memberId, actor.displayName]]);
+    const event = this.eventFor(round, fresh, 'annotation.upserted', actor.memberId, { ...toPublic(fresh, undefined, [], ownName) });
     const outcome = await insertAnnotationWhileOpen(this.db, write, now, { type: event.type, payload: event.payload, audience: event.audience! });
     if (outcome === 'closed') assertAcceptingAnnotations({ status: 'closed', closesAt: round.closesAt, number: round.number }, now);
     if (outcome === 'inserted') {
       this.events.committed(document.id);
-      return { created: true, annotation: toPublic(fresh, undefined, []) };
+      return { created: true, annotation: toPublic(fresh, undefined, [], ownName) };
     }
 
     const result = await this.db.transaction().execute(async (tx) => {
@@ -113,7 +120,7 @@ export class AnnotationsService {
       assertAcceptingAnnotations({ status: locked.status, closesAt: locked.closes_at, number: locked.number }, this.clock.now());
       const inserted = await insertAnnotation(tx, write);
       if (inserted) {
-        await insertEvent(tx, this.eventFor(round, inserted, 'annotation.upserted', actor.memberId));
+        await insertEvent(tx, this.eventFor(round, inserted, 'annotation.upserted', actor.memberId, { ...toPublic(inserted, undefined, [], ownName) }));
         return { created: true, row: inserted };
       }
       const existing = (await findAnnotation(tx, annotationId, { forUpdate: true }))!;
@@ -121,12 +128,12 @@ export class AnnotationsService {
       if (existing.round_id !== roundId) throw conflict('this annotation id is already used in another round');
       if (sameContent(existing, write)) return { created: false, row: existing };
       const updated = await updateAnnotation(tx, write);
-      await insertEvent(tx, this.eventFor(round, updated, 'annotation.upserted', actor.memberId));
+      await insertEvent(tx, this.eventFor(round, updated, 'annotation.upserted', actor.memberId, { ...toPublic(updated, undefined, [], ownName) }));
       return { created: false, row: updated };
     });
     this.events.committed(document.id);
     // A row inserted just now has no disposition or reply yet (both reference it): skip the two reads.
-    const annotation = result.created ? toPublic(result.row, undefined, []) : (await this.hydrate([result.row]))[0]!;
+    const annotation = result.created ? toPublic(result.row, undefined, [], ownName) : (await this.hydrate([result.row]))[0]!;
     return { created: result.created, annotation };
   }
 
@@ -201,17 +208,18 @@ export class AnnotationsService {
     }));
   }
 
-  async reply(actor: Actor, annotationId: string, body: string): Promise<PublicAnnotation['replies'][number]> {
+  async reply(actor: Author, annotationId: string, body: string): Promise<PublicAnnotation['replies'][number]> {
     const { row, round } = await this.visibleAnnotation(actor, annotationId);
     const text = normaliseText(body, 'body');
     if (text.length === 0) throw invalid('body must not be empty');
+    const names = new Map([[actor.memberId, actor.displayName]]);
     const reply = await this.db.transaction().execute(async (tx) => {
       const reply = await insertReply(tx, { annotationId, authorId: actor.memberId, body: text });
-      await insertEvent(tx, this.eventFor(round, row, 'reply.created', actor.memberId, { annotationId, ...publicReply(reply) }));
+      await insertEvent(tx, this.eventFor(round, row, 'reply.created', actor.memberId, { annotationId, ...publicReply(reply, names) }));
       return reply;
     });
     this.events.committed(row.document_id);
-    return publicReply(reply);
+    return publicReply(reply, names);
   }
 
   async setDisposition(actor: Actor, annotationId: string, input: { decision: Decision; note: string }): Promise<PublicAnnotation> {
@@ -295,7 +303,10 @@ export class AnnotationsService {
   private async hydrate(rows: AnnotationRow[]): Promise<PublicAnnotation[]> {
     const ids = rows.map((r) => r.id);
     const [dispositions, replies] = await Promise.all([dispositionsOf(this.db, ids), repliesOf(this.db, ids)]);
-    return rows.map((r) => toPublic(r, dispositions.get(r.id), replies.get(r.id) ?? []));
+    const authors = new Set(rows.map((r) => r.author_id));
+    for (const thread of replies.values()) for (const reply of thread) authors.add(reply.authorId);
+    const names = await memberNames(this.db, [...authors]);
+    return rows.map((r) => toPublic(r, dispositions.get(r.id), replies.get(r.id) ?? [], names));
   }
 
   /**
@@ -307,7 +318,7 @@ export class AnnotationsService {
     return {
       documentId: row.document_id,
       type,
-      payload: payload ?? { ...toPublic(row, undefined, []) },
+      payload: payload ?? { id: row.id, roundId: row.round_id },
       audience,
       roundId: round.id,
       subjectMemberId: row.author_id,
@@ -316,11 +327,12 @@ export class AnnotationsService {
   }
 }
 
-function toPublic(r: AnnotationRow, disposition: DispositionRecord | undefined, replies: ReplyRecord[]): PublicAnnotation {
+function toPublic(r: AnnotationRow, disposition: DispositionRecord | undefined, replies: ReplyRecord[], names: ReadonlyMap<string, string>): PublicAnnotation {
   return {
     id: r.id,
     roundId: r.round_id,
     authorId: r.author_id,
+    authorName: names.get(r.author_id) ?? '',
     kind: r.kind,
     body: r.body,
     replacement: r.replacement,
@@ -335,13 +347,19 @@ function toPublic(r: AnnotationRow, disposition: DispositionRecord | undefined, 
           appliedAt: disposition.appliedAt?.toISOString() ?? null,
         }
       : null,
-    replies: replies.map(publicReply),
+    replies: replies.map((reply) => publicReply(reply, names)),
     createdAt: r.created_at.toISOString(),
     updatedAt: r.updated_at.toISOString(),
   };
 }
 
-const publicReply = (r: ReplyRecord) => ({ id: r.id, authorId: r.authorId, body: r.body, createdAt: r.createdAt.toISOString() });
+const publicReply = (r: ReplyRecord, names: ReadonlyMap<string, string>) => ({
+  id: r.id,
+  authorId: r.authorId,
+  authorName: names.get(r.authorId) ?? '',
+  body: r.body,
+  createdAt: r.createdAt.toISOString(),
+});
 
 function anchorOf(r: AnnotationRow): Anchor {
   return {

@@ -9,8 +9,7 @@ import type { Db } from '../db/connect.js';
 import { findMemberByLogin, membershipsOf } from '../db/members.repository.js';
 import type { AnnotationKind } from '../db/schema.js';
 import type { ImportMember, ImportUnit } from '../domain/import-plan.js';
-import type { Actor } from '../domain/permissions.js';
-import type { AnnotationsService } from './annotations.service.js';
+import type { AnnotationsService, Author } from './annotations.service.js';
 import type { DocumentsService } from './documents.service.js';
 import type { ImportService } from './import.service.js';
 import type { RoundsService } from './rounds.service.js';
@@ -73,9 +72,9 @@ export async function createDemoWorkspace(db: Db, services: DemoServices, admin:
     { memberId: admin.id, isAdmin: true, memberships: [] },
     { units: demoUnits, members: demoMembers.map((m) => ({ ...m, password: demoPassword })) },
   );
-  const actorOf = async (login: string): Promise<Actor> => {
+  const actorOf = async (login: string): Promise<Author> => {
     const member = (await findMemberByLogin(db, login))!;
-    return { memberId: member.id, isAdmin: false, memberships: await membershipsOf(db, member.id) };
+    return { memberId: member.id, displayName: member.display_name, isAdmin: false, memberships: await membershipsOf(db, member.id) };
   };
   const drafter = await actorOf('xa.soanthao');
   const commune = await db.selectFrom('units').select('id').where('import_key', '=', 'demo-commune').executeTakeFirstOrThrow();

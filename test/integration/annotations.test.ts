@@ -62,7 +62,7 @@ describe('writing annotations', () => {
     const response = await put(roundId, id, alice, onGrowth());
     expect(response.statusCode).toBe(201);
     const a = response.json();
-    expect(a).toMatchObject({ id, roundId, authorId: alice.id, kind: 'comment', body: 'Nên nói rõ cơ sở của con số này', status: 'active', disposition: null, replies: [] });
+    expect(a).toMatchObject({ id, roundId, authorId: alice.id, authorName: alice.displayName, kind: 'comment', body: 'Nên nói rõ cơ sở của con số này', status: 'active', disposition: null, replies: [] });
     expect(a.anchor).toMatchObject({ quote: { exact: '8,2%' }, section: 'I' });
     expect(a.anchor.quote.prefix.endsWith('tăng trưởng đạt ')).toBe(true);
     expect(a.anchor.relStart).toMatch(/^[A-Za-z0-9+/=]+$/);
@@ -173,7 +173,10 @@ describe('threads and decisions', () => {
     expect(decided.statusCode).toBe(200);
     expect(decided.json().disposition).toMatchObject({ decision: 'rejected', note: 'Số liệu đã được kiểm chứng.', decidedBy: secretary.id, appliedAt: null });
     const mine = (await t.request({ method: 'GET', url: `/api/v1/rounds/${roundId}/annotations`, token: tok[alice.id] })).json()[0];
-    expect(mine.replies.map((r: { body: string }) => r.body)).toEqual(['Số liệu theo báo cáo thống kê 2024.', 'Cảm ơn.']);
+    expect(mine.replies.map((r: { body: string; authorName: string }) => [r.authorName, r.body])).toEqual([
+      [drafter.displayName, 'Số liệu theo báo cáo thống kê 2024.'],
+      [alice.displayName, 'Cảm ơn.'],
+    ]);
     expect(mine.disposition.decision).toBe('rejected');
   });
 

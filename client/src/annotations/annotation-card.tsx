@@ -34,6 +34,7 @@ export function AnnotationCard(props: {
         </span>
         <time class="muted" dateTime={a.updatedAt}>{formatDate(a.updatedAt)}</time>
       </div>
+      {!props.mine && a.authorName && <p class="muted author">{a.authorName}</p>}
       <button type="button" class="quote quote-button" onClick={props.onActivate} title={a.anchor.section || t('preamble')}>
         {a.anchor.quote.exact}
       </button>
@@ -42,7 +43,9 @@ export function AnnotationCard(props: {
       {a.replies.length > 0 && (
         <ul class="replies" aria-label={t('replies')}>
           {a.replies.map((r) => (
-            <li key={r.id}>{r.body} <time class="muted">{formatDate(r.createdAt)}</time></li>
+            <li key={r.id}>
+              <strong>{r.authorName}</strong>: {r.body} <time class="muted">{formatDate(r.createdAt)}</time>
+            </li>
           ))}
         </ul>
       )}

@@ -57,12 +57,13 @@ export interface Anchor {
 }
 
 export interface Disposition { decision: Decision; note: string; decidedBy: string; decidedAt: string; appliedAt: string | null }
-export interface Reply { id: string; authorId: string; body: string; createdAt: string }
+export interface Reply { id: string; authorId: string; authorName: string; body: string; createdAt: string }
 
 export interface Annotation {
   id: string;
   roundId: string;
   authorId: string;
+  authorName: string;
   kind: Kind;
   body: string;
   replacement: string | null;

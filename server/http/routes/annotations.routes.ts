@@ -24,13 +24,14 @@ const AnchorSchema = Type.Object({
   section: Type.String(),
 });
 
-const ReplySchema = Type.Object({ id: Uuid, authorId: Uuid, body: Type.String(), createdAt: Type.String({ format: 'date-time' }) });
+const ReplySchema = Type.Object({ id: Uuid, authorId: Uuid, authorName: Type.String(), body: Type.String(), createdAt: Type.String({ format: 'date-time' }) });
 
 const AnnotationSchema = Type.Object(
   {
     id: Uuid,
     roundId: Uuid,
     authorId: Uuid,
+    authorName: Type.String(),
     kind: Kind,
     body: Type.String(),
     replacement: Type.Union([Type.String(), Type.Null()]),
