@@ -188,18 +188,7 @@ describe('web client: comment, decide, apply, compare, export', () => {
     await member.getByRole('heading', { name: 'Ý kiến' }).waitFor();
   });
 
-  it('downloads the round summary as Markdown', async (context) => {
-    const documentId = documentUrl.split('/').pop()!;
-    const probe = await drafter.evaluate(async (id) => {
-      const headers = { authorization: `Bearer ${localStorage.getItem('draftroom.token')}` };
-      const rounds = (await (await fetch(`/api/v1/documents/${id}/rounds`, { headers })).json()) as Array<{ id: string }>;
-      const response = await fetch(`/api/v1/rounds/${rounds.at(-1)!.id}/summary`, { headers });
-      return { status: response.status, body: await response.text() };
-    }, documentId);
-    if (probe.status === 404 && probe.body.includes('no route')) {
-      console.log('browser tests: the summary export was not checked: GET /api/v1/rounds/:id/summary is not on this server yet');
-      context.skip();
-    }
+  it('downloads the round summary as Markdown', async () => {
     await drafter.getByRole('link', { name: 'Tổng hợp ý kiến' }).click();
     await drafter.locator('.cluster').first().waitFor({ timeout: TIMEOUT });
     await shot(drafter, '11-review-summary');
