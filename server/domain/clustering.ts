@@ -235,6 +235,7 @@ function toCluster(members: readonly AnnotationForClustering[], profiles: readon
 
 /** Distinct values in code-unit order (the default sort's order for strings). */
 export function distinctSorted(values: readonly string[]): string[] {
+  if (values.length === 1) return [values[0]!];
   return [...new Set(values)].sort();
 }
 
@@ -247,6 +248,8 @@ export function distinctSorted(values: readonly string[]): string[] {
  * `profileText(text)`, the same object for equal texts (it is the grouping key of originals).
  */
 export function chooseRepresentative<T>(entries: readonly { id: string; text: string; profile: TextProfile; weight: number; value: T }[]): T {
+  // One entry (a one-off remark, a lone package item) speaks for itself: the rules below pick it.
+  if (entries.length === 1) return entries[0]!.value;
   type Original = { text: string; weight: number; id: string; value: T };
   const byKey = new Map<string, { weight: number; profile: TextProfile; originals: Map<TextProfile, Original> }>();
   for (const e of entries) {

@@ -209,7 +209,8 @@ function groupBlock(atoms: Atom[], options: GroupOptions, scratch: { df: Int32Ar
   for (const f of distinct) df[f] = 0;
 
   const groups: Group[] = [];
-  const index = new Map<number, number[]>();
+  // Postings by rank (ranks are 0 … distinct.length − 1): the groups whose leader's prefix has it.
+  const index: (number[] | undefined)[] = new Array<number[] | undefined>(distinct.length);
   // lastProbe[g] === the current atom's position: group g was already examined for this atom.
   let lastProbe = new Int32Array(64).fill(-1);
   atoms.forEach((atom, position) => {
@@ -218,7 +219,9 @@ function groupBlock(atoms: Atom[], options: GroupOptions, scratch: { df: Int32Ar
     let bestSim = -1;
     const p = n > 0 ? prefixLength(n, threshold) : 0;
     for (let k = 0; k < p; k++) {
-      for (const g of index.get(atom.ranks[k]!) ?? []) {
+      const postings = index[atom.ranks[k]!];
+      if (!postings) continue;
+      for (const g of postings) {
         if (lastProbe[g] === position) continue;
         lastProbe[g] = position;
         const group = groups[g]!;
@@ -251,9 +254,9 @@ function groupBlock(atoms: Atom[], options: GroupOptions, scratch: { df: Int32Ar
     }
     for (let k = 0; k < p; k++) {
       const r = atom.ranks[k]!;
-      const list = index.get(r);
+      const list = index[r];
       if (list) list.push(g);
-      else index.set(r, [g]);
+      else index[r] = [g];
     }
   });
   return groups;

@@ -160,6 +160,8 @@ interface Token {
   readonly foldedPolarity: Phrases<Polarity>;
   readonly stopword: Phrases<true>;
   readonly foldedStopword: Phrases<true>;
+  /** Feature id of `stem` in the TextProfiler that read the token. */
+  readonly unigram: number;
 }
 
 /**
@@ -185,60 +187,58 @@ function stem(folded: string, ascii: boolean): string {
   return folded.slice(0, -1);
 }
 
-function readToken(raw: string): Token {
+function readToken(raw: string, unigram: (stem: string) => number): Token {
   const isNumber = NUMBER.test(raw);
   const lower = isNumber ? raw.replace(/,/g, '.') : raw.replace(/['’]/g, '');
   const folded = isNumber ? lower : foldAccents(lower);
   const ascii = ASCII_ONLY.test(lower);
+  const stemmed = stem(folded, ascii);
   return {
     lower,
     folded,
     ascii,
     number: isNumber,
-    stem: stem(folded, ascii),
+    stem: stemmed,
     polarity: phrasesOf(POLARITY_TABLE, lower),
     foldedPolarity: ascii ? phrasesOf(FOLDED_POLARITY_TABLE, folded) : NO_PHRASES,
     stopword: phrasesOf(STOPWORD_TABLE, lower),
     foldedStopword: ascii ? phrasesOf(FOLDED_STOPWORD_TABLE, folded) : NO_PHRASES,
+    unigram: unigram(stemmed),
   };
 }
 
-/** Accented letters of an original: combining marks after NFD, plus đ/Đ (which do not decompose). */
+/**
+ * Accented letters of an original: combining marks in its NFD form, plus đ/Đ (which do not
+ * decompose). NFD decomposes character by character (then only reorders marks), so the count is
+ * the sum over characters, memoised per UTF-16 code unit; no NFD string is built. A text with a
+ * surrogate pair takes the direct route.
+ */
 function countAccents(text: string): number {
-  let ascii = true;
-  for (let i = 0; i < text.length && ascii; i++) ascii = text.charCodeAt(i) < 0x80;
-  if (ascii) return 0;
-  // A loop rather than `match(/\p{M}/gu)`: no array of matches per text. Below U+0300 nothing is a
-  // mark, U+0300–U+036F (all Vietnamese tone and vowel marks) all are; other characters are asked.
-  const nfd = text.normalize('NFD');
   let count = 0;
-  for (let i = 0; i < nfd.length; i++) {
-    const c = nfd.charCodeAt(i);
-    if (c < 0x300) count += c === 0x110 || c === 0x111 ? 1 : 0;
-    else if (c <= 0x36f) count++;
-    else if (c >= 0xd800 && c <= 0xdfff) return (nfd.match(MARKS)?.length ?? 0) + (text.match(/[đĐ]/g)?.length ?? 0);
-    else count += isMark(c) ? 1 : 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0xc0) continue;
+    if (c >= 0xd800 && c <= 0xdfff) return (text.normalize('NFD').match(MARKS)?.length ?? 0) + (text.match(/[đĐ]/g)?.length ?? 0);
+    let n = accentMemo.get(c);
+    if (n === undefined) {
+      const ch = String.fromCharCode(c);
+      accentMemo.set(c, (n = (ch.normalize('NFD').match(MARKS)?.length ?? 0) + (ch === 'đ' || ch === 'Đ' ? 1 : 0)));
+    }
+    count += n;
   }
   return count;
 }
 
-const markMemo = new Map<number, boolean>();
-/** `\p{M}` for one BMP code unit outside U+0000–U+036F (a fixed Unicode property: a safe memo). */
-function isMark(c: number): boolean {
-  let mark = markMemo.get(c);
-  if (mark === undefined) markMemo.set(c, (mark = /\p{M}/u.test(String.fromCharCode(c))));
-  return mark;
-}
+/** Accents per BMP character (a fixed Unicode property, at most 65,536 entries: a safe memo). */
+const accentMemo = new Map<number, number>();
 
 /**
  * Profiles texts with memos, for callers that profile many (clustering): a province round has
  * 100,000 annotations but a few thousand distinct tokens and far fewer distinct texts than
- * annotations. Each memo is exact:
- * - a token's reads (folding, phrase tables, stem) are computed once per distinct token;
- * - key, features and signature depend only on the NFC lower-case text, so variants differing in
- *   case share them;
- * - a profile is made once per exact original (its own object, as chooseRepresentative needs,
- *   with its own accent count).
+ * annotations. Both memos are exact:
+ * - a token's reads (folding, phrase tables, stem) are computed once per distinct token, so the
+ *   regex-heavy folding never runs per text;
+ * - a profile is made once per exact original (its own object, as chooseRepresentative needs).
  * Features are interned as integers (a unigram per distinct stem, a bigram per pair of unigram
  * ids), so matching compares small sorted int arrays and no "a b" strings are built; the strings
  * of `features` are made only when read. Memory grows with the distinct texts seen: make one per
@@ -246,14 +246,16 @@ function isMark(c: number): boolean {
  */
 export class TextProfiler {
   private readonly tokens = new Map<string, Token>();
-  private readonly byLowered = new Map<string, LoweredProfile>();
   private readonly byText = new Map<string, TextProfile>();
-  private readonly phrase = { length: 0 };
+  private readonly scratch = { toks: [] as Token[], folded: [] as string[], content: [] as number[], features: [] as number[], phrase: { length: 0 } };
   /** Feature id of each stem (unigram), and of each (unigram id, unigram id) pair (bigram). */
   private readonly unigramIds = new Map<string, number>();
   private readonly bigramIds: (Map<number, number> | undefined)[] = [];
   /** The feature of each id, as `features` spells it. */
   private readonly names: string[] = [];
+  /** Per feature id, the number of the last text that had it: distinct features without a Set per text. */
+  private lastText = new Int32Array(0);
+  private texts = 0;
 
   /** Feature ids handed out so far (ids are 0 … featureCount − 1). */
   get featureCount(): number {
@@ -264,10 +266,7 @@ export class TextProfiler {
   profile(text: string): TextProfile {
     let profile = this.byText.get(text);
     if (!profile) {
-      const lowered = text.normalize('NFC').toLowerCase();
-      let shared = this.byLowered.get(lowered);
-      if (!shared) this.byLowered.set(lowered, (shared = this.profileLowered(lowered)));
-      profile = new Profile(shared, countAccents(text));
+      profile = this.profileUncached(text);
       this.byText.set(text, profile);
     }
     return profile;
@@ -275,7 +274,7 @@ export class TextProfiler {
 
   private token(raw: string): Token {
     let token = this.tokens.get(raw);
-    if (!token) this.tokens.set(raw, (token = readToken(raw)));
+    if (!token) this.tokens.set(raw, (token = readToken(raw, (stem) => this.unigram(stem))));
     return token;
   }
 
@@ -299,69 +298,71 @@ export class TextProfiler {
     return id;
   }
 
-  private profileLowered(lowered: string): LoweredProfile {
-    const toks: Token[] = [];
+  private profileUncached(text: string): TextProfile {
+    const lowered = text.normalize('NFC').toLowerCase();
+    // Scratch arrays reused from text to text: a profile allocates only what it keeps.
+    const { toks, content, features, phrase } = this.scratch;
+    toks.length = 0;
+    content.length = 0;
+    features.length = 0;
     for (const raw of lowered.match(TOKEN) ?? []) toks.push(this.token(raw));
-    const { phrase } = this;
-    const polarity = new Set<string>();
-    const numbers = new Set<string>();
+    let polarity: string[] | undefined;
+    let numbers: string[] | undefined;
     for (let i = 0; i < toks.length; ) {
       const t = toks[i]!;
       const hit = phraseAt(t, toks[i + 1], t.polarity, t.foldedPolarity, phrase);
-      if (hit !== undefined && hit !== 'none') polarity.add(hit);
-      if (t.number) numbers.add(t.folded);
+      if (hit !== undefined && hit !== 'none' && !polarity?.includes(hit)) (polarity ??= []).push(hit);
+      if (t.number && !numbers?.includes(t.folded)) (numbers ??= []).push(t.folded);
       i += hit === undefined ? 1 : phrase.length;
     }
-    // Content unigrams, then bigrams of consecutive content words; distinct, in first-seen order.
-    const content: number[] = [];
     for (let i = 0; i < toks.length; ) {
       const t = toks[i]!;
       if (phraseAt(t, toks[i + 1], t.stopword, t.foldedStopword, phrase) !== undefined) {
         i += phrase.length;
         continue;
       }
-      content.push(this.unigram(t.stem));
+      content.push(t.unigram);
       i += 1;
     }
-    const features = new Set(content);
-    for (let i = 1; i < content.length; i++) features.add(this.bigram(content[i - 1]!, content[i]!));
-    let key = '';
-    for (let i = 0; i < toks.length; i++) key += i === 0 ? toks[i]!.folded : ` ${toks[i]!.folded}`;
-    return {
-      key,
-      featureIds: Int32Array.from(features),
-      signature: [...[...polarity].sort(), ...[...numbers].sort().map((n) => `#${n}`)].join(' '),
-      names: this.names,
-      features: undefined,
-    };
+    // Content unigrams, then bigrams of consecutive content words; distinct, in first-seen order.
+    const stamp = ++this.texts;
+    for (let i = 0; i < content.length; i++) this.addFeature(features, content[i]!, stamp);
+    for (let i = 1; i < content.length; i++) this.addFeature(features, this.bigram(content[i - 1]!, content[i]!), stamp);
+    // Joined, not concatenated: a flat string (it is hashed and kept), not a tree of pieces.
+    const folded = this.scratch.folded;
+    folded.length = toks.length;
+    for (let i = 0; i < toks.length; i++) folded[i] = toks[i]!.folded;
+    const key = folded.join(' ');
+    const signature = polarity || numbers ? [...(polarity?.sort() ?? []), ...(numbers?.sort().map((n) => `#${n}`) ?? [])].join(' ') : '';
+    return new Profile(key, Int32Array.from(features), signature, countAccents(text), this.names);
+  }
+
+  /** Appends feature `f` unless this text (number `text`) already has it. */
+  private addFeature(features: number[], f: number, text: number): void {
+    if (f >= this.lastText.length) {
+      const grown = new Int32Array(Math.max(2 * this.lastText.length, f + 1, 1024));
+      grown.set(this.lastText);
+      this.lastText = grown;
+    }
+    if (this.lastText[f] === text) return;
+    this.lastText[f] = text;
+    features.push(f);
   }
 }
 
-/** What texts with the same NFC lower-case form share; `features` is spelled out on first read. */
-interface LoweredProfile {
-  readonly key: string;
-  readonly featureIds: Int32Array;
-  readonly signature: string;
-  readonly names: readonly string[];
-  features: readonly string[] | undefined;
-}
-
+/** A TextProfile whose `features` strings are spelled out from the ids on first read. */
 class Profile implements TextProfile {
-  readonly key: string;
-  readonly featureIds: Int32Array;
-  readonly signature: string;
+  private spelled: readonly string[] | undefined;
   constructor(
-    private readonly shared: LoweredProfile,
+    readonly key: string,
+    readonly featureIds: Int32Array,
+    readonly signature: string,
     readonly accents: number,
-  ) {
-    this.key = shared.key;
-    this.featureIds = shared.featureIds;
-    this.signature = shared.signature;
-  }
+    private readonly names: readonly string[],
+  ) {}
 
   get features(): readonly string[] {
-    const { shared } = this;
-    return (shared.features ??= Array.from(shared.featureIds, (id) => shared.names[id]!));
+    return (this.spelled ??= Array.from(this.featureIds, (id) => this.names[id]!));
   }
 }
 
