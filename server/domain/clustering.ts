@@ -242,9 +242,10 @@ export function distinctSorted(values: readonly string[]): string[] {
 /**
  * The member whose text stands for a group: among phrasings (folded keys), prefer one with content
  * over an empty or filler-only text, then the most common (weighted: the central phrasing), then
- * the most informative (more content features, then longer); within that phrasing, the most
- * common original, then the most accented (properly typed Vietnamese), then the smallest string;
- * then the smallest id. Always returns an original value, never a folded text. `profile` must be
+ * the most informative (more content features, then longer); within that phrasing, an original
+ * typed with accents over one typed without (unaccented Vietnamese is ambiguous to read: "bo" is
+ * bỏ, bổ or bộ), then the most common, then the most accented, then the smallest string; then the
+ * smallest id. Always returns an original value, never a folded text. `profile` must be
  * `profileText(text)`, the same object for equal texts (it is the grouping key of originals).
  */
 export function chooseRepresentative<T>(entries: readonly { id: string; text: string; profile: TextProfile; weight: number; value: T }[]): T {
@@ -283,7 +284,7 @@ export function chooseRepresentative<T>(entries: readonly { id: string; text: st
   let pick: [TextProfile, Original] | undefined;
   for (const entry of best!.originals) {
     const [p, o] = entry;
-    if (!pick || (o.weight - pick[1].weight || p.accents - pick[0].accents || compareIds(pick[1].text, o.text)) > 0) pick = entry;
+    if (!pick || (Number(p.accents > 0) - Number(pick[0].accents > 0) || o.weight - pick[1].weight || p.accents - pick[0].accents || compareIds(pick[1].text, o.text)) > 0) pick = entry;
   }
   return pick![1].value;
 }
