@@ -52,7 +52,8 @@ function timedRuns<T>(f: () => T): { value: T; times: number[] } {
 }
 
 console.log(`bench:clustering — clusterAnnotations (round summary) and matchAcrossUnits (roll-up), issue 6`);
-console.log(`command: npm run bench:clustering -- ${process.argv.slice(2).join(' ')}`.trimEnd());
+const args = process.argv.slice(2).join(' ');
+console.log(`command: npm run bench:clustering${args ? ` -- ${args}` : ''}`);
 console.log(`machine: ${os.cpus().length} cores, node ${process.version}`);
 
 // ---- data (not timed) ----

@@ -219,18 +219,18 @@ function countAccents(text: string): number {
     const c = text.charCodeAt(i);
     if (c < 0xc0) continue;
     if (c >= 0xd800 && c <= 0xdfff) return (text.normalize('NFD').match(MARKS)?.length ?? 0) + (text.match(/[đĐ]/g)?.length ?? 0);
-    let n = accentMemo.get(c);
-    if (n === undefined) {
+    let n = accentMemo[c]!;
+    if (n < 0) {
       const ch = String.fromCharCode(c);
-      accentMemo.set(c, (n = (ch.normalize('NFD').match(MARKS)?.length ?? 0) + (ch === 'đ' || ch === 'Đ' ? 1 : 0)));
+      accentMemo[c] = n = (ch.normalize('NFD').match(MARKS)?.length ?? 0) + (ch === 'đ' || ch === 'Đ' ? 1 : 0);
     }
     count += n;
   }
   return count;
 }
 
-/** Accents per BMP character (a fixed Unicode property, at most 65,536 entries: a safe memo). */
-const accentMemo = new Map<number, number>();
+/** Accents per BMP character, −1 until first asked (a fixed Unicode property: a safe memo of 64 KiB). */
+const accentMemo = new Int8Array(0x10000).fill(-1);
 
 /**
  * Profiles texts with memos, for callers that profile many (clustering): a province round has
@@ -334,7 +334,7 @@ export class TextProfiler {
     for (let i = 0; i < toks.length; i++) folded[i] = toks[i]!.folded;
     const key = folded.join(' ');
     const signature = polarity || numbers ? [...(polarity?.sort() ?? []), ...(numbers?.sort().map((n) => `#${n}`) ?? [])].join(' ') : '';
-    return new Profile(key, Int32Array.from(features), signature, countAccents(text), this.names);
+    return new Profile(text, key, Int32Array.from(features), signature, this.names);
   }
 
   /** Appends feature `f` unless this text (number `text`) already has it. */
@@ -350,16 +350,23 @@ export class TextProfiler {
   }
 }
 
-/** A TextProfile whose `features` strings are spelled out from the ids on first read. */
+/** A TextProfile whose `features` strings are spelled out from the ids, and `accents` counted, on
+ * first read: most texts of a province round are one-offs that never compete to represent a group. */
 class Profile implements TextProfile {
   private spelled: readonly string[] | undefined;
+  private accentCount = -1;
   constructor(
+    private readonly text: string,
     readonly key: string,
     readonly featureIds: Int32Array,
     readonly signature: string,
-    readonly accents: number,
     private readonly names: readonly string[],
   ) {}
+
+  get accents(): number {
+    if (this.accentCount < 0) this.accentCount = countAccents(this.text);
+    return this.accentCount;
+  }
 
   get features(): readonly string[] {
     return (this.spelled ??= Array.from(this.featureIds, (id) => this.names[id]!));
