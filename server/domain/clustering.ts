@@ -144,7 +144,7 @@ export function clusterAnnotations(
   const bySection = new Map<string, Cluster[]>();
   for (const members of groups) {
     const list = members.map((i) => annotations[i]!);
-    const cluster = toCluster(list, members.map(displayProfile));
+    const cluster = toCluster(list, (k) => displayProfile(members[k]!));
     const section = list[0]!.section;
     const clusters = bySection.get(section);
     if (clusters) clusters.push(cluster);
@@ -205,7 +205,8 @@ function blockKeys(): (section: string, cls: string) => string {
   };
 }
 
-function toCluster(members: readonly AnnotationForClustering[], profiles: readonly TextProfile[]): Cluster {
+/** `profileOf(k)`: the profile of `members[k]`'s display text (asked only when members compete). */
+function toCluster(members: readonly AnnotationForClustering[], profileOf: (k: number) => TextProfile): Cluster {
   const decisions: DecisionCounts = { accepted: 0, partially_accepted: 0, rejected: 0, noted: 0, undecided: 0 };
   let start = Infinity;
   let end = -Infinity;
@@ -219,7 +220,7 @@ function toCluster(members: readonly AnnotationForClustering[], profiles: readon
     if (m.kind === 'question') questions++;
   }
   const kind = members[0]!.kind === 'comment' || members[0]!.kind === 'question' ? (questions > comments ? 'question' : 'comment') : members[0]!.kind;
-  const rep = chooseRepresentative(members.map((m, k) => ({ id: m.id, text: displayText(m), profile: profiles[k]!, weight: 1, value: m })));
+  const rep = members.length === 1 ? members[0]! : chooseRepresentative(members.map((m, k) => ({ id: m.id, text: displayText(m), profile: profileOf(k), weight: 1, value: m })));
   return {
     id: members[0]!.id,
     kind,

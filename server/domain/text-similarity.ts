@@ -334,7 +334,9 @@ export class TextProfiler {
     for (let i = 0; i < toks.length; i++) folded[i] = toks[i]!.folded;
     const key = folded.join(' ');
     const signature = polarity || numbers ? [...(polarity?.sort() ?? []), ...(numbers?.sort().map((n) => `#${n}`) ?? [])].join(' ') : '';
-    return new Profile(text, key, Int32Array.from(features), signature, this.names);
+    const featureIds = new Int32Array(features.length);
+    for (let i = 0; i < features.length; i++) featureIds[i] = features[i]!;
+    return new Profile(text, key, featureIds, signature, this.names);
   }
 
   /** Appends feature `f` unless this text (number `text`) already has it. */
