@@ -240,7 +240,7 @@ const accentMemo = new Int8Array(0x10000).fill(-1);
  *   regex-heavy folding never runs per text;
  * - a profile is made once per exact original (its own object, as chooseRepresentative needs).
  * Features are interned as integers (a unigram per distinct stem, a bigram per pair of unigram
- * ids), so matching compares small sorted int arrays and no "a b" strings are built; the strings
+ * ids), so matching works on small int arrays and no "a b" strings are built; the strings
  * of `features` are made only when read. Memory grows with the distinct texts seen: make one per
  * batch of work, not one per process.
  */
