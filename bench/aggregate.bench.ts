@@ -167,7 +167,11 @@ async function main(): Promise<void> {
     );
     const largest = clusters.reduce((a, b) => (b.count > a.count ? b : a));
     const multi = clusters.filter((c) => c.count > 1);
-    console.log(`  GET /rounds/:id/summary: ${fmtRuns(summaryTimes)}; goal < 2 s: ${median(summaryTimes) < 2000 ? 'met' : 'MISSED'}`);
+    // The first request computes the clusters; later ones are remembered until the outbox moves.
+    console.log(
+      `  GET /rounds/:id/summary: first (computed) ${Math.round(summaryTimes[0]!)} ms, then (remembered) ${fmtRuns(summaryTimes.slice(1))}; ` +
+        `goal < 2 s for the computed one: ${summaryTimes[0]! < 2000 ? 'met' : 'MISSED'}`,
+    );
     console.log(
       `    ${int(clusters.length)} clusters in ${summary.sections.length} sections (${int(multi.length)} with more than one annotation, holding ${int(multi.reduce((a, c) => a + c.count, 0))}); ` +
         `largest: ${largest.count} annotations from ${largest.unitIds.length} units, section ${largest.section}, "${largest.representative.body}"`,
@@ -198,7 +202,10 @@ async function main(): Promise<void> {
       if (i === 0) console.log(`  answer: ${(r.value.bytes / 1e6).toFixed(1)} MB`);
     }
     const top = feedback.items.reduce((a: any, b: any) => (b.unitCount > a.unitCount || (b.unitCount === a.unitCount && b.count > a.count) ? b : a));
-    console.log(`  GET /documents/:id/feedback (province roll-up): ${fmtRuns(feedbackTimes)}; goal < 1 s: ${median(feedbackTimes) < 1000 ? 'met' : 'MISSED'}`);
+    console.log(
+      `  GET /documents/:id/feedback (province roll-up): first (computed) ${Math.round(feedbackTimes[0]!)} ms, then (remembered) ${fmtRuns(feedbackTimes.slice(1))}; ` +
+        `goal < 1 s for the computed one: ${feedbackTimes[0]! < 1000 ? 'met' : 'MISSED'}`,
+    );
     console.log(
       `    ${int(feedback.items.length)} items from ${feedback.units.filter((u: any) => u.packageId).length} of ${feedback.units.length} units; ` +
         `top item raised by ${top.unitCount} of 13 (count ${top.count}, section ${top.section}): "${top.representative.body}"; ` +
