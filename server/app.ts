@@ -202,6 +202,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   roundRoutes(app, services);
   annotationRoutes(app, services);
   aggregationRoutes(app, services);
+  // The subcommittee opens a round's summary when it closes: have it ready.
+  services.rounds.onRoundClosed = (roundId) =>
+    void services.aggregation.warmSummary(roundId).catch((error: unknown) => app.log.error({ err: error, roundId }, 'preparing a round summary failed'));
   eventRoutes(app, { ...services, ...(deps.eventHeartbeatMs ? { heartbeatMs: deps.eventHeartbeatMs } : {}) });
 
   if (deps.jobs !== false) {

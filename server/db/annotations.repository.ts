@@ -228,3 +228,14 @@ export async function annotationsForSummary(db: Db, roundIds: string[], authors?
     decision: r.decision,
   }));
 }
+
+/** The decision recorded on each decided annotation of a round. */
+export async function roundDecisions(db: Db, roundId: string): Promise<Map<string, Decision>> {
+  const rows = await db
+    .selectFrom('dispositions as d')
+    .innerJoin('annotations as a', 'a.id', 'd.annotation_id')
+    .select(['d.annotation_id', 'd.decision'])
+    .where('a.round_id', '=', roundId)
+    .execute();
+  return new Map(rows.map((r) => [r.annotation_id, r.decision]));
+}

@@ -10,7 +10,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { Db } from '../db/connect.js';
-import { annotationsForSummary } from '../db/annotations.repository.js';
+import { annotationsForSummary, roundDecisions } from '../db/annotations.repository.js';
 import type { DocumentRecord } from '../db/documents.repository.js';
 import { insertEvent } from '../db/events.repository.js';
 import { latestPackagesTo, listPackages, insertPackage, type PackageRecord } from '../db/packages.repository.js';
@@ -99,37 +99,56 @@ export class AggregationService {
   ) {}
 
   /**
-   * Results by key, valid while the document's outbox has not moved: every change that could alter
-   * a round's clusters or a roll-up (an annotation, a decision, a package) writes an event, so the
-   * latest event id is an exact version stamp, the same on every instance.
+   * Computed results by key, each with the stamp it was computed at: the id of the latest outbox
+   * event that could change it (a round's annotation events for its clusters, the document's
+   * package events for a roll-up). Outbox ids are the same on every instance, so a stamp is exact.
    */
   private readonly memo = new Map<string, { stamp: number; value: Promise<unknown> }>();
 
-  private async remembered<T>(documentId: string, key: string, compute: () => Promise<T>): Promise<T> {
-    const stamp = await this.latestEventId(documentId);
+  private remembered<T>(key: string, stamp: number, compute: () => Promise<T>): Promise<T> {
     const hit = this.memo.get(key);
     if (hit && hit.stamp === stamp) return hit.value as Promise<T>;
     const value = compute();
+    this.memo.delete(key);
     if (this.memo.size >= 16) this.memo.delete(this.memo.keys().next().value!);
     this.memo.set(key, { stamp, value });
     value.catch(() => this.memo.delete(key));
     return value;
   }
 
-  private async latestEventId(documentId: string): Promise<number> {
-    const row = await this.db.selectFrom('events').select((eb) => eb.fn.max('id').as('max')).where('document_id', '=', documentId).executeTakeFirst();
-    return Number(row?.max ?? 0);
+  /** The latest event id of the given types, of a round or (without a round) of a document. */
+  private async stamp(where: { documentId: string; roundId?: string }, types: string[]): Promise<number> {
+    let query = this.db.selectFrom('events').select((eb) => eb.fn.max('id').as('max')).where('type', 'in', types);
+    query = where.roundId ? query.where('round_id', '=', where.roundId) : query.where('document_id', '=', where.documentId);
+    return Number((await query.executeTakeFirst())?.max ?? 0);
+  }
+
+  private clustersOf(round: RoundRecord): Promise<RoundSummary['sections']> {
+    return this.stamp({ documentId: round.documentId, roundId: round.id }, ['annotation.upserted', 'annotation.withdrawn']).then((stamp) =>
+      this.remembered(`clusters:${round.id}`, stamp, () => this.clusterRound(round)),
+    );
+  }
+
+  /**
+   * Computes a round's clusters ahead of the first reader (called when a round closes: that is
+   * when the subcommittee opens the summary, and its annotations no longer change).
+   */
+  async warmSummary(roundId: string): Promise<void> {
+    const round = await findRound(this.db, roundId);
+    if (round) await this.clustersOf(round);
   }
 
   /** A round's merged annotations, for its reviewers (drafters and secretaries). */
   async summary(actor: Actor, roundId: string): Promise<RoundSummary> {
     const { round, document } = await this.rounds.visibleRound(actor, roundId);
     if (!mayReviewRound(actor, document, round.scopePath)) throw forbidden('only the round’s drafters and secretaries read its summary');
-    // Who was invited follows memberships, which write no document event: always counted afresh.
-    const [sections, participation] = await Promise.all([
-      this.remembered(document.id, `summary:${round.id}`, () => this.clusterRound(round)),
+    // Clusters change with annotations only; decisions and who was invited are read afresh.
+    const [clusters, decisions, participation] = await Promise.all([
+      this.clustersOf(round),
+      roundDecisions(this.db, round.id),
       roundParticipation(this.db, round.id, formatPath(round.scopePath)),
     ]);
+    const sections = clusters.map((s) => ({ ...s, clusters: s.clusters.map((c) => ({ ...c, decisions: countDecisions(c.annotationIds, decisions) })) }));
     return { documentId: document.id, roundId: round.id, roundNumber: round.number, baseVersion: round.baseVersion, participation, sections };
   }
 
@@ -179,7 +198,25 @@ export class AggregationService {
       return record;
     });
     this.events.committed(document.id);
+    this.warmFeedbackSoon(document, from.parentId);
     return toPublicPackage(stored);
+  }
+
+  private readonly warming = new Map<string, NodeJS.Timeout>();
+
+  /**
+   * Packages arrive in bursts (every district within hours of a deadline): recompute the receiving
+   * unit's roll-up once the burst has paused, so its secretary does not wait for it.
+   */
+  private warmFeedbackSoon(document: DocumentRecord, receiver: string): void {
+    const key = `${document.id}:${receiver}`;
+    clearTimeout(this.warming.get(key));
+    const timer = setTimeout(() => {
+      this.warming.delete(key);
+      void this.feedbackOf(document, receiver).catch(() => {});
+    }, 1_000);
+    timer.unref();
+    this.warming.set(key, timer);
   }
 
   /** Packages the caller may see: those sent by or to a unit where they are a drafter or secretary. */
@@ -194,7 +231,12 @@ export class AggregationService {
     const { document } = await this.documents.visible(actor, documentId);
     const receiver = unitId ?? document.unitId;
     if (!isStaffOf(actor, receiver)) throw forbidden('only the receiving unit’s drafters and secretaries read its feedback');
-    return this.remembered(document.id, `feedback:${document.id}:${receiver}`, () => this.computeFeedback(document, receiver));
+    return this.feedbackOf(document, receiver);
+  }
+
+  private async feedbackOf(document: DocumentRecord, receiver: string): Promise<MergedFeedback> {
+    const stamp = await this.stamp({ documentId: document.id }, ['package.submitted']);
+    return this.remembered(`feedback:${document.id}:${receiver}`, stamp, () => this.computeFeedback(document, receiver));
   }
 
   private async computeFeedback(document: DocumentRecord, receiver: string): Promise<MergedFeedback> {
@@ -327,6 +369,12 @@ function mergePackages(received: PackageRecord[]) {
     ...m,
     annotationIds: [...new Set(m.sourceItemIds.flatMap((s) => items.get(s)!.annotationIds))].sort(),
   }));
+}
+
+function countDecisions(annotationIds: readonly string[], decisions: ReadonlyMap<string, string>): DecisionCounts {
+  const counts = emptyDecisions();
+  for (const id of annotationIds) counts[(decisions.get(id) ?? 'undecided') as keyof DecisionCounts]++;
+  return counts;
 }
 
 function isStaffOf(actor: Actor, unitId: string): boolean {

@@ -46,6 +46,8 @@ const toPublicVersion = (v: VersionSummary): PublicVersion => ({
 export class RoundsService {
   /** Called after a round opened, so the deadline scheduler re-arms. */
   onRoundOpened: (round: PublicRound) => void = () => {};
+  /** Called after a round closed (by hand or deadline), e.g. to prepare its summary. */
+  onRoundClosed: (roundId: string) => void = () => {};
 
   constructor(
     private readonly db: Db,
@@ -208,7 +210,10 @@ export class RoundsService {
       await insertEvent(tx, { documentId: round.documentId, type: 'round.closed', payload: { ...this.toPublic(after) }, roundId: round.id, actorId: closedBy });
       return true;
     });
-    if (closed) this.events.committed(round.documentId);
+    if (closed) {
+      this.events.committed(round.documentId);
+      this.onRoundClosed(round.id);
+    }
     return closed;
   }
 }

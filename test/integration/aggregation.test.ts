@@ -112,6 +112,26 @@ describe('round summary', () => {
     expect(digital.decisions).toMatchObject({ accepted: 1, undecided: 3 });
   });
 
+  it('follows new annotations at once, though clusters are remembered between reads', async () => {
+    const read = async () =>
+      (await t.request({ method: 'GET', url: `/api/v1/rounds/${roundId}/summary`, token: await token(staff.provinceDrafter!) })).json().participation.annotations;
+    const before = await read();
+    expect(await read()).toBe(before);
+    const id = randomUUID();
+    await t.request({
+      method: 'PUT',
+      url: `/api/v1/rounds/${roundId}/annotations/${id}`,
+      token: await token(members.d3![0]!),
+      payload: { kind: 'question', body: 'Câu hỏi thêm', anchor: at('4,1%') },
+    });
+    const summary = (await t.request({ method: 'GET', url: `/api/v1/rounds/${roundId}/summary`, token: await token(staff.provinceDrafter!) })).json();
+    expect(summary.participation.annotations).toBe(before + 1);
+    expect(summary.sections[1].clusters.flatMap((c: { annotationIds: string[] }) => c.annotationIds)).toContain(id);
+    await t.request({ method: 'DELETE', url: `/api/v1/rounds/${roundId}/annotations/${id}`, token: await token(members.d3![0]!) });
+    const after = (await t.request({ method: 'GET', url: `/api/v1/rounds/${roundId}/summary`, token: await token(staff.provinceDrafter!) })).json();
+    expect(after.sections[1].clusters.flatMap((c: { annotationIds: string[] }) => c.annotationIds)).not.toContain(id);
+  });
+
   it('is for reviewers only', async () => {
     expectProblem(await t.request({ method: 'GET', url: `/api/v1/rounds/${roundId}/summary`, token: await token(members.c1a![0]!) }), 403, 'forbidden');
     expectProblem(await t.request({ method: 'GET', url: `/api/v1/rounds/${roundId}/summary`, token: await token(staff.d1!) }), 403, 'forbidden');
