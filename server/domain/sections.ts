@@ -99,8 +99,14 @@ export function computeSections(text: string, headings: readonly HeadingSpan[]):
  * sections or the offset is outside the text.
  */
 export function sectionAt(sections: readonly Section[], offset: number): Section | undefined {
+  const index = sectionIndexAt(sections, offset);
+  return index < 0 ? undefined : sections[index];
+}
+
+/** Index of the last section starting at or before `offset`; -1 when none does or past the end. */
+export function sectionIndexAt(sections: readonly Section[], offset: number): number {
   const last = sections[sections.length - 1];
-  if (!last || offset < 0 || offset > last.end) return undefined;
+  if (!last || offset < (sections[0]?.start ?? 0) || offset < 0 || offset > last.end) return -1;
   let lo = 0;
   let hi = sections.length - 1;
   while (lo < hi) {
@@ -108,7 +114,7 @@ export function sectionAt(sections: readonly Section[], offset: number): Section
     if (sections[mid]!.start <= offset) lo = mid;
     else hi = mid - 1;
   }
-  return sections[lo];
+  return lo;
 }
 
 /** True when a section with path `path` lies inside (or is) the section with path `ancestor`;

@@ -14,7 +14,7 @@
  * Offsets and counts are UTF-16 code units, like the projection's.
  */
 import DiffMatchPatch from 'diff-match-patch';
-import type { Section } from './sections.js';
+import { sectionIndexAt, type Section } from './sections.js';
 import { paragraphAnchors } from './diff-anchors.js';
 import { encodeTokens, tokenBoundaries, tokenize, type EncodedTokens } from './word-tokens.js';
 
@@ -287,19 +287,6 @@ export function sectionChanges(ops: readonly DiffOp[], newSections: readonly Sec
   return changes;
 }
 
-/** Index of the last section starting at or before `offset`, -1 when none does or past the end. */
-function sectionIndexAt(sections: readonly Section[], offset: number): number {
-  const last = sections[sections.length - 1];
-  if (!last || offset < (sections[0]?.start ?? 0) || offset > last.end) return -1;
-  let lo = 0;
-  let hi = sections.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (sections[mid]!.start <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
-}
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 

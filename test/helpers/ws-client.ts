@@ -86,3 +86,25 @@ export function appendParagraph(doc: Y.Doc, text: string): void {
     fragment.insert(fragment.length, [paragraph]);
   });
 }
+
+/**
+ * Random concurrent editing as in yjs's own tests: `steps` edits by randomly chosen clients
+ * (append a paragraph, type or delete a character somewhere), pausing now and then so updates
+ * interleave on the wire. Seeded, so a failure replays.
+ */
+export async function editRandomly(clients: readonly { doc: Y.Doc }[], steps: number, seed: number): Promise<void> {
+  let state = seed;
+  const random = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  for (let step = 0; step < steps; step++) {
+    const doc = clients[Math.floor(random() * clients.length)]!.doc;
+    const fragment = doc.getXmlFragment('default');
+    if (fragment.length === 0 || random() < 0.3) appendParagraph(doc, `p${step}`);
+    else {
+      const paragraph = fragment.get(Math.floor(random() * fragment.length)) as Y.XmlElement;
+      const text = paragraph.get(0) as Y.XmlText | undefined;
+      if (text && random() < 0.7) text.insert(Math.floor(random() * (text.length + 1)), String.fromCharCode(97 + Math.floor(random() * 26)));
+      else if (text && text.length > 0) text.delete(Math.floor(random() * text.length), 1);
+    }
+    if (step % 10 === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}

@@ -3,7 +3,7 @@ import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
 import { makeMember, makeUnit, type TestMember } from '../helpers/factories.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { appendParagraph, connectClient, eventually, paragraphsOf, rawSocket, type TestClient } from '../helpers/ws-client.js';
+import { appendParagraph, connectClient, editRandomly, eventually, paragraphsOf, rawSocket, type TestClient } from '../helpers/ws-client.js';
 import { docFromStoredState, readStoredState } from '../../server/db/document-log.repository.js';
 
 let t: TestApp;
@@ -81,20 +81,7 @@ describe('live editing', () => {
     const id = await newDocument('');
     const writers = [client(drafter, id), client(drafter2, id), client(drafter, id)];
     await Promise.all(writers.map((w) => w.synced));
-    let seed = 42;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-    for (let step = 0; step < 150; step++) {
-      const w = writers[Math.floor(random() * writers.length)]!;
-      const fragment = w.doc.getXmlFragment('default');
-      if (fragment.length === 0 || random() < 0.3) appendParagraph(w.doc, `p${step}`);
-      else {
-        const paragraph = fragment.get(Math.floor(random() * fragment.length)) as Y.XmlElement;
-        const text = paragraph.get(0) as Y.XmlText | undefined;
-        if (text && random() < 0.7) text.insert(Math.floor(random() * (text.length + 1)), String.fromCharCode(97 + Math.floor(random() * 26)));
-        else if (text && text.length > 0) text.delete(Math.floor(random() * text.length), 1);
-      }
-      if (step % 10 === 0) await new Promise((resolve) => setTimeout(resolve, 5));
-    }
+    await editRandomly(writers, 150, 42);
     const expected = () => JSON.stringify(paragraphsOf(writers[0]!.doc));
     await eventually(() => writers.every((w) => JSON.stringify(paragraphsOf(w.doc)) === expected()), 'all writers converge');
     await eventually(async () => JSON.stringify(await storedParagraphs(id)) === expected(), 'stored state equals live state');

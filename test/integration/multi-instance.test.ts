@@ -18,7 +18,7 @@ import type { FanoutOptions } from '../../server/collab/fanout/fanout.js';
 import type { Unit } from '../../server/db/units.repository.js';
 import { makeMember, makeUnit, testPassword, type TestMember } from '../helpers/factories.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
-import { appendParagraph, connectClient, eventually, paragraphsOf, type TestClient } from '../helpers/ws-client.js';
+import { appendParagraph, connectClient, editRandomly, eventually, paragraphsOf, type TestClient } from '../helpers/ws-client.js';
 
 const redisUrl = process.env.REDIS_URL;
 
@@ -144,20 +144,7 @@ describe.runIf(!!redisUrl)('several instances on one database', () => {
     const writers = [client(a, drafter, id), client(b, drafter2, id), client(a, drafter2, id), client(b, drafter, id)];
     const watcher = client(b, reader, id);
     await Promise.all([...writers, watcher].map((w) => w.synced));
-    let seed = 2024;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-    for (let step = 0; step < 200; step++) {
-      const w = writers[Math.floor(random() * writers.length)]!;
-      const fragment = w.doc.getXmlFragment('default');
-      if (fragment.length === 0 || random() < 0.3) appendParagraph(w.doc, `p${step}`);
-      else {
-        const paragraph = fragment.get(Math.floor(random() * fragment.length)) as Y.XmlElement;
-        const text = paragraph.get(0) as Y.XmlText | undefined;
-        if (text && random() < 0.7) text.insert(Math.floor(random() * (text.length + 1)), String.fromCharCode(97 + Math.floor(random() * 26)));
-        else if (text && text.length > 0) text.delete(Math.floor(random() * text.length), 1);
-      }
-      if (step % 10 === 0) await new Promise((resolve) => setTimeout(resolve, 5));
-    }
+    await editRandomly(writers, 200, 2024);
     const expected = () => JSON.stringify(paragraphsOf(writers[0]!.doc));
     const everyone = [...writers, watcher];
     await eventually(() => everyone.every((w) => JSON.stringify(paragraphsOf(w.doc)) === expected()), 'all clients on both instances converge');
