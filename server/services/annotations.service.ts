@@ -28,6 +28,7 @@ import { insertEvent, type NewEvent } from '../db/events.repository.js';
 import { findRound, listRounds, type RoundRecord } from '../db/rounds.repository.js';
 import type { AnnotationKind, Decision, EventAudience } from '../db/schema.js';
 import { anchorInBase, reanchorAll, type Anchor, type Reanchored } from '../domain/anchoring.js';
+import { replaceAnchoredText } from '../domain/apply-suggestion.js';
 import { isRoundParticipant, mayManageDocument, mayReviewRound, maySeeRound, type Actor } from '../domain/permissions.js';
 import { projectFragment } from '../domain/projection.js';
 import { assertAcceptingAnnotations } from '../domain/rounds.js';
@@ -421,41 +422,3 @@ function normaliseText(value: string, field: string): string {
   if (text.length > maxBodyLength) throw new AppError('too_large', `${field} is longer than ${maxBodyLength} characters`);
   return text;
 }
-
-/**
- * The edit behind "apply": find the annotation's range in this copy of the live draft by its
- * relative positions; refuse when the text there is no longer the quoted text; replace it in
- * place, keeping the formatting of its first character.
- */
-function replaceAnchoredText(doc: Y.Doc, anchor: Anchor, replacement: string): void {
-  const fragment = doc.getXmlFragment('default');
-  const projection = projectFragment(fragment);
-  const [placed] = reanchorAll([anchor], { doc, projection });
-  if (!placed || (placed.status !== 'exact' && placed.status !== 'moved') || placed.start === null || placed.end === null) {
-    throw new AppError('conflict', 'the passage this suggestion replaces has changed since; it cannot be applied automatically');
-  }
-  if (projection.text.slice(placed.start, placed.end) !== anchor.quote.exact) {
-    throw new AppError('conflict', 'the passage this suggestion replaces has changed since; it cannot be applied automatically');
-  }
-  const block = projection.textblocks.find((b) => placed.start! >= b.start && placed.end! <= b.start + b.length);
-  const run = block?.runs.find((r) => placed.start! >= block.start + r.offset && placed.end! <= block.start + r.offset + r.length);
-  if (!block || !run) throw conflict('a suggestion spanning several paragraphs cannot be applied automatically');
-  const text = run.text;
-  const index = placed.start - block.start - run.offset;
-  const attributes = formattingAt(text, index);
-  doc.transact(() => {
-    text.delete(index, placed.end! - placed.start!);
-    text.insert(index, replacement, attributes);
-  });
-}
-
-function formattingAt(text: Y.XmlText, index: number): Record<string, unknown> | undefined {
-  let offset = 0;
-  for (const op of text.toDelta() as Array<{ insert: unknown; attributes?: Record<string, unknown> }>) {
-    const length = typeof op.insert === 'string' ? op.insert.length : 1;
-    if (index < offset + length) return op.attributes;
-    offset += length;
-  }
-  return undefined;
-}
-
