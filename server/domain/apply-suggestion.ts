@@ -16,18 +16,21 @@ export function replaceAnchoredText(doc: Y.Doc, anchor: Anchor, replacement: str
   const fragment = doc.getXmlFragment('default');
   const projection = projectFragment(fragment);
   const [placed] = reanchorAll([anchor], { doc, projection });
+  const start = placed?.start ?? null;
+  const end = placed?.end ?? null;
   const unchanged =
-    placed && (placed.status === 'exact' || placed.status === 'moved') && placed.start !== null && placed.end !== null &&
-    projection.text.slice(placed.start, placed.end) === anchor.quote.exact;
-  if (!unchanged) throw new AppError('conflict', 'the passage this suggestion replaces has changed since; it cannot be applied automatically');
-  const block = projection.textblocks.find((b) => placed.start! >= b.start && placed.end! <= b.start + b.length);
-  const run = block?.runs.find((r) => placed.start! >= block.start + r.offset && placed.end! <= block.start + r.offset + r.length);
+    (placed?.status === 'exact' || placed?.status === 'moved') && start !== null && end !== null && projection.text.slice(start, end) === anchor.quote.exact;
+  if (!unchanged || start === null || end === null) {
+    throw new AppError('conflict', 'the passage this suggestion replaces has changed since; it cannot be applied automatically');
+  }
+  const block = projection.textblocks.find((b) => start >= b.start && end <= b.start + b.length);
+  const run = block?.runs.find((r) => start >= block.start + r.offset && end <= block.start + r.offset + r.length);
   if (!block || !run) throw conflict('a suggestion spanning several paragraphs cannot be applied automatically');
   const text = run.text;
-  const index = placed.start - block.start - run.offset;
+  const index = start - block.start - run.offset;
   const attributes = formattingAt(text, index);
   doc.transact(() => {
-    text.delete(index, placed.end! - placed.start!);
+    text.delete(index, end - start);
     text.insert(index, replacement, attributes);
   });
 }
