@@ -13,6 +13,7 @@ import { buildApp } from '../../server/app.js';
 import type { CollabOptions } from '../../server/collab/collab-server.js';
 import { loadConfig } from '../../server/config.js';
 import type { Db } from '../../server/db/connect.js';
+import { findFreePort } from '../../server/db/embedded-postgres.js';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -89,16 +90,8 @@ export async function startChild(entry: string, env: Record<string, string>, rea
   };
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.on('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(address.port));
-    });
-  });
-}
+/** A free loopback port (shared with the embedded PostgreSQL starter). */
+export const freePort = findFreePort;
 
 /** CPU seconds (user + system) and resident memory of a process, from /proc (Linux). */
 export function processUsage(pid: number): { cpuSeconds: number; rssBytes: number } {

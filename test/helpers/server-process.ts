@@ -1,8 +1,8 @@
 /** The real server as a child process (`node --import tsx server/main.ts`), for crash tests. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findFreePort } from '../../server/db/embedded-postgres.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -37,13 +37,5 @@ export async function startServerProcess(env: Record<string, string>, port?: num
   return { baseUrl, child, exited, output: () => output };
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.on('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(address.port));
-    });
-  });
-}
+/** A free loopback port (shared with the embedded PostgreSQL starter). */
+export const freePort = findFreePort;

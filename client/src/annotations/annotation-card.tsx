@@ -1,7 +1,7 @@
 /** One annotation: its passage, kind, text, replies, and — for reviewers — decision and apply. */
 import { useState } from 'preact/hooks';
 import type { Annotation, Decision, PlacedAnnotation } from '../api/types';
-import { ErrorText } from '../ui/components';
+import { ErrorText, useAction } from '../ui/components';
 import { formatDate, t, tk } from '../ui/i18n';
 import { api } from '../ui/session';
 
@@ -72,20 +72,7 @@ export function DecisionForm(props: { annotation: Annotation; onChanged: () => v
   const a = props.annotation;
   const [decision, setDecision] = useState<Decision>(a.disposition?.decision ?? 'accepted');
   const [note, setNote] = useState(a.disposition?.note ?? '');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const run = async (action: () => Promise<unknown>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-      props.onChanged();
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, run } = useAction(props.onChanged);
   const canApply = a.kind === 'suggestion' && a.disposition?.decision === 'accepted' && !a.disposition.appliedAt;
   return (
     <form

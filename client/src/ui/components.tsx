@@ -1,5 +1,6 @@
 /** Small shared pieces: banners, error text, a link that routes, a labelled field. */
 import type { ComponentChildren } from 'preact';
+import { useState } from 'preact/hooks';
 import { ApiError } from '../api/http';
 import { errorMessage, t } from './i18n';
 import { navigate } from './router';
@@ -52,4 +53,26 @@ export function saveBlob(blob: Blob, filename: string): void {
   anchor.click();
   anchor.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/**
+ * A button's action against the API: `busy` while it runs (to disable the button), the failure to
+ * show if it failed, and `onDone` after it succeeded.
+ */
+export function useAction(onDone: () => void): { busy: boolean; error: unknown; run: (action: () => Promise<unknown>) => Promise<void> } {
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const run = async (action: () => Promise<unknown>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+      onDone();
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, run };
 }

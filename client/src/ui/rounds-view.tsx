@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { DocumentInfo, Round, Unit } from '../api/types';
 import { RoundList } from './documents';
-import { ErrorText } from './components';
+import { ErrorText, useAction } from './components';
 import { t } from './i18n';
 import { api } from './session';
 
@@ -19,8 +19,7 @@ export function RoundsView(props: { document: DocumentInfo; rounds: Round[]; can
   const [visibility, setVisibility] = useState<'private' | 'open'>('private');
   const [scope, setScope] = useState('');
   const [units, setUnits] = useState<Unit[]>([]);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction(props.onChanged);
   const open = rounds.find((r) => r.status === 'open');
   const next = rounds.length + 1;
 
@@ -28,18 +27,6 @@ export function RoundsView(props: { document: DocumentInfo; rounds: Round[]; can
     if (props.canManage) api.children(doc.unitId).then(setUnits).catch(() => setUnits([]));
   }, [doc.unitId, props.canManage]);
 
-  const run = async (action: () => Promise<unknown>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-      props.onChanged();
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
-  };
 
   return (
     <section class="stack">
