@@ -3,6 +3,9 @@ import * as Y from 'yjs';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 
+// Each WebsocketProvider adds a process 'exit' listener in Node; tests open dozens at once.
+process.setMaxListeners(200);
+
 export interface TestClient {
   doc: Y.Doc;
   provider: WebsocketProvider;
