@@ -4,6 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { constants as zlib } from 'node:zlib';
+import compress from '@fastify/compress';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
@@ -139,6 +141,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('services', services);
 
   installErrorHandling(app);
+  // Members read on weak rural connections: compress answers and the client's assets. Fast
+  // settings, since a province summary is tens of megabytes; live streams (SSE, WebSocket) are
+  // written straight to the socket and never pass through here.
+  await app.register(compress, {
+    threshold: 1024,
+    encodings: ['br', 'gzip'],
+    brotliOptions: { params: { [zlib.BROTLI_PARAM_QUALITY]: 4 } },
+    zlibOptions: { level: 4 },
+  });
   app.addHook('onRoute', (route) => {
     // The docs UI serves its own assets without a token.
     if (route.url.startsWith('/docs')) route.config = { ...(route.config ?? {}), public: true };

@@ -1,3 +1,4 @@
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Unit } from '../../server/db/units.repository.js';
 import { makeMember, makeUnit, type TestMember } from '../helpers/factories.js';
@@ -65,6 +66,19 @@ describe('documents', () => {
       content: { format: 'prosemirror', value: { type: 'doc', content: [{ type: 'heading', attrs: { level: 2 }, content: [{ type: 'text', text: 'Mục 1' }] }] } },
     });
     expect(fromProseMirror.statusCode).toBe(201);
+  });
+
+  it('compresses answers for clients that accept it (weak connections)', async () => {
+    const id = (await create(tok[drafter.id], { unitId: commune.id, title: 'Dài', content: { format: 'text', value: 'Một đoạn văn khá dài.\n'.repeat(500) } })).json().id;
+    const url = `/api/v1/documents/${id}/content`;
+    const plain = await t.request({ method: 'GET', url, token: tok[drafter.id] });
+    const br = await t.request({ method: 'GET', url, token: tok[drafter.id], headers: { 'accept-encoding': 'br, gzip' } });
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.rawPayload.length).toBeLessThan(plain.rawPayload.length / 5);
+    expect(JSON.parse(brotliDecompressSync(br.rawPayload).toString('utf8'))).toEqual(plain.json());
+    const gz = await t.request({ method: 'GET', url, token: tok[drafter.id], headers: { 'accept-encoding': 'gzip' } });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(JSON.parse(gunzipSync(gz.rawPayload).toString('utf8'))).toEqual(plain.json());
   });
 
   it('refuses bad input, the wrong role and unknown units', async () => {
