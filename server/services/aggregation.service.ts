@@ -18,7 +18,7 @@ import { roundParticipation, type Participation } from '../db/participation.repo
 import { findRound, type RoundRecord } from '../db/rounds.repository.js';
 import { childrenOf, findUnit, type Unit } from '../db/units.repository.js';
 import { findVersionContent } from '../db/versions.repository.js';
-import { clusterAnnotations, matchAcrossUnits, type Cluster, type ClusterLike, type DecisionCounts } from '../domain/clustering.js';
+import { clusterAnnotations, matchAcrossUnits, type Cluster, type ClusterLike, type DecisionCounts, type SectionClusters } from '../domain/clustering.js';
 import { contentHash } from '../domain/content-hash.js';
 import { mayReviewRound, roleAtLeast, roleIn, type Actor } from '../domain/permissions.js';
 import type { Section } from '../domain/sections.js';
@@ -35,7 +35,7 @@ export interface RoundSummary {
   roundNumber: number;
   baseVersion: number;
   participation: Participation;
-  sections: Array<{ path: string; title: string; clusters: Cluster[] }>;
+  sections: Array<{ path: string; title: string; clusters: Array<Omit<Cluster, 'authorIds'>> }>;
 }
 
 /** An item of a feedback package: a point raised, how often, by which units, from which annotations. */
@@ -123,7 +123,7 @@ export class AggregationService {
     return Number((await query.executeTakeFirst())?.max ?? 0);
   }
 
-  private clustersOf(round: RoundRecord): Promise<RoundSummary['sections']> {
+  private clustersOf(round: RoundRecord): Promise<SectionClusters[]> {
     return this.stamp({ documentId: round.documentId, roundId: round.id }, ['annotation.upserted', 'annotation.withdrawn']).then((stamp) =>
       this.remembered(`clusters:${round.id}`, stamp, () => this.clusterRound(round)),
     );
@@ -148,11 +148,16 @@ export class AggregationService {
       roundDecisions(this.db, round.id),
       roundParticipation(this.db, round.id, formatPath(round.scopePath)),
     ]);
-    const sections = clusters.map((s) => ({ ...s, clusters: s.clusters.map((c) => ({ ...c, decisions: countDecisions(c.annotationIds, decisions) })) }));
+    // Authors are left out: reviewers see them on each annotation, and at a province's scale the
+    // lists would add megabytes to an answer read over weak connections.
+    const sections = clusters.map((s) => ({
+      ...s,
+      clusters: s.clusters.map(({ authorIds: _, ...c }) => ({ ...c, decisions: countDecisions(c.annotationIds, decisions) })),
+    }));
     return { documentId: document.id, roundId: round.id, roundNumber: round.number, baseVersion: round.baseVersion, participation, sections };
   }
 
-  private async clusterRound(round: RoundRecord): Promise<RoundSummary['sections']> {
+  private async clusterRound(round: RoundRecord): Promise<SectionClusters[]> {
     const [base, annotations] = await Promise.all([this.baseOf(round), annotationsForSummary(this.db, [round.id])]);
     const sections = clusterAnnotations(annotations, base.sections, { paragraphStarts: base.paragraphStarts });
     return sections.map((s) => ({ path: s.path, title: s.title, clusters: s.clusters }));

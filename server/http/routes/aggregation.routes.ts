@@ -41,7 +41,6 @@ const SummarySchema = Type.Object({
           anchor: Type.Object({ start: Type.Integer(), end: Type.Integer() }),
           representative: Representative,
           decisions: Decisions,
-          authorIds: Type.Array(Uuid),
           unitIds: Type.Array(Uuid),
         }),
       ),
