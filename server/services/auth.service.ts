@@ -11,6 +11,7 @@ import { AppError } from '../errors.js';
 import type { AccessEvents } from './access-events.js';
 import type { Clock } from './clock.js';
 import { hashPassword, newToken, normaliseActivationCode, sha256, verifyPassword } from './secrets.js';
+import { SessionCache } from './session-cache.js';
 
 export interface PublicMember {
   id: string;
@@ -58,12 +59,11 @@ export class AuthService {
   private readonly byLogin: RateLimiterMemory;
   private readonly byAddress: RateLimiterMemory;
   /**
-   * Checked sessions by token hash. Every request and socket authenticates, and most of a busy
-   * round's traffic is the same tokens again; revocation and role changes drop entries at once
-   * (AccessEvents, relayed between instances), expiry is checked on every hit, and entries live
-   * only a few seconds in case a change reaches us some other way.
+   * Revocation and role changes drop entries at once (AccessEvents, relayed between instances);
+   * expiry is checked on every hit; entries live only a few seconds in case a change reaches us
+   * some other way.
    */
-  private readonly cache = new Map<string, { caller: Authenticated; until: number }>();
+  private readonly cache = new SessionCache(sessionCacheMs, sessionCacheSize);
 
   constructor(
     private readonly db: Db,
@@ -74,12 +74,8 @@ export class AuthService {
   ) {
     this.byLogin = new RateLimiterMemory({ points: limits.perLogin, duration: limits.windowSeconds });
     this.byAddress = new RateLimiterMemory({ points: limits.perAddress, duration: limits.windowSeconds });
-    access.on('sessionRevoked', (sessionId) => this.forget((c) => c.sessionId === sessionId));
-    access.on('membershipChanged', (memberId) => this.forget((c) => c.memberId === memberId));
-  }
-
-  private forget(matches: (caller: Authenticated) => boolean): void {
-    for (const [key, entry] of this.cache) if (matches(entry.caller)) this.cache.delete(key);
+    access.on('sessionRevoked', (sessionId) => this.cache.forgetSession(sessionId));
+    access.on('membershipChanged', (memberId) => this.cache.forgetMember(memberId));
   }
 
   async login(loginInput: string, password: string, address: string): Promise<LoginResult> {
@@ -141,12 +137,10 @@ export class AuthService {
     if (!token) throw new AppError('unauthenticated', 'a bearer token is required');
     const key = sha256(token).toString('base64');
     const now = this.clock.now();
-    const hit = this.cache.get(key);
-    if (hit && hit.until > Date.now() && hit.caller.expiresAt > now) return hit.caller;
-    this.cache.delete(key);
+    const hit = this.cache.get(key, now);
+    if (hit) return hit;
     const caller = await this.loadSession(token, now);
-    if (this.cache.size >= sessionCacheSize) this.cache.delete(this.cache.keys().next().value!);
-    this.cache.set(key, { caller, until: Date.now() + sessionCacheMs });
+    this.cache.set(key, caller);
     return caller;
   }
 
