@@ -3,7 +3,6 @@
  * visibility rules of private and open rounds, replies, dispositions (the decision register),
  * applying accepted suggestions into the live draft, and re-anchoring into any version.
  */
-import * as Y from 'yjs';
 import type { Db } from '../db/connect.js';
 import {
   activeAnnotations,
@@ -191,16 +190,21 @@ export class AnnotationsService {
   /** Every annotation the caller may see on a document, re-anchored into version n or the live draft. */
   async reanchored(actor: Actor, documentId: string, version: number | 'live'): Promise<ReanchoredAnnotation[]> {
     const { document } = await this.documents.visible(actor, documentId);
-    const rounds = await listRounds(this.db, documentId);
-    const visibleRows: AnnotationRow[] = [];
-    for (const round of rounds) {
-      const reviewer = mayReviewRound(actor, document, round.scopePath);
-      const seesAll = reviewer || (round.visibility === 'open' && isRoundParticipant(actor, round.scopePath));
-      if (!seesAll && !isRoundParticipant(actor, round.scopePath)) continue;
-      visibleRows.push(...(await activeAnnotations(this.db, [round.id], seesAll ? undefined : actor.memberId)));
+    // Rounds where the caller sees everyone's annotations, and rounds where only their own.
+    const allOf: string[] = [];
+    const ownOf: string[] = [];
+    for (const round of await listRounds(this.db, documentId)) {
+      const participant = isRoundParticipant(actor, round.scopePath);
+      if (mayReviewRound(actor, document, round.scopePath) || (round.visibility === 'open' && participant)) allOf.push(round.id);
+      else if (participant) ownOf.push(round.id);
     }
-    const target = await this.targetOf(documentId, version);
-    const placed = reanchorAll(visibleRows.map(anchorOf), target);
+    const [everyone, own] = await Promise.all([activeAnnotations(this.db, allOf), activeAnnotations(this.db, ownOf, actor.memberId)]);
+    const visibleRows = [...everyone, ...own];
+    const anchors = visibleRows.map(anchorOf);
+    const placed =
+      version === 'live'
+        ? await this.documents.readLive(documentId, (doc) => reanchorAll(anchors, { doc, projection: projectFragment(doc.getXmlFragment('default')) }))
+        : reanchorAll(anchors, await this.versions.get(documentId, version));
     const hydrated = await this.hydrate(visibleRows);
     return hydrated.map((a, i) => ({
       ...a,
@@ -291,14 +295,6 @@ export class AnnotationsService {
       ...a,
       carriedForward: { fromRoundId: a.roundId, anchorStatus: placed[i]!.status, start: placed[i]!.start, end: placed[i]!.end, section: placed[i]!.section },
     }));
-  }
-
-  private async targetOf(documentId: string, version: number | 'live') {
-    if (version !== 'live') return this.versions.get(documentId, version);
-    const { state } = await this.documents.liveSnapshot(documentId);
-    const doc = new Y.Doc();
-    Y.applyUpdate(doc, state);
-    return { doc, projection: projectFragment(doc.getXmlFragment('default')) };
   }
 
   private async hydrate(rows: AnnotationRow[]): Promise<PublicAnnotation[]> {

@@ -85,7 +85,7 @@ export async function createDemoWorkspace(db: Db, services: DemoServices, admin:
     content: { format: 'markdown', value: report },
   });
   const round = await services.rounds.open(drafter, document.id, { closesAt: new Date(Date.now() + 14 * 24 * 3600_000).toISOString() });
-  const { content } = await services.documents.liveSnapshot(document.id);
+  const content = await services.documents.liveContent(document.id);
 
   const written: string[] = [];
   for (const a of demoAnnotations) {

@@ -23,7 +23,7 @@ export class DiffService {
   }
 
   private async textOf(documentId: string, ref: VersionRef): Promise<{ text: string; sections: Section[] }> {
-    if (ref === 'live') return (await this.documents.liveSnapshot(documentId)).content;
+    if (ref === 'live') return this.documents.liveContent(documentId);
     const version = await findVersionContent<Section>(this.db, documentId, ref);
     if (!version) throw notFound(`version ${ref}`);
     return version;

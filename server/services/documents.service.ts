@@ -110,7 +110,7 @@ export class DocumentsService {
       if (!frozen) throw notFound(`version ${version}`);
       return { text: frozen.text, sections: frozen.sections };
     }
-    return (await this.liveSnapshot(documentId)).content;
+    return this.liveContent(documentId);
   }
 
   /** Applies a server-made edit to the live draft (see LiveDocuments.edit). */
@@ -119,18 +119,29 @@ export class DocumentsService {
   }
 
   /**
-   * The committed live state: from memory when the document is loaded (the room's doc is always
-   * exactly what is committed), else from the database.
+   * Runs `read` on the committed live draft: the room's doc when the document is loaded (it is
+   * always exactly what is committed), else one loaded from the database for this call. `read`
+   * must not change the doc and must finish synchronously (the room's doc moves between ticks).
    */
-  async liveSnapshot(documentId: string): Promise<{ state: Uint8Array; content: DocumentContent }> {
+  async readLive<T>(documentId: string, read: (doc: Y.Doc) => T): Promise<T> {
     const loaded = this.live.loaded(documentId);
-    if (loaded) return { state: Y.encodeStateAsUpdate(loaded), content: projectionOf(loaded) };
+    if (loaded) return read(loaded);
     const doc = docFromStoredState(await readStoredState(this.db, documentId));
     try {
-      return { state: Y.encodeStateAsUpdate(doc), content: projectionOf(doc) };
+      return read(doc);
     } finally {
       doc.destroy();
     }
+  }
+
+  /** The plain-text projection of the live draft. */
+  liveContent(documentId: string): Promise<DocumentContent> {
+    return this.readLive(documentId, projectionOf);
+  }
+
+  /** The live draft's Yjs state and projection, taken together (what a version freezes). */
+  liveSnapshot(documentId: string): Promise<{ state: Uint8Array; content: DocumentContent }> {
+    return this.readLive(documentId, (doc) => ({ state: Y.encodeStateAsUpdate(doc), content: projectionOf(doc) }));
   }
 }
 

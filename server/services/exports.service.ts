@@ -74,7 +74,7 @@ export class ExportsService {
   async exportFeedback(actor: Actor, documentId: string, unitId: string | undefined, format: 'md' | 'docx', locale: ExportLocale): Promise<ExportFile> {
     const feedback = await this.aggregation.feedback(actor, documentId, unitId);
     const { document } = await this.documents.visible(actor, documentId);
-    const { content } = await this.documents.liveSnapshot(documentId);
+    const content = await this.documents.liveContent(documentId);
     const data = {
       title: document.title,
       units: feedback.units.map((u) => ({ unitId: u.unitId, name: u.name })),
