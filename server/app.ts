@@ -137,6 +137,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: deps.config.maxBodyBytes,
     ajv: { customOptions: { removeAdditional: false, allErrors: false } },
   });
+  // The request id (the caller's `x-request-id` when safe, else a fresh uuid) goes back with every
+  // answer, errors included, so a caller can quote it and an operator can find the log lines.
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
   const services = createServices(deps);
   app.decorate('services', services);
 

@@ -29,11 +29,6 @@ export function installHttpMetrics(app: FastifyInstance, metrics: Metrics): void
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
     registers: [metrics.registry],
   });
-  // The request id (the caller's `x-request-id` when safe, else a fresh uuid) goes back with every
-  // answer, errors included, so a caller can quote it and an operator can find the log lines.
-  app.addHook('onRequest', async (request, reply) => {
-    reply.header('x-request-id', request.id);
-  });
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     requests.inc({ method: request.method, route, status: reply.statusCode });

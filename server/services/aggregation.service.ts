@@ -140,6 +140,11 @@ export class AggregationService {
 
   /** A round's merged annotations, for its reviewers (drafters and secretaries). */
   async summary(actor: Actor, roundId: string): Promise<RoundSummary> {
+    return (await this.summaryWithDocument(actor, roundId)).summary;
+  }
+
+  /** The summary and its document (exports need the title), with one permission check. */
+  async summaryWithDocument(actor: Actor, roundId: string): Promise<{ summary: RoundSummary; document: DocumentRecord }> {
     const { round, document } = await this.rounds.visibleRound(actor, roundId);
     if (!mayReviewRound(actor, document, round.scopePath)) throw forbidden('only the round’s drafters and secretaries read its summary');
     // Clusters change with annotations only; decisions and who was invited are read afresh.
@@ -154,7 +159,7 @@ export class AggregationService {
       ...s,
       clusters: s.clusters.map(({ authorIds: _, ...c }) => ({ ...c, decisions: countDecisions(c.annotationIds, decisions) })),
     }));
-    return { documentId: document.id, roundId: round.id, roundNumber: round.number, baseVersion: round.baseVersion, participation, sections };
+    return { document, summary: { documentId: document.id, roundId: round.id, roundNumber: round.number, baseVersion: round.baseVersion, participation, sections } };
   }
 
   private async clusterRound(round: RoundRecord): Promise<SectionClusters[]> {
@@ -233,10 +238,15 @@ export class AggregationService {
 
   /** The packages a unit received on the document, merged; defaults to the document's own unit. */
   async feedback(actor: Actor, documentId: string, unitId?: string): Promise<MergedFeedback> {
+    return (await this.feedbackWithDocument(actor, documentId, unitId)).feedback;
+  }
+
+  /** The merged feedback and its document (exports need the title), with one permission check. */
+  async feedbackWithDocument(actor: Actor, documentId: string, unitId?: string): Promise<{ feedback: MergedFeedback; document: DocumentRecord }> {
     const { document } = await this.documents.visible(actor, documentId);
     const receiver = unitId ?? document.unitId;
     if (!isStaffOf(actor, receiver)) throw forbidden('only the receiving unit’s drafters and secretaries read its feedback');
-    return this.feedbackOf(document, receiver);
+    return { document, feedback: await this.feedbackOf(document, receiver) };
   }
 
   private async feedbackOf(document: DocumentRecord, receiver: string): Promise<MergedFeedback> {

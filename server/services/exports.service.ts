@@ -34,8 +34,7 @@ export class ExportsService {
 
   /** The summary as Markdown, DOCX, or the round's annotations as W3C Web Annotation JSON-LD. */
   async exportSummary(actor: Actor, roundId: string, format: 'md' | 'docx' | 'jsonld', locale: ExportLocale, origin: string): Promise<ExportFile> {
-    const summary = await this.aggregation.summary(actor, roundId);
-    const { document } = await this.documents.visible(actor, summary.documentId);
+    const { summary, document } = await this.aggregation.summaryWithDocument(actor, roundId);
     const stem = `${slug(document.title)}-vong-${summary.roundNumber}`;
     if (format === 'jsonld') {
       const rows = await activeAnnotations(this.db, [roundId]);
@@ -72,8 +71,7 @@ export class ExportsService {
 
   /** The merged feedback as Markdown or DOCX (JSON is the route's own answer). */
   async exportFeedback(actor: Actor, documentId: string, unitId: string | undefined, format: 'md' | 'docx', locale: ExportLocale): Promise<ExportFile> {
-    const feedback = await this.aggregation.feedback(actor, documentId, unitId);
-    const { document } = await this.documents.visible(actor, documentId);
+    const { feedback, document } = await this.aggregation.feedbackWithDocument(actor, documentId, unitId);
     const content = await this.documents.liveContent(documentId);
     const data = {
       title: document.title,
