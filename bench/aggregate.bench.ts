@@ -41,6 +41,8 @@ import { sectionedReport } from './support/draft-text.js';
 import { int, numberArg, printHeader } from './support/env.js';
 import { startInProcess, type RunningServer } from './support/server.js';
 import { benchPassword, login } from './support/workspace.js';
+import { runMain } from './support/run.js';
+import { apiCall } from './support/http.js';
 
 const totalAnnotations = numberArg('annotations', 100_000);
 const pointsPerSection = numberArg('points', 300);
@@ -268,13 +270,7 @@ async function provinceLogin(base: string, loginName: string): Promise<string> {
 async function call(base: string, token: string, method: string, url: string, body: unknown, expect: number): Promise<any>;
 async function call(base: string, token: string, method: string, url: string, body: unknown, expect: number, raw: true): Promise<{ text: string; bytes: number }>;
 async function call(base: string, token: string, method: string, url: string, body: unknown, expect: number, raw = false): Promise<unknown> {
-  const response = await fetch(`${base}${url}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await response.text();
-  if (response.status !== expect) throw new Error(`${method} ${url}: ${response.status} ${text.slice(0, 500)}`);
+  const text = await apiCall(base, token, method, url, body, expect);
   // Timed up to here when raw: the answer is read; parsing it is the client's business.
   return raw ? { text, bytes: Buffer.byteLength(text) } : text ? JSON.parse(text) : undefined;
 }
@@ -288,7 +284,4 @@ async function timed<T>(f: () => Promise<T>): Promise<{ value: T; ms: number }> 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const fmtRuns = (values: number[]) => `${values.map((v) => `${Math.round(v)} ms`).join(', ')} (median ${Math.round(median(values))} ms)`;
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-}).finally(() => clearInterval(rssTimer));
+runMain(main);

@@ -27,6 +27,8 @@ import { summariseProfile } from './support/cpu-profile.js';
 import { postmasterPid, treeCpuSeconds } from './support/process-tree.js';
 import { startChild, watchProcess, type RunningServer } from './support/server.js';
 import { login, seedWorkspace } from './support/workspace.js';
+import { runMain } from './support/run.js';
+import { apiCall } from './support/http.js';
 
 const seconds = numberArg('seconds', 10);
 const clients = numberArg('clients', 50);
@@ -147,17 +149,7 @@ function report(name: string, r: LoadResult, usage: { cpuCores: number; peakRssM
 }
 
 async function api(base: string, token: string, method: string, url: string, body: unknown, expect: number): Promise<Record<string, any>> {
-  const response = await fetch(`${base}${url}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await response.text();
-  if (response.status !== expect) throw new Error(`${method} ${url}: ${response.status} ${text.slice(0, 500)}`);
-  return JSON.parse(text) as Record<string, any>;
+  return JSON.parse(await apiCall(base, token, method, url, body, expect)) as Record<string, any>;
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+runMain(main);

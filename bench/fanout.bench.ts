@@ -16,6 +16,7 @@ import { int, ms, numberArg, printHeader, Samples, sleep, stringArg, waitFor } f
 import { startChild, watchProcess, type RunningServer } from './support/server.js';
 import { createDocument, login, seedWorkspace } from './support/workspace.js';
 import { YwsClient } from './support/yws-client.js';
+import { runMain } from './support/run.js';
 
 const seconds = numberArg('seconds', 20);
 const readerCounts = (stringArg('readers') ?? '100,500,1000').split(',').map(Number);
@@ -220,10 +221,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runMain(main);

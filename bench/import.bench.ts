@@ -17,6 +17,7 @@ import { insertMember } from '../server/db/members.repository.js';
 import { migrateToLatest } from '../server/db/migrate.js';
 import { hashPassword } from '../server/services/secrets.js';
 import { generateProvince } from './province.js';
+import { runMain } from './support/run.js';
 
 const adminPassword = 'bench-admin-password';
 
@@ -123,7 +124,4 @@ async function admin(adminUrl: string, statement: string): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runMain(main);

@@ -17,6 +17,7 @@ import { appendUpdates, compactDocument, docFromStoredState, readStoredState } f
 import { importContent } from '../server/domain/content-import.js';
 import { projectFragment } from '../server/domain/projection.js';
 import type { Db } from '../server/db/connect.js';
+import { runMain } from './support/run.js';
 
 const updateCount = numberArg('updates', 100_000);
 const repeats = 5;
@@ -122,10 +123,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runMain(main);

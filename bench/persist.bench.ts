@@ -20,6 +20,7 @@ import { createDocument, login, seedWorkspace, type Workspace } from './support/
 import { YwsClient } from './support/yws-client.js';
 import { docFromStoredState, readStoredState } from '../server/db/document-log.repository.js';
 import type { BenchDatabase } from './support/database.js';
+import { runMain } from './support/run.js';
 
 const seconds = numberArg('seconds', 10);
 const writersOnOne = numberArg('writers', 10);
@@ -177,10 +178,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runMain(main);

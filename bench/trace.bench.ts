@@ -22,6 +22,7 @@ import { YwsClient } from './support/yws-client.js';
 import { docFromStoredState, readStoredState } from '../server/db/document-log.repository.js';
 import { importContent } from '../server/domain/content-import.js';
 import { projectFragment } from '../server/domain/projection.js';
+import { runMain } from './support/run.js';
 
 const keystrokes = numberArg('keystrokes', 250_000);
 const window = numberArg('window', 500);
@@ -140,10 +141,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(process.exitCode ?? 0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runMain(main);

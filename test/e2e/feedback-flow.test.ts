@@ -5,13 +5,10 @@
  * feedback and downloads it as DOCX.
  */
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { buildClient, launchBrowser, removeDir, screenshotDir, startServer, type E2eServer } from './harness.js';
+import { buildClient, launchBrowser, logIn, PASSWORD, removeDir, shot, startServer, TIMEOUT, type E2eServer } from './harness.js';
 
-const PASSWORD = 'demo-draftroom';
-const TIMEOUT = 20_000;
 
 async function call<T>(server: E2eServer, method: string, url: string, token: string | null, body?: unknown): Promise<T> {
   const response = await fetch(server.baseUrl + url, {
@@ -23,13 +20,6 @@ async function call<T>(server: E2eServer, method: string, url: string, token: st
   return (response.status === 204 ? undefined : await response.json()) as T;
 }
 
-async function logIn(page: Page, baseUrl: string, login: string): Promise<void> {
-  await page.goto(baseUrl + '/');
-  await page.getByLabel('Tên đăng nhập').fill(login);
-  await page.getByLabel('Mật khẩu').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Đăng nhập' }).click();
-  await page.getByRole('heading', { name: 'Tài liệu' }).waitFor({ timeout: TIMEOUT });
-}
 
 describe('web client: feedback packages and the merged feedback', () => {
   let server: E2eServer;
@@ -85,7 +75,7 @@ describe('web client: feedback packages and the merged feedback', () => {
     await form.getByLabel('Ghi chú kèm theo').fill('Ý kiến của Đảng bộ xã Minh Sơn.');
     await form.getByRole('button', { name: 'Gửi gói ý kiến' }).click();
     await form.getByText(/Đã gửi gói ý kiến lúc/).waitFor({ timeout: TIMEOUT });
-    await commune.screenshot({ path: path.join(screenshotDir, '13-package-submitted.png') });
+    await shot(commune, '13-package-submitted');
 
     const district = await (await browser.newContext({ viewport: { width: 1100, height: 800 }, locale: 'vi-VN', acceptDownloads: true })).newPage();
     await logIn(district, server.baseUrl, 'huyen.thuky');
@@ -93,7 +83,7 @@ describe('web client: feedback packages and the merged feedback', () => {
     const item = district.locator('.cluster', { hasText: 'Chỉ tiêu 7,5% là quá cao' });
     await item.waitFor({ timeout: TIMEOUT });
     await expect(item.textContent()).resolves.toContain('Nêu bởi 1 đơn vị');
-    await district.screenshot({ path: path.join(screenshotDir, '14-merged-feedback.png') });
+    await shot(district, '14-merged-feedback');
     const [download] = await Promise.all([district.waitForEvent('download'), district.getByRole('button', { name: 'Tải Word (DOCX)' }).click()]);
     const bytes = readFileSync(await download.path());
     expect(bytes.subarray(0, 2).toString()).toBe('PK'); // a DOCX is a zip

@@ -7,11 +7,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import { bootstrap } from '../../server/services/bootstrap.service.js';
+import { demoPassword } from '../../server/services/demo-workspace.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -65,4 +66,23 @@ export async function launchBrowser(): Promise<Browser> {
 
 export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
+}
+
+/** The demo accounts' password (bootstrap's demo workspace). */
+export const PASSWORD = demoPassword;
+/** How long a step may take to show in the browser. */
+export const TIMEOUT = 20_000;
+
+/** Logs a page in through the client's login form, as a person would. */
+export async function logIn(page: Page, baseUrl: string, login: string): Promise<void> {
+  await page.goto(baseUrl + '/');
+  await page.getByLabel('Tên đăng nhập').fill(login);
+  await page.getByLabel('Mật khẩu').fill(demoPassword);
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await page.getByRole('heading', { name: 'Tài liệu' }).waitFor({ timeout: TIMEOUT });
+}
+
+/** Keeps a screenshot of a main view in test-artifacts/screenshots/. */
+export async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: false });
 }

@@ -7,27 +7,14 @@
  * Screenshots of each main view go to test-artifacts/screenshots/.
  */
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { buildClient, launchBrowser, removeDir, screenshotDir, startServer, type E2eServer } from './harness.js';
+import { buildClient, launchBrowser, logIn, PASSWORD, removeDir, shot, startServer, TIMEOUT, type E2eServer } from './harness.js';
 
-const PASSWORD = 'demo-draftroom';
 const PASSAGE = 'diện tích lúa chất lượng cao đạt 420 ha';
 const REWORDING = 'diện tích lúa chất lượng cao đạt 450 ha';
-const TIMEOUT = 20_000;
 
-async function logIn(page: Page, baseUrl: string, login: string): Promise<void> {
-  await page.goto(baseUrl + '/');
-  await page.getByLabel('Tên đăng nhập').fill(login);
-  await page.getByLabel('Mật khẩu').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Đăng nhập' }).click();
-  await page.getByRole('heading', { name: 'Tài liệu' }).waitFor({ timeout: TIMEOUT });
-}
 
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: false });
-}
 
 /** Selects `text` inside the editor the way a mouse would, leaving ProseMirror to read it. */
 async function selectInDraft(page: Page, text: string): Promise<void> {
