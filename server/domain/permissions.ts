@@ -139,6 +139,11 @@ export function mayReviewRound(actor: Actor, document: DocumentTarget, scopePath
 
 /** Creating a document in a unit: its drafters and secretaries. */
 export function mayCreateDocument(actor: Actor, unit: UnitTarget): boolean {
-  const role = roleIn(actor, unit.id);
+  return isUnitStaff(actor, unit.id);
+}
+
+/** A drafter or secretary of exactly this unit: its staff, who send and receive its feedback. */
+export function isUnitStaff(actor: Actor, unitId: string): boolean {
+  const role = roleIn(actor, unitId);
   return role !== undefined && roleAtLeast(role, 'drafter');
 }

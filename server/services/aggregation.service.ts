@@ -20,7 +20,7 @@ import { childrenOf, findUnit, type Unit } from '../db/units.repository.js';
 import { findVersionContent } from '../db/versions.repository.js';
 import { clusterAnnotations, matchAcrossUnits, type Cluster, type ClusterLike, type DecisionCounts, type SectionClusters } from '../domain/clustering.js';
 import { contentHash } from '../domain/content-hash.js';
-import { mayReviewRound, roleAtLeast, roleIn, type Actor } from '../domain/permissions.js';
+import { isUnitStaff, mayReviewRound, roleIn, type Actor } from '../domain/permissions.js';
 import type { Section } from '../domain/sections.js';
 import { formatPath, isAncestorOrSelf } from '../domain/unit-path.js';
 import { conflict, forbidden, invalid, notFound } from '../errors.js';
@@ -233,7 +233,7 @@ export class AggregationService {
   async packages(actor: Actor, documentId: string): Promise<PublicPackage[]> {
     await this.documents.visible(actor, documentId);
     const all = await listPackages(this.db, documentId);
-    return all.filter((p) => isStaffOf(actor, p.fromUnitId) || isStaffOf(actor, p.toUnitId)).map(toPublicPackage);
+    return all.filter((p) => isUnitStaff(actor, p.fromUnitId) || isUnitStaff(actor, p.toUnitId)).map(toPublicPackage);
   }
 
   /** The packages a unit received on the document, merged; defaults to the document's own unit. */
@@ -245,7 +245,7 @@ export class AggregationService {
   async feedbackWithDocument(actor: Actor, documentId: string, unitId?: string): Promise<{ feedback: MergedFeedback; document: DocumentRecord }> {
     const { document } = await this.documents.visible(actor, documentId);
     const receiver = unitId ?? document.unitId;
-    if (!isStaffOf(actor, receiver)) throw forbidden('only the receiving unit’s drafters and secretaries read its feedback');
+    if (!isUnitStaff(actor, receiver)) throw forbidden('only the receiving unit’s drafters and secretaries read its feedback');
     return { document, feedback: await this.feedbackOf(document, receiver) };
   }
 
@@ -390,11 +390,6 @@ function countDecisions(annotationIds: readonly string[], decisions: ReadonlyMap
   const counts = emptyDecisions();
   for (const id of annotationIds) counts[(decisions.get(id) ?? 'undecided') as keyof DecisionCounts]++;
   return counts;
-}
-
-function isStaffOf(actor: Actor, unitId: string): boolean {
-  const role = roleIn(actor, unitId);
-  return role !== undefined && roleAtLeast(role, 'drafter');
 }
 
 function toPublicPackage(p: PackageRecord): PublicPackage {
