@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { configDefaults, defineConfig } from 'vitest/config';
 
 // Browser tests (test/e2e) drive Debian's Chromium; without it they are left out, and said so.
@@ -6,7 +8,11 @@ const chromium = '/usr/bin/chromium';
 const browserTests = existsSync(chromium);
 if (!browserTests) console.log(`browser tests (test/e2e) not run: ${chromium} is missing (apt-get install -y chromium)`);
 
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
 export default defineConfig({
+  // The client's aliases (client/vite.config.ts), for tests that import client modules.
+  resolve: { alias: { '@domain': here('server/domain'), '@schemas': here('server/http/schemas'), '@errors': here('server/errors.ts') } },
   test: {
     include: ['test/**/*.test.ts'],
     exclude: [...configDefaults.exclude, ...(browserTests ? [] : ['test/e2e/**'])],
@@ -14,6 +20,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // vitest's default (cores − 1) runs one file at a time on 2 cores, while a file keeps about one
+    // core busy (its server, Chromium and PostgreSQL mostly take turns): two at a time at least.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     // Property tests print their seed; keep the output readable.
     reporters: ['default'],
   },

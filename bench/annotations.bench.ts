@@ -14,7 +14,7 @@
  * write phase, bench/support/profiled-collab-process.ts; the hottest functions are printed).
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { runAnchorBench } from './annotations-anchor.bench.js';
@@ -28,7 +28,7 @@ import { postmasterPid, treeCpuSeconds } from './support/process-tree.js';
 import { startChild, watchProcess, type RunningServer } from './support/server.js';
 import { login, seedWorkspace } from './support/workspace.js';
 import { runMain } from './support/run.js';
-import { apiCall } from './support/http.js';
+import { ApiClient } from '../test/helpers/api-client.js';
 
 const seconds = numberArg('seconds', 10);
 const clients = numberArg('clients', 50);
@@ -65,17 +65,17 @@ async function main(): Promise<void> {
     }
     server = await startChild(profile ? 'bench/support/profiled-collab-process.ts' : 'bench/support/collab-process.ts', env);
     const base = server.baseUrl;
-    const drafter = await login(base, workspace.writers[0]!);
+    const drafter = new ApiClient(base, await login(base, workspace.writers[0]!));
     const tokens = await Promise.all(workspace.readers.map((name) => login(base, name)));
 
     const markdown = repeatedReport(300_000);
-    const created = await api(base, drafter, 'POST', '/api/v1/documents', { unitId: workspace.unit.id, title: 'Dự thảo 100 trang', content: { format: 'markdown', value: markdown } }, 201);
-    const round = await api(base, drafter, 'POST', `/api/v1/documents/${created.id}/rounds`, { closesAt: new Date(Date.now() + 3_600_000).toISOString() }, 201);
-    const content = await api(base, drafter, 'GET', `/api/v1/documents/${created.id}/content?version=${round.baseVersion}`, undefined, 200);
-    const textLength = (content.text as string).length;
+    const created = await drafter.createDocument({ unitId: workspace.unit.id, title: 'Dự thảo 100 trang', content: { format: 'markdown', value: markdown } });
+    const round = await drafter.openRound(created.id, { closesAt: new Date(Date.now() + 3_600_000).toISOString() });
+    const content = await drafter.content(created.id, round.baseVersion);
+    const textLength = content.text.length;
     const setupSeconds = (performance.now() - setupStarted) / 1000;
     console.log(`  server: ${server.description}, pid ${server.pid}; PostgreSQL ${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded'}, pool 20`);
-    console.log(`  document: ${int(markdown.length)} chars of Markdown → base text ${int(textLength)} chars, ${(content.sections as unknown[]).length} sections; round ${round.number} open; ${clients} members with tokens`);
+    console.log(`  document: ${int(markdown.length)} chars of Markdown → base text ${int(textLength)} chars, ${content.sections.length} sections; round ${round.number} open; ${clients} members with tokens`);
     console.log(`  setup (database, members, server, document, round): ${setupSeconds.toFixed(1)} s`);
 
     const random = seededRandom(20250705);
@@ -146,10 +146,6 @@ function report(name: string, r: LoadResult, usage: { cpuCores: number; peakRssM
       `RSS ${usage.peakRssMiB.toFixed(0)} MiB; machine busy ${usage.machineBusyCores.toFixed(2)} of ${os.cpus().length} cores)`,
   );
   if (r.errors > 0) console.log(`    failures: ${[...r.failures].map(([k, v]) => `${k} ×${v}`).join(', ')}; first: ${r.firstFailures.join(' | ')}`);
-}
-
-async function api(base: string, token: string, method: string, url: string, body: unknown, expect: number): Promise<Record<string, any>> {
-  return JSON.parse(await apiCall(base, token, method, url, body, expect)) as Record<string, any>;
 }
 
 runMain(main);

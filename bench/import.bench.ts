@@ -16,6 +16,8 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from '../server/db/embed
 import { insertMember } from '../server/db/members.repository.js';
 import { migrateToLatest } from '../server/db/migrate.js';
 import { hashPassword } from '../server/services/secrets.js';
+import type { ImportResult } from '../server/http/schemas/import.js';
+import { ApiClient, Serialized } from '../test/helpers/api-client.js';
 import { generateProvince } from './province.js';
 import { runMain } from './support/run.js';
 
@@ -43,30 +45,18 @@ async function main(): Promise<void> {
     await insertMember(database.db, { login: 'admin', displayName: 'Administrator', passwordHash: await hashPassword(adminPassword), isAdmin: true });
     const base = await app.listen({ port: 0, host: '127.0.0.1' });
 
-    const login = await fetch(`${base}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ login: 'admin', password: adminPassword }),
-    });
-    if (login.status !== 200) throw new Error(`admin login failed: ${login.status} ${await login.text()}`);
-    const { token } = (await login.json()) as { token: string };
+    const admin = await ApiClient.logIn(base, 'admin', adminPassword);
 
-    const body = JSON.stringify(generateProvince(1));
+    const body = new Serialized(JSON.stringify(generateProvince(1)));
     const runs: Array<{ name: string; seconds: number; peakRssMb: number; result: string }> = [];
     for (const name of ['first import', 're-import']) {
       global.gc?.();
       const sampler = startRssSampler();
       const started = performance.now();
-      const response = await fetch(`${base}/api/v1/import`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body,
-      });
-      const text = await response.text();
+      const answer = await admin.send('POST', '/api/v1/import', body);
       const seconds = (performance.now() - started) / 1000;
       const peakRssMb = sampler.stop();
-      if (response.status !== 200) throw new Error(`${name} failed: ${response.status} ${text.slice(0, 500)}`);
-      const result = JSON.parse(text) as { units: unknown; members: unknown; memberships: number; activations: unknown[] };
+      const result = JSON.parse(answer.text) as ImportResult;
       runs.push({
         name,
         seconds,
@@ -84,7 +74,7 @@ async function main(): Promise<void> {
       .executeTakeFirstOrThrow();
     await app.close();
 
-    console.log(`bench:import — POST /api/v1/import of the generated province (${(body.length / 1e6).toFixed(1)} MB JSON) over HTTP`);
+    console.log(`bench:import — POST /api/v1/import of the generated province (${(body.json.length / 1e6).toFixed(1)} MB JSON) over HTTP`);
     console.log(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), node ${process.version}, database: ${embedded ? 'embedded PostgreSQL' : 'DATABASE_URL'}`);
     console.log('command: npm run bench:import');
     for (const run of runs) {

@@ -129,8 +129,13 @@ export function generateProvince(seed = 1): ProvinceImport {
   const shares = weights.map((w) => Math.max(12, Math.floor((w / weightTotal) * remaining)));
   let left = remaining - shares.reduce((a, b) => a + b, 0);
   for (let i = 0; left !== 0; i = (i + 1) % shares.length) {
-    if (left > 0) (shares[i]! += 1), left--;
-    else if (shares[i]! > 12) (shares[i]! -= 1), left++;
+    if (left > 0) {
+      shares[i]! += 1;
+      left--;
+    } else if (shares[i]! > 12) {
+      shares[i]! -= 1;
+      left++;
+    }
   }
   grassroots.forEach((unit, i) => sizes.set(unit.key, shares[i]!));
 
@@ -191,6 +196,11 @@ function pad(n: number, width: number): string {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
   const [file, seedArg] = process.argv.slice(2);
+  // `npm run generate:province --runs 5` once wrote an 8.7 MB file named "--runs" into the repository.
+  if (file?.startsWith('-') || (seedArg !== undefined && !/^\d+$/.test(seedArg))) {
+    console.error('usage: npm run generate:province -- [output.json] [seed]');
+    process.exit(2);
+  }
   const body = generateProvince(seedArg ? Number(seedArg) : 1);
   const json = JSON.stringify(body);
   if (file) {

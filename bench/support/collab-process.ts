@@ -3,6 +3,8 @@
  * replaying a trace as fast as flow control allows exceeds the 300 messages/s per connection).
  * Same as server/main.ts minus bootstrap: `buildApp` on DATABASE_URL, with BENCH_COLLAB (JSON of
  * CollabOptions overrides), listening on PORT. SIGTERM drains (app.close) and exits 0.
+ * BENCH_IN_THREAD=1 makes every version read and every live read and server edit take the
+ * in-thread path small documents take, whatever the size (the "before" of bench:big-writes).
  *
  *   DATABASE_URL=… PORT=… BENCH_COLLAB='{"messagesPerSecond":100000}' node --import tsx bench/support/collab-process.ts
  */
@@ -21,6 +23,10 @@ async function main(): Promise<void> {
     collab,
     loginLimits: { perLogin: 10_000, perAddress: 100_000, windowSeconds: 60 },
   });
+  if (process.env.BENCH_IN_THREAD === '1') {
+    app.services.versions.onWorkerFrom = Number.POSITIVE_INFINITY;
+    app.collab.observe({ loaded: (room) => (room.readOnWorkerFrom = Number.POSITIVE_INFINITY), committed: () => undefined });
+  }
   const stop = async () => {
     await app.close();
     await database.close();

@@ -1,9 +1,10 @@
 /**
  * Starting the server under test: in-process (`buildApp` + `listen({port: 0})`, load generator
- * and server share one event loop) or as a child process (`node --import tsx …`, so generator
- * and server each get a core). Child processes are killed by `stop()`, and on exit of this one.
+ * and server share one event loop), as a child process (`node --import tsx …`, so generator
+ * and server each get a core), or compiled as `npm start` runs it (`startCompiled`). Child
+ * processes are killed by `stop()`, and on exit of this one.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -46,13 +47,33 @@ process.once('exit', () => {
 });
 
 /**
- * Spawns `node --import tsx <entry>` with `env` and a free PORT, and waits for GET `readyPath`.
- * Entries: `server/main.ts` (production) or `bench/support/collab-process.ts` (collab overrides).
+ * draftroom as `npm start` runs it: `prestart` (builds dist/ when a source is newer than the last
+ * build), then `node dist/server/main.js` (compiled, no tsx) with `env` — e.g. DATABASE_URL and
+ * COLLAB_MESSAGES_PER_SECOND / COLLAB_MESSAGE_BURST, the operator's knobs. `checkout`: another
+ * copy of the repository (with node_modules) to run instead, e.g. main's, for a before/after.
  */
-export async function startChild(entry: string, env: Record<string, string>, readyPath = '/healthz'): Promise<RunningServer> {
+export async function startCompiled(env: Record<string, string>, options: { nodeArgs?: string[]; checkout?: string } = {}): Promise<RunningServer> {
+  const cwd = options.checkout ?? root;
+  const build = spawnSync(process.execPath, ['scripts/build-server.mjs', '--if-needed'], { cwd, stdio: 'inherit' });
+  if (build.status !== 0) throw new Error(`building the server failed (exit ${build.status})`);
+  return startChild('dist/server/main.js', env, '/healthz', { tsx: false, nodeArgs: options.nodeArgs, cwd });
+}
+
+/**
+ * Spawns `node --import tsx <entry>` (plain `node <entry>` with `tsx: false`) with `env` and a free
+ * PORT, and waits for GET `readyPath`. Entries: `server/main.ts`, `bench/support/collab-process.ts`
+ * (collab overrides), `dist/server/main.js` (compiled: see `startCompiled`).
+ */
+export async function startChild(
+  entry: string,
+  env: Record<string, string>,
+  readyPath = '/healthz',
+  options: { tsx?: boolean; nodeArgs?: string[]; cwd?: string } = {},
+): Promise<RunningServer> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
-    cwd: root,
+  const tsx = options.tsx ?? true;
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...(tsx ? ['--import', 'tsx'] : []), entry], {
+    cwd: options.cwd ?? root,
     env: { ...process.env, DEMO: '0', LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -61,8 +82,13 @@ export async function startChild(entry: string, env: Record<string, string>, rea
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let stopping = false;
+  // A server that dies mid-benchmark says why (otherwise only the client's ECONNREFUSED shows).
+  child.once('exit', (code, signal) => {
+    if (children.has(child) && !stopping && (code !== 0 || signal)) console.error(`[${entry} exited with ${code ?? signal}]\n${output.slice(-4000)}`);
+  });
   const baseUrl = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 180_000; // a shared, loaded machine can take a minute to start a server
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${entry} exited early:\n${output}`);
     const ok = await fetch(`${baseUrl}${readyPath}`).then((r) => r.ok, () => false);
@@ -76,9 +102,10 @@ export async function startChild(entry: string, env: Record<string, string>, rea
   return {
     baseUrl,
     pid: child.pid!,
-    description: `child process (node --import tsx ${entry})`,
+    description: `child process (node ${tsx ? '--import tsx ' : ''}${entry}${options.cwd ? ` in ${options.cwd}` : ''})`,
     async stop() {
       if (child.exitCode === null) {
+        stopping = true;
         child.kill('SIGTERM');
         const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
         await exited;

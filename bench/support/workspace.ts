@@ -9,6 +9,7 @@ import { insertDocument } from '../../server/db/documents.repository.js';
 import { insertMember, upsertMembership } from '../../server/db/members.repository.js';
 import { insertUnit, type Unit } from '../../server/db/units.repository.js';
 import { hashPassword } from '../../server/services/secrets.js';
+import { ApiClient } from '../../test/helpers/api-client.js';
 
 export const benchPassword = 'bench password 1';
 
@@ -49,13 +50,7 @@ export async function createDocument(db: Db, workspace: Workspace, doc: Y.Doc = 
   });
 }
 
-/** Logs in over HTTP and returns the bearer token. */
+/** Logs in over HTTP (the typed API client) and returns the bearer token. */
 export async function login(baseUrl: string, loginName: string): Promise<string> {
-  const response = await fetch(`${baseUrl}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ login: loginName, password: benchPassword }),
-  });
-  if (!response.ok) throw new Error(`login ${loginName} failed: ${response.status} ${await response.text()}`);
-  return ((await response.json()) as { token: string }).token;
+  return (await new ApiClient(baseUrl).login(loginName, benchPassword)).token;
 }

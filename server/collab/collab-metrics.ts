@@ -10,6 +10,8 @@ export interface CollabMetrics {
   discarded(): void;
   closed(code: number): void;
   refused(code: number): void;
+  /** A document loaded into a room: seconds from the start until its snapshot was read, its rows were read, and it was ready. */
+  loaded(times: { snapshotSeconds: number; readSeconds: number; readySeconds: number }): void;
 }
 
 export function createCollabMetrics(registry: Registry): CollabMetrics {
@@ -43,6 +45,14 @@ export function createCollabMetrics(registry: Registry): CollabMetrics {
   const commitRows = new Counter({ name: 'draftroom_log_rows_total', help: 'Rows appended to document_updates', registers: [registry] });
   const commitFailures = new Counter({ name: 'draftroom_commit_failures_total', help: 'Failed group-commit attempts', registers: [registry] });
 
+  const loadSeconds = new Histogram({
+    name: 'draftroom_document_load_seconds',
+    help: 'Loading a document into memory, by phase: snapshot read, snapshot and log read, room ready',
+    labelNames: ['phase'],
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
+    registers: [registry],
+  });
+
   return {
     logObserver: {
       committed(rows, _bytes, seconds) {
@@ -58,5 +68,10 @@ export function createCollabMetrics(registry: Registry): CollabMetrics {
     discarded: () => discarded.inc(),
     closed: (code) => closes.inc({ code: String(code) }),
     refused: (code) => refusals.inc({ code: String(code) }),
+    loaded({ snapshotSeconds, readSeconds, readySeconds }) {
+      loadSeconds.observe({ phase: 'snapshot' }, snapshotSeconds);
+      loadSeconds.observe({ phase: 'read' }, readSeconds);
+      loadSeconds.observe({ phase: 'ready' }, readySeconds);
+    },
   };
 }

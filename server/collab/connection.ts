@@ -2,8 +2,37 @@
  * One WebSocket on one document: who is behind it, what it may do, and the guards every
  * connection needs (rate limit, send-buffer limit, liveness).
  */
+import type { Writable } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { CloseCode } from '../errors.js';
+
+/**
+ * One binary message framed for the wire once (RFC 6455: FIN + binary opcode, unmasked as a
+ * server sends, the length in 7, 16 or 64 bits), for a broadcast to many readers: each reader's
+ * send is then one socket write of a shared buffer, with no per-reader framing or allocation.
+ */
+export class WireFrame {
+  readonly bytes: Buffer;
+
+  constructor(readonly payload: Uint8Array) {
+    const n = payload.byteLength;
+    const headerBytes = n < 126 ? 2 : n < 65_536 ? 4 : 10;
+    const bytes = Buffer.allocUnsafe(headerBytes + n);
+    bytes[0] = 0x82;
+    if (n < 126) {
+      bytes[1] = n;
+    } else if (n < 65_536) {
+      bytes[1] = 126;
+      bytes.writeUInt16BE(n, 2);
+    } else {
+      bytes[1] = 127;
+      bytes.writeUInt32BE(0, 2);
+      bytes.writeUInt32BE(n, 6);
+    }
+    bytes.set(payload, headerBytes);
+    this.bytes = bytes;
+  }
+}
 
 export type ConnectionMode = 'write' | 'read';
 
@@ -32,6 +61,13 @@ export class Connection {
   closed = false;
   private tokens: number;
   private refilledAt = performance.now();
+  /** Bytes of initial sync answer still allowed above `maxBufferedBytes` (a big document is no slow reader). */
+  private syncAllowance = 0;
+  /**
+   * The stored snapshot this connection was sent while its document loaded (a big one: the client
+   * applies it while the server merges the log); the room's answer then starts after it.
+   */
+  heldBase: Uint8Array | undefined;
 
   constructor(
     readonly socket: WebSocket,
@@ -59,11 +95,42 @@ export class Connection {
    */
   send(frame: Uint8Array): void {
     if (this.closed || this.socket.readyState !== this.socket.OPEN) return;
-    if (this.socket.bufferedAmount + frame.byteLength > this.limits.maxBufferedBytes) {
+    if (this.socket.bufferedAmount < this.limits.maxBufferedBytes) this.syncAllowance = 0;
+    if (this.socket.bufferedAmount + frame.byteLength > this.limits.maxBufferedBytes + this.syncAllowance) {
       this.close(CloseCode.tryAgainLater, 'reader too slow; reconnect to resync');
       return;
     }
     this.socket.send(frame);
+  }
+
+  /**
+   * `send` for a frame shared by a broadcast: the same slow-reader rule, then the pre-framed bytes
+   * go straight to the TCP socket under `ws`. That is what `ws` itself writes for an uncompressed
+   * message, and in the same order: without an extension negotiated (this server offers none)
+   * its sender never queues, so earlier `socket.send` frames are already written.
+   */
+  sendShared(frame: WireFrame): void {
+    if (this.closed || this.socket.readyState !== this.socket.OPEN) return;
+    if (this.socket.bufferedAmount < this.limits.maxBufferedBytes) this.syncAllowance = 0;
+    if (this.socket.bufferedAmount + frame.payload.byteLength > this.limits.maxBufferedBytes + this.syncAllowance) {
+      this.close(CloseCode.tryAgainLater, 'reader too slow; reconnect to resync');
+      return;
+    }
+    const raw = (this.socket as unknown as { _socket?: Writable })._socket;
+    if (raw && this.socket.extensions === '') raw.write(frame.bytes);
+    else this.socket.send(frame.payload);
+  }
+
+  /**
+   * Sends the initial sync answer (a whole document, possibly larger than `maxBufferedBytes`):
+   * never refused as a slow reader; frames sent while it drains get the same allowance on top.
+   */
+  sendInitialSync(frames: readonly Uint8Array[]): void {
+    if (this.closed || this.socket.readyState !== this.socket.OPEN) return;
+    for (const frame of frames) {
+      this.syncAllowance += frame.byteLength;
+      this.socket.send(frame);
+    }
   }
 
   close(code: number, reason: string): void {

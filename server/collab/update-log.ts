@@ -2,9 +2,11 @@
  * Group commit for document updates. Every room hands its updates here and gets a promise that
  * resolves once they are committed; appends that arrive while a transaction is in flight wait
  * and share the next one, across all documents. Nothing is broadcast before its promise resolves.
+ * A fault stays inside its document: the storage reports each append's own outcome, so one
+ * document's refused rows reject only that document's appends; a failed transaction (the
+ * database unreachable) is retried as a whole, then rejects everything in it.
  */
-import type { Db } from '../db/connect.js';
-import { appendUpdates, type AppendRequest } from '../db/document-log.repository.js';
+import type { AppendRequest, DocumentStorage } from './storage.js';
 
 interface Pending extends AppendRequest {
   resolve(seq: number): void;
@@ -31,7 +33,7 @@ export class UpdateLog {
   private readonly retryDelaysMs: number[];
 
   constructor(
-    private readonly db: Db,
+    private readonly storage: Pick<DocumentStorage, 'append'>,
     private readonly options: UpdateLogOptions = {},
   ) {
     this.maxBatchRows = options.maxBatchRows ?? 2000;
@@ -68,10 +70,17 @@ export class UpdateLog {
     for (let attempt = 0; ; attempt++) {
       const started = performance.now();
       try {
-        const seqs = await this.db.transaction().execute((tx) => appendUpdates(tx, batch));
+        const outcomes = await this.storage.append(batch);
         const bytes = batch.reduce((sum, p) => sum + p.data.byteLength, 0);
         this.options.observer?.committed(batch.length, bytes, (performance.now() - started) / 1000);
-        batch.forEach((p, i) => p.resolve(seqs[i]!));
+        // A document whose rows were refused fails alone (its room reloads; its writers resend);
+        // retrying a refusal would only hold up everyone queued behind it.
+        batch.forEach((p, i) => {
+          const outcome = outcomes[i]!;
+          if ('seq' in outcome) return p.resolve(outcome.seq);
+          this.options.observer?.failed(outcome.error, attempt);
+          p.reject(outcome.error);
+        });
         return;
       } catch (error) {
         this.options.observer?.failed(error, attempt);

@@ -4,8 +4,10 @@
  * snapshot and deletes exactly the rows it merged, in one transaction.
  */
 import { sql } from 'kysely';
-import * as Y from 'yjs';
+import { docFromStoredState, mergeStoredState, type StoredState } from '../domain/stored-state.js';
 import type { Db } from './connect.js';
+
+export { docFromStoredState, type StoredState };
 
 export interface AppendRequest {
   documentId: string;
@@ -19,8 +21,11 @@ export interface AppendRequest {
  */
 export async function appendUpdates(tx: Db, requests: readonly AppendRequest[]): Promise<number[]> {
   if (requests.length === 0) return [];
+  // PostgreSQL answers uuids in lower case; key everything the same way (an id spelt in upper
+  // case is the same document, never a second counter).
+  const documentIds = requests.map((r) => r.documentId.toLowerCase());
   const counts = new Map<string, number>();
-  for (const r of requests) counts.set(r.documentId, (counts.get(r.documentId) ?? 0) + 1);
+  for (const id of documentIds) counts.set(id, (counts.get(id) ?? 0) + 1);
   // Lock in a stable order so two transactions appending to the same documents cannot deadlock.
   const ids = [...counts.keys()].sort();
   const rows = await sql<{ id: string; last_seq: number }>`
@@ -30,49 +35,33 @@ export async function appendUpdates(tx: Db, requests: readonly AppendRequest[]):
     returning d.id, d.last_seq`.execute(tx);
   if (rows.rows.length !== ids.length) throw new Error('append to a document that does not exist');
   const next = new Map(rows.rows.map((r) => [r.id, r.last_seq - counts.get(r.id)! + 1]));
-  const seqs = requests.map((r) => {
-    const seq = next.get(r.documentId)!;
-    next.set(r.documentId, seq + 1);
+  const seqs = documentIds.map((id) => {
+    const seq = next.get(id)!;
+    next.set(id, seq + 1);
     return seq;
   });
   await sql`insert into document_updates (document_id, seq, data)
-    select * from unnest(${requests.map((r) => r.documentId)}::uuid[], ${seqs}::bigint[], ${requests.map((r) => Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength))}::bytea[])`.execute(tx);
+    select * from unnest(${documentIds}::uuid[], ${seqs}::bigint[], ${requests.map((r) => Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength))}::bytea[])`.execute(tx);
   return seqs;
 }
 
-export interface StoredState {
-  snapshot: Uint8Array | undefined;
-  throughSeq: number;
-  updates: Uint8Array[];
-  lastSeq: number;
-}
-
-/** Reads the snapshot and every later log row in one consistent view (REPEATABLE READ). */
-export async function readStoredState(db: Db, documentId: string): Promise<StoredState> {
-  return db.transaction().setIsolationLevel('repeatable read').execute((tx) => readStoredStateIn(tx, documentId));
+/**
+ * Reads the snapshot and every later log row in one consistent view (REPEATABLE READ).
+ * `onSnapshot` is told the snapshot as soon as it is read, before the rows (a load starts
+ * working on it meanwhile); it must not throw.
+ */
+export async function readStoredState(db: Db, documentId: string, onSnapshot?: SnapshotListener): Promise<StoredState> {
+  return db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .execute((tx) => readStoredStateIn(tx, documentId, onSnapshot));
 }
 
 /**
- * A fresh Y.Doc holding the stored state (garbage collection on, so deleted text is dropped).
- * Each row is applied on its own: frames are validated before they are stored, but Yjs gives no
- * guarantee that every well-formed update applies, and one bad row must not make a whole
- * document unloadable. Skipped rows are reported to `onBadRow` and stay in the log.
+ * Told the snapshot (undefined when the document has none), the seq it covers, and whether rows
+ * follow it (the document's last seq is past it).
  */
-export function docFromStoredState(state: StoredState, onBadRow?: (index: number, error: unknown) => void): Y.Doc {
-  const doc = new Y.Doc();
-  // One transaction for all rows: observers and cleanup run once, not once per row.
-  doc.transact(() => {
-    if (state.snapshot) Y.applyUpdate(doc, state.snapshot);
-    state.updates.forEach((update, index) => {
-      try {
-        Y.applyUpdate(doc, update);
-      } catch (error) {
-        onBadRow?.(index, error);
-      }
-    });
-  });
-  return doc;
-}
+export type SnapshotListener = (snapshot: Uint8Array | undefined, throughSeq: number, rowsFollow: boolean) => void;
 
 export interface CompactionResult {
   mergedRows: number;
@@ -80,44 +69,128 @@ export interface CompactionResult {
   snapshotBytes: number;
 }
 
+/** The stored state as one update, computed on this thread (tests and tools; the server uses workers). */
+export async function mergeInProcess(state: StoredState): Promise<Uint8Array> {
+  return mergeStoredState(state).update;
+}
+
 /**
  * Folds the log into the snapshot. Rebuilding the state in a fresh Y.Doc garbage-collects deleted
- * content, so text deleted from a confidential draft leaves the database here. Appends may run
+ * content, so text deleted from a confidential draft leaves the database here (`merge` does it,
+ * possibly on a worker thread, while the transaction waits). Appends may run
  * concurrently: they get seqs above the ones read, and only rows read are deleted.
  */
-export async function compactDocument(db: Db, documentId: string): Promise<CompactionResult> {
+export async function compactDocument(
+  db: Db,
+  documentId: string,
+  merge: (state: StoredState) => Promise<Uint8Array> = mergeInProcess,
+): Promise<CompactionResult> {
   return db.transaction().execute(async (tx) => {
-    await sql`select pg_advisory_xact_lock(hashtext('draftroom.compact'), hashtext(${documentId}))`.execute(tx);
+    await lockCompaction(tx, documentId);
     const state = await readStoredStateIn(tx, documentId);
     if (state.updates.length === 0) return { mergedRows: 0, throughSeq: state.throughSeq, snapshotBytes: state.snapshot?.byteLength ?? 0 };
-    const doc = docFromStoredState(state);
-    const snapshot = Buffer.from(Y.encodeStateAsUpdate(doc));
-    doc.destroy();
-    await tx
-      .insertInto('document_snapshots')
-      .values({ document_id: documentId, state: snapshot, through_seq: state.lastSeq, updated_at: new Date() })
-      .onConflict((oc) => oc.column('document_id').doUpdateSet({ state: snapshot, through_seq: state.lastSeq, updated_at: new Date() }))
-      .execute();
-    await tx.deleteFrom('document_updates').where('document_id', '=', documentId).where('seq', '<=', state.lastSeq).execute();
-    return { mergedRows: state.updates.length, throughSeq: state.lastSeq, snapshotBytes: snapshot.byteLength };
+    const merged = await merge(state);
+    await replaceSnapshot(tx, documentId, merged, state.lastSeq);
+    return { mergedRows: state.updates.length, throughSeq: state.lastSeq, snapshotBytes: merged.byteLength };
   });
 }
 
-async function readStoredStateIn(tx: Db, documentId: string): Promise<StoredState> {
-  const snapshot = await tx
-    .selectFrom('document_snapshots')
-    .select(['state', 'through_seq'])
-    .where('document_id', '=', documentId)
-    .executeTakeFirst();
-  const throughSeq = snapshot?.through_seq ?? 0;
-  const updates = await tx
-    .selectFrom('document_updates')
-    .select(['seq', 'data'])
-    .where('document_id', '=', documentId)
-    .where('seq', '>', throughSeq)
-    .orderBy('seq')
+/**
+ * Compaction with the merge already done (by a load, which read the same rows): `merged` is the
+ * snapshot through `fromSeq` with every row up to `throughSeq` folded in. Stores it as the
+ * snapshot through `throughSeq` and deletes those rows, exactly as compactDocument would have;
+ * unless the stored snapshot is no longer the one through `fromSeq` (another instance compacted
+ * meanwhile): then nothing changes and `mergedRows` is 0. Rows up to `throughSeq` never change
+ * (seqs are handed out in commit order), so reading them again would only cost time.
+ */
+export async function storeMergedState(
+  db: Db,
+  documentId: string,
+  merged: { fromSeq: number; throughSeq: number; state: () => Promise<Uint8Array> },
+): Promise<CompactionResult> {
+  return db.transaction().execute(async (tx) => {
+    await lockCompaction(tx, documentId);
+    const head = await tx.selectFrom('document_snapshots').select(['through_seq', sql<number>`octet_length(state)`.as('bytes')]).where('document_id', '=', documentId).executeTakeFirst();
+    if ((head?.through_seq ?? 0) !== merged.fromSeq || merged.throughSeq <= merged.fromSeq) {
+      return { mergedRows: 0, throughSeq: head?.through_seq ?? 0, snapshotBytes: Number(head?.bytes ?? 0) };
+    }
+    const state = await merged.state();
+    const deleted = await replaceSnapshot(tx, documentId, state, merged.throughSeq);
+    return { mergedRows: deleted, throughSeq: merged.throughSeq, snapshotBytes: state.byteLength };
+  });
+}
+
+/** One compaction per document at a time (across instances), until the transaction ends. */
+async function lockCompaction(tx: Db, documentId: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtext('draftroom.compact'), hashtext(${documentId}))`.execute(tx);
+}
+
+/** Writes `state` as the snapshot through `throughSeq` and deletes the rows it holds; returns how many. */
+async function replaceSnapshot(tx: Db, documentId: string, state: Uint8Array, throughSeq: number): Promise<number> {
+  const snapshot = Buffer.from(state.buffer, state.byteOffset, state.byteLength);
+  await tx
+    .insertInto('document_snapshots')
+    .values({ document_id: documentId, state: snapshot, through_seq: throughSeq, updated_at: new Date() })
+    .onConflict((oc) => oc.column('document_id').doUpdateSet({ state: snapshot, through_seq: throughSeq, updated_at: new Date() }))
     .execute();
-  return { snapshot: snapshot?.state, throughSeq, updates: updates.map((u) => u.data), lastSeq: updates.at(-1)?.seq ?? throughSeq };
+  const deleted = await tx.deleteFrom('document_updates').where('document_id', '=', documentId).where('seq', '<=', throughSeq).executeTakeFirst();
+  return Number(deleted.numDeletedRows);
+}
+
+/**
+ * Bytes of a snapshot read per query. A bytea arrives as hex text that the driver decodes on the
+ * event loop: a 16 MiB snapshot in one piece blocks it for 0.2–0.6 s, 1 MiB pieces for
+ * milliseconds each, with other work running between them.
+ */
+const SNAPSHOT_PIECE_BYTES = 1024 * 1024;
+
+/**
+ * Log rows read per query. Each query answers its rows packed: the rows' bytes concatenated in
+ * seq order and their lengths, so 200,000 rows arrive as a few values the driver decodes in one
+ * go each (as one row apiece they cost the event loop ≈ 0.5 s of parsing), and a worker gets
+ * them as one buffer.
+ */
+const ROWS_PER_READ = 25_000;
+
+async function readStoredStateIn(tx: Db, documentId: string, onSnapshot?: SnapshotListener): Promise<StoredState> {
+  const head = await tx
+    .selectFrom('documents as d')
+    .leftJoin('document_snapshots as s', 's.document_id', 'd.id')
+    .select(['d.last_seq', 's.through_seq', sql<number | null>`octet_length(s.state)`.as('bytes')])
+    .where('d.id', '=', documentId)
+    .executeTakeFirst();
+  let snapshot: { state: Uint8Array; through_seq: number } | undefined;
+  if (head?.through_seq != null && head.bytes != null) {
+    const state = new Uint8Array(Number(head.bytes));
+    for (let offset = 0; offset < state.byteLength; offset += SNAPSHOT_PIECE_BYTES) {
+      const piece = await tx
+        .selectFrom('document_snapshots')
+        .select(sql<Buffer>`substring(state from ${offset + 1} for ${SNAPSHOT_PIECE_BYTES})`.as('piece'))
+        .where('document_id', '=', documentId)
+        .executeTakeFirstOrThrow();
+      state.set(piece.piece, offset);
+    }
+    snapshot = { state, through_seq: head.through_seq };
+  }
+  const throughSeq = snapshot?.through_seq ?? 0;
+  onSnapshot?.(snapshot?.state, throughSeq, (head?.last_seq ?? 0) > throughSeq);
+  const updates: Uint8Array[] = [];
+  let lastSeq = throughSeq;
+  for (;;) {
+    const { rows } = await sql<{ data: Buffer | null; lengths: number[] | null; last: number | null; n: number }>`
+      select string_agg(data, ''::bytea order by seq) as data, array_agg(octet_length(data) order by seq) as lengths,
+        max(seq) as last, count(*)::int as n
+      from (select seq, data from document_updates
+            where document_id = ${documentId} and seq > ${lastSeq}
+            order by seq limit ${ROWS_PER_READ}) rows`.execute(tx);
+    const read = rows[0]!;
+    if (read.n === 0) break;
+    let start = 0;
+    for (const length of read.lengths!) updates.push(read.data!.subarray(start, (start += length)));
+    lastSeq = Number(read.last);
+    if (read.n < ROWS_PER_READ) break;
+  }
+  return { snapshot: snapshot?.state, throughSeq, updates, lastSeq };
 }
 
 /** Number of log rows not yet folded into the snapshot. */

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from './connect.js';
-import { parsePath, type UnitPath } from '../domain/unit-path.js';
+import { formatPath, parsePath, type UnitPath } from '../domain/unit-path.js';
+import type { DocumentStatus } from '../domain/vocabulary.js';
 
 export interface DocumentRecord {
   id: string;
@@ -10,7 +11,7 @@ export interface DocumentRecord {
   /** Scope unit paths of the document's rounds, for permission checks. */
   roundScopes: UnitPath[];
   title: string;
-  status: string;
+  status: DocumentStatus;
   maxRounds: number;
   currentRound: number;
   createdAt: Date;
@@ -64,17 +65,17 @@ export async function findDocument(db: Db, id: string): Promise<DocumentRecord |
  */
 export async function listDocuments(
   db: Db,
-  where: { unitIds: string[]; subtreeRoots: string[]; participantPaths: string[]; unitId?: string | undefined },
+  where: { unitIds: string[]; subtreeRoots: readonly UnitPath[]; participantPaths: readonly UnitPath[]; unitId?: string | undefined },
 ): Promise<DocumentRecord[]> {
   if (where.unitIds.length === 0 && where.subtreeRoots.length === 0 && where.participantPaths.length === 0) return [];
   let query = documentsWithUnit(db).where((eb) =>
     eb.or([
       ...(where.unitIds.length > 0 ? [eb('d.unit_id', 'in', where.unitIds)] : []),
-      ...(where.subtreeRoots.length > 0 ? [sql<boolean>`u.path <@ ${sql.val(where.subtreeRoots)}::ltree[]`] : []),
+      ...(where.subtreeRoots.length > 0 ? [sql<boolean>`u.path <@ ${sql.val(where.subtreeRoots.map(formatPath))}::ltree[]`] : []),
       ...(where.participantPaths.length > 0
         ? [
             sql<boolean>`exists (select 1 from rounds r join units su on su.id = r.scope_unit_id
-              where r.document_id = d.id and su.path @> ${sql.val(where.participantPaths)}::ltree[])`,
+              where r.document_id = d.id and su.path @> ${sql.val(where.participantPaths.map(formatPath))}::ltree[])`,
           ]
         : []),
     ]),
@@ -104,4 +105,19 @@ export async function insertDocument(
     .values({ document_id: id, state: Buffer.from(document.initialState), through_seq: 0, updated_at: new Date() })
     .execute();
   return id;
+}
+
+/** Locks the document's row for opening a round (one at a time) and reads its round limit. */
+export async function lockDocumentForRound(tx: Db, documentId: string): Promise<{ maxRounds: number }> {
+  const row = await tx.selectFrom('documents').select('max_rounds').where('id', '=', documentId).forUpdate().executeTakeFirstOrThrow();
+  return { maxRounds: row.max_rounds };
+}
+
+/** Marks a document in a round (`round` its number) or back to drafting (`round` absent). */
+export async function setDocumentRoundState(tx: Db, documentId: string, state: { status: 'in_round'; round: number } | { status: 'drafting' }, at: Date): Promise<void> {
+  await tx
+    .updateTable('documents')
+    .set(state.status === 'in_round' ? { current_round: state.round, status: 'in_round', updated_at: at } : { status: 'drafting', updated_at: at })
+    .where('id', '=', documentId)
+    .execute();
 }

@@ -72,3 +72,16 @@ export async function memberNames(db: Db, ids: readonly string[]): Promise<Map<s
   const rows = await db.selectFrom('members').select(['id', 'display_name']).where('id', '=', sql<string>`any(${[...ids]}::uuid[])`).execute();
   return new Map(rows.map((r) => [r.id, r.display_name]));
 }
+
+/** The direct members of a unit with their role and password hash (null: not activated), by name. */
+export function membersOfUnit(db: Db, unitId: string): Promise<Array<MemberRow & { role: Role }>> {
+  return db
+    .selectFrom('memberships as ms')
+    .innerJoin('members as m', 'm.id', 'ms.member_id')
+    .selectAll('m')
+    .select('ms.role')
+    .where('ms.unit_id', '=', unitId)
+    .orderBy('m.display_name')
+    .orderBy('m.login')
+    .execute();
+}

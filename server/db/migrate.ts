@@ -4,11 +4,12 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { pathToFileURL } from 'node:url';
 import { Migrator, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
 
-export const migrationsFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../migrations');
+import { migrationsDir } from '../paths.js';
+
+export const migrationsFolder = migrationsDir;
 
 /**
  * Kysely's FileMigrationProvider imports from inside node_modules, where neither tsx nor vitest

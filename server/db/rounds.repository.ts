@@ -112,3 +112,12 @@ export async function nextDeadline(db: Db): Promise<Date | undefined> {
     .executeTakeFirst();
   return row?.next ? new Date(row.next as unknown as string) : undefined;
 }
+
+/**
+ * A round's state, share-locked until the caller's transaction ends: a write checked against it
+ * commits before the round closes or sees it closed (closing takes the row's update lock).
+ */
+export async function lockRoundState(tx: Db, roundId: string): Promise<{ status: RoundStatus; closesAt: Date; number: number }> {
+  const row = await tx.selectFrom('rounds').select(['status', 'closes_at', 'number']).where('id', '=', roundId).forShare().executeTakeFirstOrThrow();
+  return { status: row.status, closesAt: row.closes_at, number: row.number };
+}

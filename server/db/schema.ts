@@ -1,10 +1,11 @@
 /** Kysely's view of the tables in `migrations/`. Row types are derived, never written twice. */
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { AnnotationKind, AnnotationScope, AnnotationSource, AnnotationStatus, AuditAction, Decision, NotificationKind, DocumentEventType, DocumentStatus, Role, RoundStatus, Visibility } from '../domain/vocabulary.js';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
-export type Role = 'member' | 'drafter' | 'secretary';
+export type { Role };
 
 export interface UnitsTable {
   id: Generated<string>;
@@ -25,6 +26,9 @@ export interface MembersTable {
   /** argon2id PHC string; null until an imported member activates. */
   password_hash: string | null;
   is_admin: Generated<boolean>;
+  /** Where notifications are e-mailed (with SMTP_URL set), if the member gave an address. */
+  email: string | null;
+  notify_by_email: Generated<boolean>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
@@ -57,7 +61,7 @@ export interface DocumentsTable {
   id: Generated<string>;
   unit_id: string;
   title: string;
-  status: Generated<string>;
+  status: Generated<DocumentStatus>;
   max_rounds: Generated<number>;
   current_round: Generated<number>;
   created_by: string | null;
@@ -97,8 +101,8 @@ export interface DocumentVersionsTable {
   created_at: CreatedAt;
 }
 
-export type RoundStatus = 'open' | 'closed';
-export type RoundVisibility = 'private' | 'open';
+export type { RoundStatus };
+export type RoundVisibility = Visibility;
 
 export interface RoundsTable {
   id: Generated<string>;
@@ -120,7 +124,7 @@ export type EventAudience = 'document' | 'round' | 'staff';
 export interface EventsTable {
   id: Generated<number>;
   document_id: string;
-  type: string;
+  type: DocumentEventType;
   payload: ColumnType<unknown, string, never>;
   audience: EventAudience;
   round_id: string | null;
@@ -129,14 +133,14 @@ export interface EventsTable {
   created_at: CreatedAt;
 }
 
-export type AnnotationKind = 'comment' | 'question' | 'objection' | 'support' | 'suggestion';
-export type Decision = 'accepted' | 'partially_accepted' | 'rejected' | 'noted';
+export type { AnnotationKind, AnnotationScope, AnnotationSource, AuditAction, Decision, NotificationKind };
 
 export interface AnnotationsTable {
   id: string;
   round_id: string;
   document_id: string;
-  author_id: string;
+  /** The member the annotation speaks for; null for a discussion group (`group_name`). */
+  author_id: string | null;
   /** The author's unit within the round's scope (for participation by unit). */
   author_unit_id: string;
   kind: AnnotationKind;
@@ -150,9 +154,26 @@ export interface AnnotationsTable {
   quote_prefix: string;
   quote_suffix: string;
   section: string;
-  status: Generated<'active' | 'withdrawn'>;
+  /** 'passage', or a general comment on a whole 'section' or the whole 'document'. */
+  scope: Generated<AnnotationScope>;
+  /** The secretary or drafter who entered it on someone's behalf. */
+  recorded_by: string | null;
+  source: AnnotationSource | null;
+  group_name: string | null;
+  group_size: number | null;
+  status: Generated<AnnotationStatus>;
   created_at: CreatedAt;
   updated_at: Timestamp;
+}
+
+export interface AnnotationAttachmentsTable {
+  annotation_id: string;
+  filename: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+  data: Buffer;
+  created_at: CreatedAt;
 }
 
 export interface AnnotationRepliesTable {
@@ -184,12 +205,96 @@ export interface FeedbackPackagesTable {
   content_hash: string;
   submitted_by: string;
   submitted_at: Date;
+  supersedes: string | null;
+}
+
+/** The receiving unit's own decision on a merged feedback item. */
+export interface FeedbackDispositionsTable {
+  document_id: string;
+  unit_id: string;
+  item_id: string;
+  /** The package items (`fromUnitId/itemId`) the merged item stood for when decided. */
+  sources: string[];
+  decision: Decision;
+  note: string;
+  decided_by: string;
+  decided_at: Date;
+}
+
+export interface ClusterEditsTable {
+  id: Generated<string>;
+  seq: Generated<number>;
+  round_id: string;
+  kind: 'merge' | 'split';
+  annotation_ids: string[];
+  made_by: string;
+  made_at: Date;
+}
+
+export interface NotificationsTable {
+  id: Generated<string>;
+  member_id: string;
+  kind: NotificationKind;
+  document_id: string;
+  round_id: string | null;
+  annotation_id: string | null;
+  /** The sentence shown and e-mailed, in Vietnamese (domain/notification-texts.ts). */
+  text: string;
+  created_at: Timestamp;
+  read_at: Date | null;
+}
+
+export interface MailOutboxTable {
+  notification_id: string;
+  created_at: Timestamp;
+  next_attempt_at: Timestamp;
+  attempts: Generated<number>;
+  last_error: string | null;
+  sent_at: Date | null;
+}
+
+export interface RoundRemindersTable {
+  round_id: string;
+  stage: '24h' | '2h';
+  claimed_at: Timestamp;
+  recipients: number;
+}
+
+export interface ManualRemindersTable {
+  what: 'member' | 'unit';
+  subject_id: string;
+  recipient_id: string;
+  reminded_at: Date;
+  reminded_by: string | null;
+}
+
+export interface AuditEntriesTable {
+  id: Generated<number>;
+  document_id: string;
+  member_id: string | null;
+  action: AuditAction;
+  target: string;
+  at: Timestamp;
+}
+
+export interface AppSecretsTable {
+  name: string;
+  value: Buffer;
 }
 
 export interface Database {
+  app_secrets: AppSecretsTable;
+  notifications: NotificationsTable;
+  mail_outbox: MailOutboxTable;
+  round_reminders: RoundRemindersTable;
+  manual_reminders: ManualRemindersTable;
+  audit_entries: AuditEntriesTable;
+  cluster_edits: ClusterEditsTable;
   feedback_packages: FeedbackPackagesTable;
+  feedback_dispositions: FeedbackDispositionsTable;
   annotations: AnnotationsTable;
   annotation_replies: AnnotationRepliesTable;
+  annotation_attachments: AnnotationAttachmentsTable;
   dispositions: DispositionsTable;
   document_versions: DocumentVersionsTable;
   rounds: RoundsTable;

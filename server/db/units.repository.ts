@@ -22,9 +22,32 @@ export async function findUnit(db: Db, id: string): Promise<Unit | undefined> {
   return row && toUnit(row);
 }
 
+/** The units at the top of the tree (no parent), by name. */
+export async function rootUnits(db: Db): Promise<Unit[]> {
+  const rows = await db.selectFrom('units').select(unitColumns).where('parent_id', 'is', null).orderBy('name').execute();
+  return rows.map(toUnit);
+}
+
 export async function childrenOf(db: Db, id: string): Promise<Unit[]> {
   const rows = await db.selectFrom('units').select(unitColumns).where('parent_id', '=', id).orderBy('name').execute();
   return rows.map(toUnit);
+}
+
+/**
+ * For each unit id: how many members it has directly (memberships of any role, counted once per
+ * member) and how many units sit directly below it. Ids with neither are absent from the map.
+ */
+export async function unitTreeCounts(db: Db, ids: readonly string[]): Promise<Map<string, { members: number; children: number }>> {
+  const counts = new Map<string, { members: number; children: number }>();
+  if (ids.length === 0) return counts;
+  const [members, children] = await Promise.all([
+    db.selectFrom('memberships').select(['unit_id as id', (eb) => eb.fn.count<string>('member_id').distinct().as('n')]).where('unit_id', 'in', ids).groupBy('unit_id').execute(),
+    db.selectFrom('units').select(['parent_id as id', (eb) => eb.fn.countAll<string>().as('n')]).where('parent_id', 'in', ids).groupBy('parent_id').execute(),
+  ]);
+  const entry = (id: string) => counts.get(id) ?? counts.set(id, { members: 0, children: 0 }).get(id)!;
+  for (const row of members) entry(row.id).members = Number(row.n);
+  for (const row of children) if (row.id) entry(row.id).children = Number(row.n);
+  return counts;
 }
 
 export async function insertUnit(
@@ -52,4 +75,15 @@ export async function unitNames(db: Db, ids: readonly string[]): Promise<Map<str
   if (ids.length === 0) return new Map();
   const rows = await db.selectFrom('units').select(['id', 'name']).where('id', '=', sql<string>`any(${[...ids]}::uuid[])`).execute();
   return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+/** Locks a unit's row until the transaction ends: serialises what one unit submits. */
+export async function lockUnit(tx: Db, id: string): Promise<void> {
+  await tx.selectFrom('units').select('id').where('id', '=', id).forUpdate().executeTakeFirstOrThrow();
+}
+
+/** The id of the unit a bulk import made under `key`, if any. */
+export async function findUnitIdByImportKey(db: Db, key: string): Promise<string | undefined> {
+  const row = await db.selectFrom('units').select('id').where('import_key', '=', key).executeTakeFirst();
+  return row?.id;
 }

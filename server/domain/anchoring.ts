@@ -3,11 +3,13 @@
  * round's base version and its anchor is kept in three forms: Y.RelativePositions into the draft
  * (they follow the text through edits), a W3C quote selector (exact + prefix + suffix, found again
  * by fuzzy matching when the positions cannot help) and a position selector (offsets in the base
- * version's projection), plus the section path. Pure: no I/O, nothing of the app.
+ * version's NFC text, as `/content?version=n` serves it), plus the section path. Pure: no I/O, nothing of the app.
  */
 import type * as Y from 'yjs';
 import { AppError } from '../errors.js';
-import { matchQuote, type QuoteSelector } from './fuzzy-quote.js';
+import type { AnchorStatus } from './vocabulary.js';
+import type { QuoteSelector } from './fuzzy-quote.js';
+import type { StateVector } from './anchor-items.js';
 import {
   decodeRelativePositionBase64,
   encodeRelativePositionBase64,
@@ -16,8 +18,10 @@ import {
   sectionAt,
   type Projection,
 } from './projection.js';
+import { Reanchorer } from './reanchorer.js';
 
 export { MIN_MATCH_QUALITY, MIN_QUOTE_SIMILARITY } from './fuzzy-quote.js';
+export { MIN_REPAIRED_SIMILARITY } from './reanchorer.js';
 export type { QuoteSelector } from './fuzzy-quote.js';
 
 /** Longest quote (UTF-16 code units) an annotation may anchor: about two pages. */
@@ -26,10 +30,11 @@ export const MAX_QUOTE_LENGTH = 5_000;
 export const CONTEXT_LENGTH = 32;
 
 /**
- * An anchor in the base version. Invariants: 0 ≤ start ≤ end ≤ base text length;
+ * An anchor in the base version. Offsets and quote are those of the base's NFC text
+ * (`projection.nfc.text`, DESIGN.md "Normalisation"). Invariants: 0 ≤ start ≤ end ≤ its length;
  * `quote.exact === text.slice(start, end)`, `quote.prefix`/`quote.suffix` are the up to
  * CONTEXT_LENGTH characters before and after it; no offset splits a surrogate pair; relStart and
- * relEnd resolve to start and end in the base doc; `section` is the path of the section holding
+ * relEnd resolve to `toSource(start)` and `toSource(end)` in the base doc; `section` is the path of the section holding
  * `start` ("" for the preamble).
  */
 export interface Anchor {
@@ -41,24 +46,26 @@ export interface Anchor {
   section: string;
 }
 
-/** What a client sends (API.md): offsets in the base version's projection, or base64 relative
+/** What a client sends (API.md): offsets in the base version's NFC text, or base64 relative
  * positions (`Y.encodeRelativePosition`) into the base doc; when both are present, the positions. */
 export type AnchorInput = { start: number; end: number } | { relStart: string; relEnd: string };
 
 /** How a re-anchored annotation was placed (API.md `anchorStatus`); see Reanchored. */
-export type AnchorStatus = 'exact' | 'moved' | 'fuzzy' | 'orphaned';
+export type { AnchorStatus };
 
 /**
- * Where an anchor is now. `exact` and `moved` guarantee `text.slice(start, end) === anchor.quote.exact`
- * (`exact`: at the same offsets too). `fuzzy`: anchored, but on text that differs from the quote or
- * was found by quote matching. `orphaned`: not found; every other field is null.
+ * Where an anchor is now. `exact` and `moved` guarantee that the text at [start, end) reads as the
+ * quote (compared in NFC: DESIGN.md "Normalisation"), `exact` at the same offsets too — `moved` is
+ * also what a passage found verbatim after a retype, a move or a merge of paragraphs gets.
+ * `fuzzy`: anchored on the annotated place, whose text was edited. `orphaned`: the text is gone;
+ * every other field is null. Never on other text (a look-alike elsewhere is not the annotated text).
  */
 export interface Reanchored {
   status: AnchorStatus;
   start: number | null;
   end: number | null;
   section: string | null;
-  /** The text now at [start, end). */
+  /** The text now at [start, end) of the target's text in the chosen space (ReanchorTarget.offsets). */
   quote: string | null;
 }
 
@@ -71,18 +78,33 @@ export interface BaseVersion {
 /**
  * Where to re-anchor: a projection and, when the text shares the base's Yjs history (the live draft
  * or a later version of the same document), the doc it is the projection of. Without a doc only
- * the quote can be matched, so the best status is `fuzzy`.
+ * the quote can be matched.
  */
 export interface ReanchorTarget {
   /** When given, `projection` must be the projection of its `default` fragment as it is now. */
   doc?: Y.Doc;
   projection: Projection;
+  /**
+   * The state vector (`Y.encodeStateVector`) of the version the anchors were made on. With it,
+   * quote matching refuses text that already existed in that version outside the annotated range
+   * (a look-alike is other text), and a range whose edge characters were replaced is stretched
+   * over their replacement. Without it only the quote's context guards against look-alikes.
+   */
+  base?: Uint8Array | StateVector;
+  /**
+   * The space of the offsets, section and quote returned: `projection` (default) for the text as
+   * typed (the live draft: `/content?version=live`, what the editor and suggestions work on),
+   * `nfc` for `projection.nfc.text` (a version: `/content?version=n`).
+   */
+  offsets?: 'projection' | 'nfc';
 }
 
+
 /**
- * The full anchor of a selection in the base version, from offsets or from base64 relative
- * positions (then re-derived from the offsets they resolve to, so every stored anchor has the same
- * association rules). Throws `AppError('anchor_mismatch')` for offsets outside 0 ≤ start ≤ end ≤
+ * The full anchor of a selection in the base version, from offsets of its NFC text
+ * (`projection.nfc.text`) or from base64 relative positions (then re-derived from the offsets they
+ * resolve to, so every stored anchor has the same association rules). For a draft typed
+ * decomposed the positions are taken at `projection.nfc.toSource(offset)`. Throws `AppError('anchor_mismatch')` for offsets outside 0 ≤ start ≤ end ≤
  * length, offsets inside a surrogate pair, positions that do not resolve in the base doc or resolve
  * end before start, and quotes longer than MAX_QUOTE_LENGTH; `validation_failed` for relative
  * positions that are not base64-encoded Yjs relative positions. A zero-width anchor (a comment
@@ -90,7 +112,10 @@ export interface ReanchorTarget {
  */
 export function anchorInBase(base: BaseVersion, input: AnchorInput): Anchor {
   const { projection } = base;
-  const { text } = projection;
+  // Offsets are those of the version's NFC text (what `/content?version=n` serves); Yjs positions
+  // are taken at the projection offsets they map to (identity maps for a draft typed NFC).
+  const nfc = projection.nfc;
+  const { text } = nfc;
   const { start, end } = 'relStart' in input ? resolveInBase(base, input) : checkOffsets(input, text.length);
   if (splitsSurrogatePair(text, start) || splitsSurrogatePair(text, end)) {
     throw new AppError('anchor_mismatch', 'the selection starts or ends inside a character (a surrogate pair)');
@@ -102,8 +127,8 @@ export function anchorInBase(base: BaseVersion, input: AnchorInput): Anchor {
   // so text typed just before or just after the range stays outside it, while text typed inside
   // stays in. A point uses one position for both ends: with the two rules, typing at the point
   // would leave the end before the start.
-  const relEnd = encodeRelativePositionBase64(relativePositionAt(projection, end, -1));
-  const relStart = start === end ? relEnd : encodeRelativePositionBase64(relativePositionAt(projection, start, 0));
+  const relEnd = encodeRelativePositionBase64(relativePositionAt(projection, nfc.toSource(end), -1));
+  const relStart = start === end ? relEnd : encodeRelativePositionBase64(relativePositionAt(projection, nfc.toSource(start), 0));
   return {
     start,
     end,
@@ -114,21 +139,22 @@ export function anchorInBase(base: BaseVersion, input: AnchorInput): Anchor {
       prefix: trimToCharacters(text, Math.max(0, start - CONTEXT_LENGTH), start),
       suffix: trimToCharacters(text, end, Math.min(text.length, end + CONTEXT_LENGTH)),
     },
-    section: sectionAt(projection.sections, start)?.path ?? '',
+    section: sectionAt(nfc.sections, start)?.path ?? '',
   };
 }
 
 /**
- * Re-anchors one annotation into `target` (see ReanchorTarget). Order:
- * 1. with a doc, the relative positions: when both resolve to a range that did not collapse (or the
- *    anchor was a point to begin with) the annotation stays there — `exact` when the text there
- *    equals the quote at unchanged offsets, `moved` when the text is unchanged at other offsets,
- *    `fuzzy` when text inside was edited but the range survived (the comment is still about that
- *    place, so no search);
- * 2. a range collapsed to zero width means its text was deleted (or the positions do not resolve,
- *    e.g. a re-imported document): the quote is matched fuzzily (fuzzy-quote.ts) near the
- *    collapsed point, else near the old offset → `fuzzy` at the best match above MIN_MATCH_QUALITY;
- * 3. else `orphaned`, with nulls. Never throws for an unanchorable or malformed anchor.
+ * Re-anchors one annotation into `target` (see ReanchorTarget; the rules are in reanchorer.ts):
+ * 1. with a doc, the relative positions: the range they delimit, stretched over the replacement
+ *    of an edge character that was deleted, is kept as `exact`/`moved` when it reads as the quote;
+ * 2. else the quote is looked for near that range (or near the old offset when the positions no
+ *    longer resolve): found verbatim → `moved` (a retype, a moved or merged paragraph);
+ * 3. else, when both edge characters survive, the range itself → `fuzzy` (text inside edited);
+ *    an approximate match that agrees with the quote's context and is not text that stood
+ *    elsewhere in the base → `fuzzy`; the range, if it still resembles the quote → `fuzzy`;
+ * 4. else `orphaned`, with nulls. Never throws for an unanchorable or malformed anchor.
+ * All comparisons are on NFC text; offsets are those of `target.projection.text`, or of
+ * `target.projection.nfc.text` with `target.offsets === 'nfc'`.
  */
 export function reanchor(anchor: Anchor, target: ReanchorTarget): Reanchored {
   return new Reanchorer(target).reanchor(anchor);
@@ -145,63 +171,7 @@ export function reanchorAll(anchors: readonly Anchor[], target: ReanchorTarget):
   return anchors.map((anchor) => reanchorer.reanchor(anchor));
 }
 
-const ORPHANED: Reanchored = Object.freeze({ status: 'orphaned', start: null, end: null, section: null, quote: null });
-
-class Reanchorer {
-  private readonly offsets = new Map<string, number | null>();
-  private readonly matches = new Map<string, Reanchored>();
-
-  constructor(private readonly target: ReanchorTarget) {}
-
-  reanchor(anchor: Anchor): Reanchored {
-    const quote = quoteOf(anchor);
-    const point = quote.exact.length === 0;
-    let hint = Number.isInteger(anchor.start) ? anchor.start : 0;
-    if (this.target.doc) {
-      const start = this.resolve(anchor.relStart);
-      const end = point ? start : this.resolve(anchor.relEnd);
-      if (start !== null && end !== null) {
-        if (end > start || point) {
-          const now = this.target.projection.text.slice(start, end);
-          const same = now === quote.exact;
-          const status = !same ? 'fuzzy' : start === anchor.start && end === anchor.end ? 'exact' : 'moved';
-          return this.at(status, start, end);
-        }
-        hint = end; // collapsed (end ≤ start): the text was deleted here
-      }
-    }
-    const key = `${hint}\u0000${quote.exact}\u0000${quote.prefix}\u0000${quote.suffix}`;
-    let found = this.matches.get(key);
-    if (!found) {
-      const match = matchQuote(this.target.projection.text, quote, hint);
-      found = match ? this.at('fuzzy', match.start, match.end) : ORPHANED;
-      this.matches.set(key, found);
-    }
-    return { ...found };
-  }
-
-  /** The offset a base64 relative position resolves to in the target, or null (never throws). */
-  private resolve(encoded: unknown): number | null {
-    if (typeof encoded !== 'string') return null;
-    const cached = this.offsets.get(encoded);
-    if (cached !== undefined) return cached;
-    let offset: number | null = null;
-    try {
-      const { doc, projection } = this.target;
-      offset = offsetOfRelativePosition(doc!, projection.fragment, decodeRelativePositionBase64(encoded), projection);
-    } catch {
-      offset = null; // a stored anchor from elsewhere or corrupted: fall back to the quote
-    }
-    this.offsets.set(encoded, offset);
-    return offset;
-  }
-
-  private at(status: AnchorStatus, start: number, end: number): Reanchored {
-    const { text, sections } = this.target.projection;
-    return { status, start, end, section: sectionAt(sections, start)?.path ?? '', quote: text.slice(start, end) };
-  }
-}
-
+/** The NFC offsets (of `projection.nfc.text`) the positions resolve to in the base doc. */
 function resolveInBase(base: BaseVersion, input: { relStart: string; relEnd: string }): { start: number; end: number } {
   const relStart = decodeRelativePositionBase64(input.relStart, 'relStart');
   const relEnd = decodeRelativePositionBase64(input.relEnd, 'relEnd');
@@ -211,7 +181,7 @@ function resolveInBase(base: BaseVersion, input: { relStart: string; relEnd: str
   if (start === null) throw new AppError('anchor_mismatch', 'relStart does not resolve in the base version');
   if (end === null) throw new AppError('anchor_mismatch', 'relEnd does not resolve in the base version');
   if (end < start) throw new AppError('anchor_mismatch', `relEnd resolves before relStart (${end} < ${start})`);
-  return { start, end };
+  return { start: projection.nfc.toNfc(start), end: projection.nfc.toNfc(end) };
 }
 
 function checkOffsets({ start, end }: { start: number; end: number }, length: number): { start: number; end: number } {
@@ -222,12 +192,6 @@ function checkOffsets({ start, end }: { start: number; end: number }, length: nu
   if (end > length) throw new AppError('anchor_mismatch', `end ${end} is past the end of the text (length ${length})`);
   if (end < start) throw new AppError('anchor_mismatch', `end ${end} is before start ${start}`);
   return { start, end };
-}
-
-function quoteOf(anchor: Anchor): QuoteSelector {
-  const q = (anchor.quote ?? {}) as Partial<QuoteSelector>;
-  const str = (v: unknown) => (typeof v === 'string' ? v : '');
-  return { exact: str(q.exact), prefix: str(q.prefix), suffix: str(q.suffix) };
 }
 
 const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;

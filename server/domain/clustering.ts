@@ -1,29 +1,39 @@
 /**
- * Clusters of a round's annotations (API.md, "Aggregation and consolidated feedback").
+ * Points and passages of a round's annotations (API.md, "Aggregation and consolidated feedback").
  *
- * Two annotations are one point when all of these hold:
+ * Two annotations are one point (a cluster) when all of these hold:
  * - same section path;
- * - compatible kinds: comment ~ question (both ask for a change of wording or a clarification);
- *   objection, support and suggestion only with their own kind (a support and an objection on one
- *   passage are two stances, and tallies of stances must not be muddled with remarks);
- * - anchors that overlap or are adjacent: gap ≤ `adjacentGap` characters (default 3: the ". "
- *   between two sentences), or, when `paragraphStarts` is given, in the same paragraph instead —
- *   through a chain of members with the same text, or touching the cluster's span when joining it;
- * - similar content (text-similarity.ts): identical after folding, or near-identical with the same
- *   polarity and numbers. Suggestions are compared by their replacement, comments, questions and
- *   objections by body; supports on touching passages are one point whatever their bodies say.
+ * - compatible kinds: comments, questions, objections and suggestions are all remarks and are
+ *   compared by what they say (a suggestion by the words it inserts into its quote, so "nên sửa
+ *   thành 52,4 triệu" meets the suggestion "52 → 52,4"); supports only with supports, on
+ *   touching anchors, whatever their bodies say;
+ * - the same meaning (text-similarity.ts: cannot-links on numbers, stances and named things, then
+ *   word overlap);
+ * - anchors where the point is: a generic remark ("đề nghị bỏ câu này") only on an overlapping
+ *   anchor, any other on an anchor touching the point's (gap ≤ `adjacentGap`). An anchor on a
+ *   heading reaches to the end of the section's first paragraph: a remark on "II. Về văn hóa, xã
+ *   hội" and the same remark on its first sentence are one point.
+ * Passages (passages.ts) then gather a section's anchors that overlap or touch, each with its
+ * points inside.
  *
- * Deterministic: inputs are sorted by id first, so any order of the same annotations gives the
- * same clusters. A cluster's id is its smallest member id: unique (clusters partition the
- * annotations), a valid annotation-id string, and unchanged when later annotations join unless one
- * sorts before it — unlike a hash of all members, which changes with every new member.
+ * General comments (scope 'section' or 'document': a whole section or the whole draft, no quote)
+ * form points only with general comments of the same scope and section, by meaning alone (no
+ * anchor to be near), and belong to no passage. The caller gives document-wide ones a section of
+ * their own (aggregation.service.ts puts them in the summary's `document` part).
+ *
+ * Deterministic: inputs are ordered by `createdAt`, then id. A cluster's id is its earliest
+ * annotation's id: it stays while the point keeps that annotation, whoever joins later.
  */
 import { invalid } from '../errors.js';
 import { compareIds, groupNearDuplicates, type GroupItem } from './near-duplicate-groups.js';
-import { NEAR_THRESHOLD, type TextProfile, profileText } from './text-similarity.js';
+import { UnitMatcher } from './unit-matching.js';
+import { passagesOf, type Passage } from './passages.js';
+import { type TextProfile, TextProfiler } from './text-similarity.js';
+import { changedWords } from './suggestion-change.js';
+import { applyClusterEdits, type ClusterEdit } from './cluster-edits.js';
 
-export type AnnotationKind = 'comment' | 'question' | 'objection' | 'support' | 'suggestion';
-export type Decision = 'accepted' | 'partially_accepted' | 'rejected' | 'noted';
+import type { AnnotationKind, AnnotationScope, Decision } from './vocabulary.js';
+export type { AnnotationKind, Decision };
 
 export interface AnnotationForClustering {
   readonly id: string;
@@ -32,26 +42,37 @@ export interface AnnotationForClustering {
   readonly replacement: string | null;
   /** Section path (sections.ts), e.g. "PHẦN THỨ NHẤT > I". */
   readonly section: string;
-  /** Offsets in the base version's text, `start ≤ end`. */
+  /** Offsets in the base version's text (UTF-16), `start ≤ end`. */
   readonly start: number;
   readonly end: number;
-  readonly authorId: string;
+  /** Null for a discussion group. */
+  readonly authorId: string | null;
   readonly unitId: string;
   readonly decision: Decision | null;
+  /** When it was written (ISO 8601 or ms): decides "earliest"; absent → id order. */
+  readonly createdAt?: string | number | Date;
+  /** Absent → 'passage'. */
+  readonly scope?: AnnotationScope;
+  /** Entered by staff on someone's behalf. */
+  readonly recorded?: boolean;
+  /** The discussion group it speaks for. */
+  readonly group?: string | null;
 }
 
 export interface SectionRef {
   readonly path: string;
   readonly title: string;
+  /** Offset of the section's heading in the base text, when known (for heading anchors). */
+  readonly start?: number;
 }
 
 export interface ClusterOptions {
-  /** Anchors this many characters apart or fewer are adjacent (default 3); ignored with paragraphs. */
+  /** Anchors this many characters apart or fewer touch (default 3: the ". " between sentences). */
   readonly adjacentGap?: number;
-  /** Sorted offsets where paragraphs start; anchors in one paragraph are then adjacent. */
-  readonly paragraphStarts?: readonly number[];
-  /** Near-duplicate Jaccard threshold (default NEAR_THRESHOLD). */
-  readonly threshold?: number;
+  /** The base version's text: quotes of suggestions, and where headings and paragraphs end. */
+  readonly text?: string;
+  /** Merges and splits by hand, in the order they were made, applied after the automatic step (cluster-edits.ts). */
+  readonly edits?: readonly ClusterEdit[];
 }
 
 export interface Representative {
@@ -62,8 +83,9 @@ export interface Representative {
 export type DecisionCounts = Record<Decision | 'undecided', number>;
 
 export interface Cluster {
-  /** The smallest member id (code-unit order). */
+  /** The earliest member's id. */
   readonly id: string;
+  /** The kind most members have (ties → the earliest member's). */
   readonly kind: AnnotationKind;
   /** Number of annotations (one author may have written several). */
   readonly count: number;
@@ -71,13 +93,19 @@ export interface Cluster {
   readonly annotationIds: string[];
   /** From the smallest member start to the largest member end. */
   readonly anchor: { start: number; end: number };
-  /** One member's original texts, never folded. */
+  /** One member's original texts, never folded: the wording most members used. */
   readonly representative: Representative;
   /** Sums to `count`. */
   readonly decisions: DecisionCounts;
-  /** Distinct and sorted; the service decides whether to reveal them. */
+  /** Distinct and sorted (groups have none); the service decides whether to reveal them. */
   readonly authorIds: string[];
   readonly unitIds: string[];
+  /** 'passage', or a general comment's 'section' / 'document'. */
+  readonly scope: AnnotationScope;
+  /** How many of its annotations staff recorded on someone's behalf. */
+  readonly recorded: number;
+  /** The discussion groups among its authors, distinct and sorted. */
+  readonly groups: string[];
 }
 
 export interface SectionClusters {
@@ -85,32 +113,27 @@ export interface SectionClusters {
   readonly title: string;
   /** Sorted by anchor start, then count (largest first), then id. */
   readonly clusters: Cluster[];
+  /** In text order; every cluster is in exactly one. */
+  readonly passages: Passage[];
 }
 
 /** The class within which kinds merge (see the module comment). */
-export function kindClass(kind: AnnotationKind, replacement: string | null): string {
-  if (kind === 'comment' || kind === 'question') return 'remark';
-  if (kind === 'suggestion') return replacement === null ? 'suggestion:body' : 'suggestion:replacement';
-  return kind;
-}
-
-/** The text compared: a suggestion's replacement, a support's nothing (location alone decides), else the body. */
-function matchingText(kind: AnnotationKind, body: string, replacement: string | null): string {
-  if (kind === 'suggestion' && replacement !== null) return replacement;
-  if (kind === 'support') return '';
-  return body;
+export function kindClass(kind: AnnotationKind): string {
+  return kind === 'support' ? 'support' : 'remark';
 }
 
 export function displayText(r: { readonly kind: AnnotationKind; readonly body: string; readonly replacement: string | null }): string {
   return r.kind === 'suggestion' && r.replacement !== null ? r.replacement : r.body;
 }
 
+const time = (v: string | number | Date | undefined): number => (v === undefined ? 0 : v instanceof Date ? v.getTime() : typeof v === 'number' ? v : Date.parse(v));
+
 /**
  * Clusters a round's annotations, per section, in the order of `sections` (document order); a
  * section missing from `sections` is appended after them (sorted by path, title "") so nothing is
- * dropped. Every annotation is in exactly one cluster; counts sum to the input size. The result
- * does not depend on the order of `annotations`. Throws `validation_failed` on duplicate ids or an
- * anchor with `start > end` or a negative offset.
+ * dropped. Every annotation is in exactly one cluster and each cluster in one passage; counts sum
+ * to the input size. The result does not depend on the order of `annotations`. Throws
+ * `validation_failed` on duplicate ids or an anchor with `start > end` or a negative offset.
  */
 export function clusterAnnotations(
   annotations: readonly AnnotationForClustering[],
@@ -123,34 +146,65 @@ export function clusterAnnotations(
     seen.add(a.id);
     if (!(a.start >= 0 && a.end >= a.start)) throw invalid(`annotation ${a.id} has an invalid anchor`);
   }
-  const space = anchorSpace(options);
-  const blockKey = blockKeys();
-  const items: GroupItem[] = annotations.map((a) => ({
-    block: blockKey(a.section, kindClass(a.kind, a.replacement)),
-    text: matchingText(a.kind, a.body, a.replacement),
-    span: space.span(a.start, a.end),
-    id: a.id,
-  }));
-  const { groups, profiles } = groupNearDuplicates(items, { gap: space.gap, threshold: options.threshold ?? NEAR_THRESHOLD });
-  // Supports were matched on location only; their bodies still compete to represent the cluster.
-  const bodyProfiles = new Map<string, TextProfile>();
-  const displayProfile = (i: number): TextProfile => {
-    const a = annotations[i]!;
-    if (a.kind !== 'support') return profiles[i]!;
-    let p = bodyProfiles.get(a.body);
-    if (!p) bodyProfiles.set(a.body, (p = profileText(a.body)));
-    return p;
-  };
+  const gap = options.adjacentGap ?? 3;
+  const text = options.text;
+  const reach = headingReach(sections, text);
+  const ordered = [...annotations].sort((a, b) => time(a.createdAt) - time(b.createdAt) || compareIds(a.id, b.id));
+  const rank = new Map(ordered.map((a, i) => [a.id, i]));
+  const spans = annotations.map((a) => reach(a.start, a.end));
+  const items: GroupItem[] = annotations.map((a, i) => {
+    const scope = a.scope ?? 'passage';
+    const change = scope === 'passage' && a.kind === 'suggestion' && a.replacement !== null && text !== undefined ? changedWords(text.slice(a.start, a.end), a.replacement) : undefined;
+    return {
+      block: `${a.section}\u0000${kindClass(a.kind)}${scope === 'passage' ? '' : `\u0000${scope}`}`,
+      text: a.kind === 'support' ? '' : (change ?? displayText(a)),
+      partial: change !== undefined && !change.startsWith('bỏ '),
+      span: scope === 'passage' ? spans[i]! : null,
+      id: a.id,
+      rank: rank.get(a.id)!,
+    };
+  });
+  // One profiler for matching and for representatives (which compare what members wrote: a
+  // suggestion's replacement, not its change), so each distinct text is read once.
+  const profiler = new TextProfiler();
+  const automatic = groupNearDuplicates(items, { gap, profiler }).groups;
+  const groups = options.edits?.length ? withEdits(automatic, annotations, rank, options.edits) : automatic;
+  const profileOf = (t: string) => profiler.profile(t);
   const bySection = new Map<string, Cluster[]>();
+  const groupOf = new Map<string, Cluster>();
   for (const members of groups) {
     const list = members.map((i) => annotations[i]!);
-    const cluster = toCluster(list, (k) => displayProfile(members[k]!));
-    const section = list[0]!.section;
-    const clusters = bySection.get(section);
+    const cluster = toCluster(list, (m) => profileOf(displayText(m)), (m) => rank.get(m.id)!);
+    for (const m of list) groupOf.set(m.id, cluster);
+    const clusters = bySection.get(list[0]!.section);
     if (clusters) clusters.push(cluster);
-    else bySection.set(section, [cluster]);
+    else bySection.set(list[0]!.section, [cluster]);
   }
-  return orderSections(sections, bySection, (a, b) => a.anchor.start - b.anchor.start || b.count - a.count || compareIds(a.id, b.id));
+  const ordering = (a: Cluster, b: Cluster) => a.anchor.start - b.anchor.start || b.count - a.count || compareIds(a.id, b.id);
+  const inSection = new Map<string, number[]>();
+  annotations.forEach((a, i) => {
+    if ((a.scope ?? 'passage') === 'passage') (inSection.get(a.section) ?? inSection.set(a.section, []).get(a.section)!).push(i);
+  });
+  return orderSections(sections, bySection, ordering).map((s) => {
+    const passages = passagesOf(
+      (inSection.get(s.path) ?? []).map((i) => ({ start: annotations[i]!.start, end: annotations[i]!.end, reach: spans[i]!, clusterId: groupOf.get(annotations[i]!.id)!.id })),
+      s.clusters.filter((c) => c.scope === 'passage').map((c) => c.id),
+      gap,
+      text,
+    );
+    return { ...s, passages };
+  });
+}
+
+/**
+ * The automatic groups (indices into `annotations`) with the edits by hand applied; members
+ * earliest first, as `toCluster` expects (its first member names the cluster). Edits never join
+ * two sections: the service refuses them, and a group here holds one section's annotations.
+ */
+function withEdits(groups: readonly number[][], annotations: readonly AnnotationForClustering[], rank: ReadonlyMap<string, number>, edits: readonly ClusterEdit[]): number[][] {
+  const indexOf = new Map(annotations.map((a, i) => [a.id, i]));
+  const ids = groups.map((g) => g.map((i) => annotations[i]!.id));
+  return applyClusterEdits(ids, edits).map((g) => g.map((id) => indexOf.get(id)!).sort((a, b) => rank.get(annotations[a]!.id)! - rank.get(annotations[b]!.id)!));
 }
 
 /** Sections of `known` in order (each with its items, possibly none), then unknown paths sorted. */
@@ -168,69 +222,55 @@ export function orderSections<T>(known: readonly SectionRef[], bySection: Readon
 }
 
 /**
- * Where anchors are compared. Without paragraphs: character offsets, touching within `gap`. With
- * paragraphs: the range of paragraph indexes an anchor covers, touching only when they share one —
- * two anchors in the same paragraph are adjacent, two across a paragraph break are not.
+ * Where an anchor reaches for matching: itself, except that an anchor inside a section's heading
+ * reaches to the end of the section's first paragraph (needs the text and section starts).
  */
-function anchorSpace(options: ClusterOptions): { gap: number; span: (start: number, end: number) => { start: number; end: number } } {
-  const starts = options.paragraphStarts;
-  if (!starts || starts.length === 0) return { gap: options.adjacentGap ?? 3, span: (start, end) => ({ start, end }) };
-  const sorted = [...starts].sort((a, b) => a - b);
-  // Index of the last paragraph start ≤ offset (−1 before the first).
-  const at = (offset: number): number => {
-    let lo = 0;
-    let hi = sorted.length - 1;
-    let found = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (sorted[mid]! <= offset) {
-        found = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
+function headingReach(sections: readonly SectionRef[], text: string | undefined): (start: number, end: number) => { start: number; end: number } {
+  const headings: { start: number; end: number; reach: number }[] = [];
+  if (text !== undefined) {
+    for (const s of sections) {
+      if (s.start === undefined) continue;
+      const headingEnd = text.indexOf('\n', s.start);
+      if (headingEnd < 0) continue;
+      const next = text.indexOf('\n', headingEnd + 1);
+      headings.push({ start: s.start, end: headingEnd, reach: next < 0 ? text.length : next });
     }
-    return found;
-  };
-  return { gap: 0, span: (start, end) => ({ start: at(start), end: at(Math.max(start, end - 1)) }) };
-}
-
-/** Interned "section, kind class" keys: one string per block, not one per annotation. */
-function blockKeys(): (section: string, cls: string) => string {
-  const keys = new Map<string, Map<string, string>>();
-  return (section, cls) => {
-    let bySection = keys.get(section);
-    if (!bySection) keys.set(section, (bySection = new Map()));
-    let key = bySection.get(cls);
-    if (key === undefined) bySection.set(cls, (key = `${section}\u0000${cls}`));
-    return key;
+  }
+  return (start, end) => {
+    for (const h of headings) if (start >= h.start && end <= h.end) return { start, end: h.reach };
+    return { start, end };
   };
 }
 
-/** `profileOf(k)`: the profile of `members[k]`'s display text (asked only when members compete). */
-function toCluster(members: readonly AnnotationForClustering[], profileOf: (k: number) => TextProfile): Cluster {
+function toCluster(members: readonly AnnotationForClustering[], profileOf: (m: AnnotationForClustering) => TextProfile, rankOf: (m: AnnotationForClustering) => number): Cluster {
   const decisions: DecisionCounts = { accepted: 0, partially_accepted: 0, rejected: 0, noted: 0, undecided: 0 };
   let start = Infinity;
   let end = -Infinity;
-  let comments = 0;
-  let questions = 0;
+  const kinds = new Map<AnnotationKind, number>();
   for (const m of members) {
     decisions[m.decision ?? 'undecided'] += 1;
     start = Math.min(start, m.start);
     end = Math.max(end, m.end);
-    if (m.kind === 'comment') comments++;
-    if (m.kind === 'question') questions++;
+    kinds.set(m.kind, (kinds.get(m.kind) ?? 0) + 1);
   }
-  const kind = members[0]!.kind === 'comment' || members[0]!.kind === 'question' ? (questions > comments ? 'question' : 'comment') : members[0]!.kind;
-  const rep = members.length === 1 ? members[0]! : chooseRepresentative(members.map((m, k) => ({ id: m.id, text: displayText(m), profile: profileOf(k), weight: 1, value: m })));
+  // Members are in precedence order: the first kind to reach the largest count is the earliest's.
+  let kind = members[0]!.kind;
+  for (const [k, n] of kinds) if (n > kinds.get(kind)!) kind = k;
+  const rep = chooseRepresentative(members.map((m) => ({ id: m.id, rank: rankOf(m), text: displayText(m), profile: profileOf(m), weight: 1, value: m })));
   return {
     id: members[0]!.id,
     kind,
     count: members.length,
-    annotationIds: members.map((m) => m.id),
+    annotationIds: members.map((m) => m.id).sort(),
     anchor: { start, end },
     representative: { body: rep.body, replacement: rep.replacement },
     decisions,
-    authorIds: distinctSorted(members.map((m) => m.authorId)),
+    authorIds: distinctSorted(members.flatMap((m) => (m.authorId === null ? [] : [m.authorId]))),
     unitIds: distinctSorted(members.map((m) => m.unitId)),
+    // A point merged by hand across scopes is a passage's (it has a passage to show).
+    scope: members.some((m) => (m.scope ?? 'passage') === 'passage') ? 'passage' : members[0]!.scope!,
+    recorded: members.filter((m) => m.recorded).length,
+    groups: distinctSorted(members.flatMap((m) => (m.group ? [m.group] : []))),
   };
 }
 
@@ -241,53 +281,50 @@ export function distinctSorted(values: readonly string[]): string[] {
 }
 
 /**
- * The member whose text stands for a group: among phrasings (folded keys), prefer one with content
- * over an empty or filler-only text, then the most common (weighted: the central phrasing), then
- * the most informative (more content features, then longer); within that phrasing, an original
- * typed with accents over one typed without (unaccented Vietnamese is ambiguous to read: "bo" is
- * bỏ, bổ or bộ), then the most common, then the most accented, then the smallest string; then the
- * smallest id. Always returns an original value, never a folded text. `profile` must be
- * `profileText(text)`, the same object for equal texts (it is the grouping key of originals).
+ * The member whose text stands for a group: the wording most members used. Wordings are folded
+ * keys (the same words whatever the accents and filler); a wording with content beats an empty
+ * one; then the heaviest (sum of weights); ties → the one used earliest (smallest `rank`, then id).
+ * Within it, the spelling most typed (accents as the majority typed them, case and punctuation
+ * aside), then the original most typed; ties → earliest at each step.
+ * Always returns an original value, never a folded text.
  */
-export function chooseRepresentative<T>(entries: readonly { id: string; text: string; profile: TextProfile; weight: number; value: T }[]): T {
-  // One entry (a one-off remark, a lone package item) speaks for itself: the rules below pick it.
+export function chooseRepresentative<T>(entries: readonly { id: string; rank?: number; text: string; profile: TextProfile; weight: number; value: T }[]): T {
   if (entries.length === 1) return entries[0]!.value;
-  type Original = { text: string; weight: number; id: string; value: T };
-  const byKey = new Map<string, { weight: number; profile: TextProfile; originals: Map<TextProfile, Original> }>();
-  for (const e of entries) {
-    const p = e.profile;
-    let k = byKey.get(p.key);
-    if (!k) byKey.set(p.key, (k = { weight: 0, profile: p, originals: new Map() }));
-    k.weight += e.weight;
-    const o = k.originals.get(p);
-    if (!o) k.originals.set(p, { text: e.text, weight: e.weight, id: e.id, value: e.value });
+  const earlier = (a: { rank?: number; id: string }, b: { rank?: number; id: string }) => (a.rank ?? 0) - (b.rank ?? 0) || compareIds(a.id, b.id);
+  type Tally = { weight: number; first: (typeof entries)[number] };
+  const tally = (map: Map<string, Tally>, key: string, e: (typeof entries)[number]) => {
+    const t = map.get(key);
+    if (!t) map.set(key, { weight: e.weight, first: e });
     else {
-      o.weight += e.weight;
-      if (compareIds(e.id, o.id) < 0) {
-        o.id = e.id;
-        o.value = e.value;
-      }
+      t.weight += e.weight;
+      if (earlier(e, t.first) < 0) t.first = e;
     }
-  }
-  let best: { key: string; weight: number; profile: TextProfile; originals: Map<TextProfile, Original> } | undefined;
-  for (const [key, k] of byKey) {
-    const c = { key, ...k };
-    if (
-      !best ||
-      (Number(c.profile.featureIds.length > 0) - Number(best.profile.featureIds.length > 0) ||
-        c.weight - best.weight ||
-        c.profile.featureIds.length - best.profile.featureIds.length ||
-        c.key.length - best.key.length ||
-        compareIds(best.key, c.key)) > 0
-    )
-      best = c;
-  }
-  let pick: [TextProfile, Original] | undefined;
-  for (const entry of best!.originals) {
-    const [p, o] = entry;
-    if (!pick || (Number(p.accents > 0) - Number(pick[0].accents > 0) || o.weight - pick[1].weight || p.accents - pick[0].accents || compareIds(pick[1].text, o.text)) > 0) pick = entry;
-  }
-  return pick![1].value;
+  };
+  const best = (map: Map<string, Tally>, hasContent: (key: string) => boolean) => {
+    let pick: [string, Tally] | undefined;
+    for (const entry of map) {
+      if (!pick) {
+        pick = entry;
+        continue;
+      }
+      const [k, t] = entry;
+      const d = Number(hasContent(k)) - Number(hasContent(pick[0])) || t.weight - pick[1].weight || -earlier(t.first, pick[1].first);
+      if (d > 0) pick = entry;
+    }
+    return pick!;
+  };
+  const wordings = new Map<string, Tally>();
+  for (const e of entries) tally(wordings, e.profile.key, e);
+  const [key] = best(wordings, (k) => k.length > 0);
+  // Then the spelling with accents as most typed it (case and punctuation aside), then its most typed original.
+  const spellingOf = new Map<string, string>();
+  const spelled = (t: string) => spellingOf.get(t) ?? spellingOf.set(t, t.normalize('NFC').toLowerCase().replace(/[^\p{L}\p{M}\p{N}]+/gu, ' ').trim()).get(t)!;
+  const spellings = new Map<string, Tally>();
+  for (const e of entries) if (e.profile.key === key) tally(spellings, spelled(e.text), e);
+  const [spelling] = best(spellings, (t) => t.length > 0);
+  const originals = new Map<string, Tally>();
+  for (const e of entries) if (e.profile.key === key && spelled(e.text) === spelling) tally(originals, e.text, e);
+  return best(originals, (t) => t.length > 0)[1].first.value;
 }
 
 /** An item of a feedback package: a cluster, or a matched item of a lower roll-up. */
@@ -298,6 +335,10 @@ export interface ClusterLike {
   readonly kind: AnnotationKind;
   readonly count: number;
   readonly representative: Representative;
+  /** A general comment's point matches only points of the same scope (absent → 'passage'). */
+  readonly scope?: AnnotationScope;
+  /** Items with the same `apart` are never matched into one (see GroupItem.apart). */
+  readonly apart?: string;
 }
 
 export interface FeedbackPackageInput {
@@ -318,6 +359,7 @@ export interface MatchedItem {
   readonly unitIds: string[];
   /** The package items merged into this one (provenance), sorted. */
   readonly sourceItemIds: string[];
+  readonly scope: AnnotationScope;
 }
 
 /**
@@ -331,29 +373,59 @@ export interface MatchedItem {
  */
 export function matchAcrossUnits(
   packages: readonly FeedbackPackageInput[],
-  options: { sections?: readonly string[]; threshold?: number } = {},
+  options: { sections?: readonly string[] } = {},
 ): MatchedItem[] {
-  const flat: { unitId: string; item: ClusterLike }[] = [];
-  const seen = new Set<string>();
-  for (const pkg of packages) {
-    for (const item of pkg.items) {
-      if (seen.has(item.id)) throw invalid(`package item ${item.id} appears twice`);
-      seen.add(item.id);
-      flat.push({ unitId: pkg.unitId, item });
-    }
+  const matching = new CrossUnitMatching();
+  matching.add(packages);
+  return matching.result(options);
+}
+
+/**
+ * `matchAcrossUnits` kept up to date as packages arrive: `add` the packages one after another (or
+ * all at once), and `result` is always what `matchAcrossUnits` gives for every package added so
+ * far (unit-matching.ts: adding costs the new items' comparisons and one pass over the links; a
+ * matched item whose sources did not change is the object built before). Nothing can be taken
+ * out: for a smaller set (a package superseded), start a new one.
+ */
+export class CrossUnitMatching {
+  private readonly matcher = new UnitMatcher();
+  private readonly sources = new Map<string, { unitId: string; item: ClusterLike }>();
+  /** Matched items by their sources (ids joined), from the last `result`. */
+  private built = new Map<string, MatchedItem>();
+
+  /** Adds packages' items (throws `validation_failed`, changing nothing, when an item id was already added). */
+  add(packages: readonly FeedbackPackageInput[]): void {
+    const entries = packages.flatMap((pkg) =>
+      pkg.items.map((item) => ({
+        id: item.id,
+        block: `${item.section}\u0000${kindClass(item.kind)}${(item.scope ?? 'passage') === 'passage' ? '' : `\u0000${item.scope}`}`,
+        text: displayText({ kind: item.kind, ...item.representative }),
+        ...(item.apart === undefined ? {} : { apart: item.apart }),
+      })),
+    );
+    this.matcher.add(entries);
+    for (const pkg of packages) for (const item of pkg.items) this.sources.set(item.id, { unitId: pkg.unitId, item });
   }
-  const blockKey = blockKeys();
-  const { groups, profiles } = groupNearDuplicates(
-    flat.map(({ item }) => ({
-      block: blockKey(item.section, kindClass(item.kind, item.representative.replacement)),
-      text: displayText({ kind: item.kind, ...item.representative }),
-      span: null,
-      id: item.id,
-    })),
-    { gap: 0, threshold: options.threshold ?? NEAR_THRESHOLD },
-  );
-  const matched = groups.map((members): MatchedItem => {
-    const list = members.map((i) => flat[i]!);
+
+  /** The matched items of everything added, ordered as `matchAcrossUnits` orders them. */
+  result(options: { sections?: readonly string[] } = {}): MatchedItem[] {
+    const built = new Map<string, MatchedItem>();
+    const bySection = new Map<string, MatchedItem[]>();
+    for (const ids of this.matcher.groups()) {
+      const signature = ids.join('\n');
+      const m = this.built.get(signature) ?? this.toMatched(ids);
+      built.set(signature, m);
+      const list = bySection.get(m.section);
+      if (list) list.push(m);
+      else bySection.set(m.section, [m]);
+    }
+    this.built = built;
+    const known = (options.sections ?? []).map((path) => ({ path, title: '' }));
+    return orderSections(known, bySection, (a, b) => b.unitCount - a.unitCount || b.count - a.count || compareIds(a.id, b.id)).flatMap((s) => s.clusters);
+  }
+
+  private toMatched(ids: readonly string[]): MatchedItem {
+    const list = ids.map((id) => this.sources.get(id)!);
     const first = list[0]!.item;
     let comments = 0;
     let questions = 0;
@@ -363,10 +435,7 @@ export function matchAcrossUnits(
     }
     const kind = first.kind === 'comment' || first.kind === 'question' ? (questions > comments ? 'question' : 'comment') : first.kind;
     const rep = chooseRepresentative(
-      members.map((i) => {
-        const { item } = flat[i]!;
-        return { id: item.id, text: displayText({ kind: item.kind, ...item.representative }), profile: profiles[i]!, weight: item.count, value: item.representative };
-      }),
+      list.map(({ item }) => ({ id: item.id, text: displayText({ kind: item.kind, ...item.representative }), profile: this.matcher.profileOf(item.id), weight: item.count, value: item.representative })),
     );
     const unitIds = distinctSorted(list.map((l) => l.unitId));
     return {
@@ -377,15 +446,8 @@ export function matchAcrossUnits(
       count: list.reduce((sum, l) => sum + l.item.count, 0),
       unitCount: unitIds.length,
       unitIds,
-      sourceItemIds: list.map((l) => l.item.id),
+      sourceItemIds: [...ids],
+      scope: first.scope ?? 'passage',
     };
-  });
-  const bySection = new Map<string, MatchedItem[]>();
-  for (const m of matched) {
-    const list = bySection.get(m.section);
-    if (list) list.push(m);
-    else bySection.set(m.section, [m]);
   }
-  const known = (options.sections ?? []).map((path) => ({ path, title: '' }));
-  return orderSections(known, bySection, (a, b) => b.unitCount - a.unitCount || b.count - a.count || compareIds(a.id, b.id)).flatMap((s) => s.clusters);
 }

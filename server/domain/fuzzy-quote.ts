@@ -6,9 +6,12 @@
  * scored the way Hypothesis' match-quote does — similarity of the quote, of the text before it to
  * the prefix and after it to the suffix, nearness to the expected position as a tie-breaker — but
  * weighted per character (quote characters count QUOTE_WEIGHT times), so a short quote needs its
- * context to be believed and a long one does not. Caveat: a passage that occurs verbatim, with
- * its context, several times is found at the occurrence nearest the expected position, even when
- * the one annotated was deleted.
+ * context to be believed and a long one does not. A candidate must also agree with the quote's
+ * context inside its paragraph (MIN_CONTEXT_AGREEMENT): a look-alike sentence elsewhere, or the
+ * same figure in another sentence, is other text. Callers that know more (anchoring.ts knows
+ * which characters existed in the base version) pass `accept` to refuse candidates. Caveat: a
+ * passage that occurs verbatim, with its context, several times is found at the occurrence
+ * nearest the expected position, even when the one annotated was deleted.
  *
  * Cost is capped per quote: a window around the expected position is searched first and the whole
  * text only when the window holds no confident match.
@@ -48,6 +51,22 @@ export const SEARCH_WINDOW = 2_000;
 /** Candidates scored per search (the nearest to the expected position): bounds cost for short,
  * frequent quotes such as a single word. */
 export const MAX_CANDIDATES = 64;
+/**
+ * Least agreement (in [0, 1], as for the quote) between a candidate's surroundings and the quote's
+ * prefix and suffix, each cut at the paragraph break nearest the quote: what surrounds a passage
+ * inside its own paragraph travels with it through moves and merges, and a look-alike elsewhere
+ * ("Xã Minh Hòa đã hoàn thành…" for "Xã Minh Sơn đã hoàn thành…") does not have it. A side with
+ * fewer than MIN_CONTEXT_EVIDENCE characters inside the paragraph is no evidence either way.
+ */
+export const MIN_CONTEXT_AGREEMENT = 0.5;
+const MIN_CONTEXT_EVIDENCE = 3;
+
+/** Options of `matchQuote`. */
+export interface MatchOptions {
+  /** Called for each candidate [start, end) in `text`; false refuses it. */
+  accept?: (start: number, end: number) => boolean;
+}
+
 /** Weight of nearness to the expected position in ranking (not in acceptance): a tie-breaker
  * worth about one character of context over the whole text. */
 const POSITION_WEIGHT = 0.02;
@@ -57,17 +76,17 @@ const POSITION_WEIGHT = 0.02;
  * candidate reaches MIN_MATCH_QUALITY. An empty `exact` (a point) is matched by its context alone
  * and yields start = end. Matches never split a surrogate pair. Never throws.
  */
-export function matchQuote(text: string, quote: QuoteSelector, hint = 0): QuoteMatch | null {
+export function matchQuote(text: string, quote: QuoteSelector, hint = 0, options: MatchOptions = {}): QuoteMatch | null {
   if (quote.exact.length + quote.prefix.length + quote.suffix.length === 0) return null;
   const at = Math.min(Math.max(0, Math.round(hint)), text.length);
   const from = at - SEARCH_WINDOW - quote.prefix.length;
   const to = at + quote.exact.length + SEARCH_WINDOW + quote.suffix.length;
   let best: Scored | null = null;
   if (from > 0 || to < text.length) {
-    best = bestIn(text, quote, Math.max(0, from), Math.min(text.length, to), at);
+    best = bestIn(text, quote, Math.max(0, from), Math.min(text.length, to), at, options);
     if (best && best.quality >= CONFIDENT_MATCH_QUALITY) return strip(best);
   }
-  const global = bestIn(text, quote, 0, text.length, at);
+  const global = bestIn(text, quote, 0, text.length, at, options);
   if (global && (!best || global.rank > best.rank)) best = global;
   return best && best.quality >= MIN_MATCH_QUALITY ? strip(best) : null;
 }
@@ -106,12 +125,13 @@ interface Candidate {
 
 const strip = ({ start, end, quality }: Scored): QuoteMatch => ({ start, end, quality });
 
-function bestIn(text: string, quote: QuoteSelector, from: number, to: number, hint: number): Scored | null {
+function bestIn(text: string, quote: QuoteSelector, from: number, to: number, hint: number, options: MatchOptions): Scored | null {
   const { exact, prefix, suffix } = quote;
+  const accept = options.accept ?? (() => true);
   // The whole selector verbatim is as good as it gets: no scoring needed.
   const whole = prefix + exact + suffix;
   const full = nearestOccurrence(text, whole, from, to, hint - prefix.length);
-  if (full !== -1) {
+  if (full !== -1 && accept(full + prefix.length, full + prefix.length + exact.length)) {
     const start = full + prefix.length;
     return scored(text, start, start + exact.length, 1, hint);
   }
@@ -133,8 +153,8 @@ function bestIn(text: string, quote: QuoteSelector, from: number, to: number, hi
   if (candidates.length === 0) candidates = approximate(text, exact, prefix.length, whole, from, to, filter);
   let best: Scored | null = null;
   for (const c of nearest(candidates, hint)) {
-    const start = snapStart(text, c.start);
-    const end = snapEnd(text, c.end);
+    const [start, end] = c.errors === 0 ? [c.start, c.end] : toWordEdges(text, snapStart(text, c.start), snapEnd(text, c.end), quote, c.errors);
+    if (!contextAgrees(text, start, end, quote) || !accept(start, end)) continue;
     const q = 1 - c.errors / exact.length;
     const p = contextScore(text.slice(Math.max(0, start - prefix.length), start), prefix);
     const s = contextScore(text.slice(end, end + suffix.length), suffix);
@@ -208,6 +228,31 @@ function scored(text: string, start: number, end: number, quality: number, hint:
   return { start, end, quality, rank: quality + POSITION_WEIGHT * nearness };
 }
 
+/**
+ * Whether the text around [start, end) agrees with the quote's context within its paragraph (see
+ * MIN_CONTEXT_AGREEMENT). Where the candidate's paragraph now begins or ends sooner than the
+ * context did (Enter was pressed next to the passage), only the part still beside it is compared.
+ */
+export function contextAgrees(text: string, start: number, end: number, quote: QuoteSelector): boolean {
+  const before = quote.prefix.slice(quote.prefix.lastIndexOf('\n') + 1);
+  const cut = quote.suffix.indexOf('\n');
+  const after = cut === -1 ? quote.suffix : quote.suffix.slice(0, cut);
+  if (before.length >= MIN_CONTEXT_EVIDENCE) {
+    let found = text.slice(Math.max(0, start - before.length), start);
+    found = found.slice(found.lastIndexOf('\n') + 1);
+    const expected = before.slice(before.length - found.length);
+    if (found.length >= MIN_CONTEXT_EVIDENCE && contextScore(found, expected) < MIN_CONTEXT_AGREEMENT) return false;
+  }
+  if (after.length >= MIN_CONTEXT_EVIDENCE) {
+    let found = text.slice(end, end + after.length);
+    const stop = found.indexOf('\n');
+    if (stop !== -1) found = found.slice(0, stop);
+    const expected = after.slice(0, found.length);
+    if (found.length >= MIN_CONTEXT_EVIDENCE && contextScore(found, expected) < MIN_CONTEXT_AGREEMENT) return false;
+  }
+  return true;
+}
+
 /** Similarity of the text found beside a candidate to the expected context (Hypothesis' way: the
  * best alignment of the context inside that text). Missing context is no evidence either way. */
 function contextScore(found: string, expected: string): number {
@@ -244,6 +289,33 @@ function nearestOccurrence(text: string, needle: string, from: number, to: numbe
 function nearest(candidates: Candidate[], target: number): Candidate[] {
   if (candidates.length <= MAX_CANDIDATES) return candidates;
   return [...candidates].sort((a, b) => Math.abs(a.start - target) - Math.abs(b.start - target)).slice(0, MAX_CANDIDATES);
+}
+
+const WORD_CHARACTER = /[\p{L}\p{M}\p{N}]/u;
+const isWord = (ch: string | undefined) => ch !== undefined && WORD_CHARACTER.test(ch);
+
+/**
+ * An approximate match may start or end inside a word where the quote began or ended on a word
+ * edge (it trades a few errors for neighbouring letters: "n. Độ che phủ…" for "Tỷ lệ che phủ…").
+ * Its edges are moved inwards to the nearest word edge, by at most `errors` characters.
+ */
+function toWordEdges(text: string, start: number, end: number, quote: QuoteSelector, errors: number): [number, number] {
+  const { exact, prefix, suffix } = quote;
+  let from = start;
+  let to = end;
+  if (!(isWord(prefix.at(-1)) && isWord(exact[0])) && isWord(text[from - 1]) && isWord(text[from])) {
+    let k = from;
+    while (k < to && isWord(text[k])) k++;
+    if (isWord(exact[0])) while (k < to && !isWord(text[k])) k++;
+    if (k - from <= errors && k < to) from = k;
+  }
+  if (!(isWord(exact.at(-1)) && isWord(suffix[0])) && isWord(text[to - 1]) && isWord(text[to])) {
+    let k = to;
+    while (k > from && isWord(text[k - 1])) k--;
+    if (isWord(exact.at(-1))) while (k > from && !isWord(text[k - 1])) k--;
+    if (to - k <= errors && k > from) to = k;
+  }
+  return [snapStart(text, from), snapEnd(text, to)];
 }
 
 const isLowSurrogate = (code: number) => code >= 0xdc00 && code <= 0xdfff;

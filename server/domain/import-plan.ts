@@ -3,7 +3,7 @@
  * before children, one row per login, one role per (unit, member). Pure; the import service
  * applies the plan inside one transaction.
  */
-import type { Role } from '../db/schema.js';
+import type { Role } from './vocabulary.js';
 import { invalid } from '../errors.js';
 
 export interface ImportUnit {

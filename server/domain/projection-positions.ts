@@ -5,7 +5,7 @@
 import * as Y from 'yjs';
 import { fromBase64, toBase64 } from 'lib0/buffer';
 import { AppError } from '../errors.js';
-import { projectFragment, type Projection } from './projection.js';
+import { projectFragment, type Projection, type YType } from './projection.js';
 
 /**
  * The relative position of projection offset `offset` (0 ≤ offset ≤ text.length, else
@@ -13,7 +13,9 @@ import { projectFragment, type Projection } from './projection.js';
  * offset in its Y.XmlText (with `assoc < 0`, to the character before it), so they follow the text
  * through concurrent edits; the offset of a textblock's `\n` anchors to the end of its text; an
  * empty textblock anchors to the block itself; `text.length` anchors to the end of the fragment.
- * Between two runs split by a hard break, `assoc ≥ 0` picks the start of the later run and
+ * A hard break's `\n` anchors to the end of the text before it (or, with no text there, to the
+ * break itself as an index of the block); the offset after it to the start of the text after it.
+ * Between two runs with nothing between them, `assoc ≥ 0` picks the start of the later run and
  * `assoc < 0` the end of the earlier. Given a projection, costs a binary search over textblocks.
  */
 export function relativePositionAt(source: Projection | Y.XmlFragment, offset: number, assoc = 0): Y.RelativePosition {
@@ -42,8 +44,11 @@ export function relativePositionAt(source: Projection | Y.XmlFragment, offset: n
       if (assoc < 0) break; // the first candidate is the earlier run
     }
   }
-  if (!chosen) return Y.createRelativePositionFromTypeIndex(block.element, 0, assoc);
-  return Y.createRelativePositionFromTypeIndex(chosen.text, local - chosen.offset, assoc);
+  if (chosen) return Y.createRelativePositionFromTypeIndex(chosen.text, local - chosen.offset, assoc);
+  // No text run touches the offset (an empty block, or beside hard breaks with no text between):
+  // the index of the hard break that starts there, or the block's end.
+  const next = block.breaks.find((b) => b.offset >= local);
+  return Y.createRelativePositionFromTypeIndex(block.element, next ? next.childIndex : block.element.length, assoc);
 }
 
 /**
@@ -67,8 +72,8 @@ export function offsetOfRelativePosition(
   return offsetInProjection(p, absolute.type, absolute.index);
 }
 
-function isLiveWithin(type: Y.AbstractType<any>, fragment: Y.XmlFragment): boolean {
-  let t: Y.AbstractType<any> = type;
+function isLiveWithin(type: YType, fragment: Y.XmlFragment): boolean {
+  let t: YType = type;
   while (t !== fragment) {
     const item = t._item;
     if (item === null || item.deleted || !(item.parent instanceof Y.AbstractType)) return false;
@@ -77,15 +82,16 @@ function isLiveWithin(type: Y.AbstractType<any>, fragment: Y.XmlFragment): boole
   return true;
 }
 
-function offsetInProjection(projection: Projection, type: Y.AbstractType<any>, index: number): number | null {
+function offsetInProjection(projection: Projection, type: YType, index: number): number | null {
   const span = projection.spans.get(type);
   // Inside an inline element (a hard break): where that element is.
   if (span === undefined) return offsetOfNearestAncestor(projection, type);
   if (type instanceof Y.XmlText) return span.start + Math.min(index, span.end - span.start);
   if (span.block) {
-    // An index among the textblock's children: after every text run that precedes it.
+    // An index among the textblock's children: after every run and hard break that precedes it.
     let local = 0;
-    for (const run of span.block.runs) if (run.childIndex < index) local = run.offset + run.length;
+    for (const run of span.block.runs) if (run.childIndex < index) local = Math.max(local, run.offset + run.length);
+    for (const hardBreak of span.block.breaks) if (hardBreak.childIndex < index) local = Math.max(local, hardBreak.offset + 1);
     return span.start + local;
   }
   // An index among a container's children: where that child starts, or the container's end.
@@ -101,8 +107,8 @@ function offsetInProjection(projection: Projection, type: Y.AbstractType<any>, i
   return span.end;
 }
 
-function offsetOfNearestAncestor(projection: Projection, type: Y.AbstractType<any>): number | null {
-  for (let t: Y.AbstractType<any> | null = type; t !== null; ) {
+function offsetOfNearestAncestor(projection: Projection, type: YType): number | null {
+  for (let t: YType | null = type; t !== null; ) {
     const span = projection.spans.get(t);
     if (span) return span.start;
     const parent: unknown = t._item?.parent;

@@ -14,7 +14,8 @@ export interface HeadingSpan {
 export interface Section {
   /** Labels of the enclosing headings, outermost first, joined with " > "; "" for the preamble. */
   path: string;
-  /** The heading's text, whitespace-collapsed and trimmed; "" for the preamble. */
+  /** The heading's text, whitespace-collapsed, trimmed and NFC (so paths compare equal however the
+   * heading was typed); "" for the preamble. */
   title: string;
   /** The heading's level (1–3); 0 for the preamble. */
   level: number;
@@ -67,6 +68,8 @@ export function collapseWhitespace(s: string): string {
  * with its subsections is the run of entries whose path equals or extends its own (`isWithin`).
  * Text before the first heading is a preamble entry (level 0, title "", path ""); an empty text
  * has no sections. `headings` must be sorted by start, non-overlapping and inside the text.
+ * Tables hold paragraphs only (document-schema.ts), so a table never opens a section: its cells'
+ * text (projection.ts, in reading order) belongs to the section of the heading above the table.
  */
 export function computeSections(text: string, headings: readonly HeadingSpan[]): Section[] {
   const sections: Section[] = [];
@@ -80,7 +83,7 @@ export function computeSections(text: string, headings: readonly HeadingSpan[]):
   const open: { level: number; label: string }[] = [];
   headings.forEach((heading, i) => {
     while (open.length > 0 && open[open.length - 1]!.level >= heading.level) open.pop();
-    const title = collapseWhitespace(text.slice(heading.start, heading.start + heading.length));
+    const title = collapseWhitespace(text.slice(heading.start, heading.start + heading.length)).normalize('NFC');
     const label = headingLabel(title);
     const end = headings[i + 1]?.start ?? text.length;
     if (heading === titleHeading) {

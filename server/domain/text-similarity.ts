@@ -1,217 +1,349 @@
 /**
- * Text matching for clustering (clustering.ts): when do two short comments "say the same thing"?
+ * When do two short comments make the same point? (clustering.ts; issue 12)
  *
- * - Exact: the folded keys are equal. Folding = NFC, lower case, numbers with `.`/`,` unified,
- *   punctuation and whitespace dropped, apostrophes removed, accents stripped (NFD, drop combining
- *   marks, đ→d). Folding is for matching only: Vietnamese accents carry meaning ("bỏ" remove /
- *   "bổ" supplement / "bộ" ministry), so callers always show an original text.
- * - Near: Jaccard similarity ≥ NEAR_THRESHOLD on the set of *content* unigrams and adjacent bigrams
- *   of the folded text, AND equal "signatures" (polarity classes and numbers). Why this measure:
- *   Vietnamese words are mostly two syllables, so syllable bigrams approximate words and keep order
- *   ("tăng A, giảm B" ≠ "giảm A, tăng B"); unigrams tolerate reordering; dropping filler words
- *   ("đề nghị", "cần", "thêm", "về", "please", "the") lets paraphrases that differ only by filler
- *   match exactly. One inserted content word in a 7-word comment still scores 0.75; one
- *   substituted word scores 0.62–0.73, so a different object ("chuyển đổi số" / "chuyển đổi
- *   xanh") stays apart. Similarity alone cannot separate "bỏ chỉ tiêu" from "giữ chỉ tiêu" (one
- *   word in a short text is all the meaning), hence the signature veto: the sets of polarity
- *   classes (negation, remove, keep, add, up, down, agree, oppose) and of numbers must be equal.
- *   Polarity is read from accented words (folded "bo" is bỏ, bổ or bộ); a token typed without any
- *   accent is checked against a short list of folded forms that are unambiguous.
+ * Near-duplicate detection as in eRulemaking (Yang & Callan's DURIAN: bag-of-words overlap with
+ * "must-link" containment and "cannot-link" constraints) and text-reuse work, adapted to comments
+ * of five to thirty words, where one word can be the whole meaning:
+ * 1. Normalise (NFC, lower case, tone placement "hoá"→"hóa", numbers "8,0 %"→8, "52.4"/"52,4"→52.4,
+ *    "01"→1), then read each word or phrase of comment-vocabulary.ts: filler and politeness drop
+ *    out, stances and common acts become one token whatever their spelling ("bỏ"/"xóa"/"delete"),
+ *    fixed phrases ("tăng cường") stay plain words. Content words are compared folded (accents
+ *    stripped, "tỷ"/"tỉ" and "bổ xung"/"bổ sung" unified), because members type without accents.
+ * 2. Cannot-link (never one point): each text has a number the other lacks (52,4 vs 54); stances
+ *    that conflict (giữ/bỏ, tăng/giảm, đồng ý/không đồng ý — negation turns the next stance); or,
+ *    aligned word by word, the texts differ by swapping one content word for another between
+ *    shared words ("chi bộ"/"chi đoàn", "thôn Đông"/"thôn Tây", "trước"/"sau năm 2027"): a named
+ *    thing changed, which no overlap score can see.
+ * 3. Otherwise merge on overlap of the content-word sets: the shared words cover at least
+ *    OVERLAP_MIN of the shorter text and SHARE_MIN of the longer one (a remark with one or two extra
+ *    words still merges), or — for a suggestion, compared by the words it inserts — its change is
+ *    contained in the other text ("nên sửa thành 52,4 triệu" contains the change "52,4").
+ * Folding is for matching only: accents carry meaning ("bỏ"/"bổ"/"bộ"), so an unaccented "bo"
+ * never reads as a stance; it may still match a "bỏ" of the other text.
  */
+import { foldAccents } from './text-normal.js';
+import {
+  CONFLICTS,
+  FOLDED_AMBIGUOUS,
+  FOLDED_EXTRA,
+  FOLDED_VARIANTS,
+  NEGATED,
+  PHRASES,
+  STANCES,
+  foldedStanceWords,
+  type Role,
+  type Stance,
+} from './comment-vocabulary.js';
 
-/** Jaccard threshold for near-duplicates; see the module comment and the tests for the pairs it was tuned on. */
-export const NEAR_THRESHOLD = 0.75;
+/** Share of the shorter text's content words the other must have. */
+export const OVERLAP_MIN = 0.75;
+/** Share of the longer text's content words the shorter must have. */
+export const SHARE_MIN = 0.4;
+/** Kept for callers that pass a threshold: the overlap share asked of the shorter text. */
+export const NEAR_THRESHOLD = OVERLAP_MIN;
 
-const TOKEN = /\d+(?:[.,]\d+)*|[\p{L}\p{M}\p{N}]+(?:['’][\p{L}\p{M}\p{N}]+)*|\p{S}/gu;
+const TOKEN = /\d+(?:[.,]\d+)*|[\p{L}\p{M}\p{N}]+(?:['’][\p{L}\p{M}\p{N}]+)*/gu;
 const NUMBER = /^\d+(?:[.,]\d+)*$/;
 const MARKS = /\p{M}/gu;
 const ASCII_ONLY = /^[\x00-\x7f]*$/;
 
-/** Filler words, matched on the accented lower-case form (or the phrase of two of them). */
-const STOPWORDS = new Set([
-  // Vietnamese: request verbs, intensifiers, connectives, demonstratives, aspect markers.
-  'đề nghị', 'kiến nghị', 'đề xuất', 'xin', 'cần', 'nên', 'phải', 'hơn', 'rất', 'thêm', 'nữa', 'về',
-  'các', 'những', 'của', 'và', 'là', 'thì', 'mà', 'này', 'đó', 'cho', 'với', 'trong', 'tại', 'ở',
-  'đến', 'được', 'đã', 'sẽ', 'đang', 'một', 'cũng', 'việc', 'theo', 'vào', 'nhé', 'ạ', 'ý kiến',
-  // English
-  'a', 'an', 'the', 'of', 'to', 'in', 'on', 'at', 'for', 'and', 'or', 'is', 'are', 'be', 'been',
-  'this', 'that', 'these', 'those', 'it', 'its', 'we', 'i', 'you', 'please', 'should', 'would',
-  'could', 'must', 'need', 'needs', 'also', 'very', 'more', 'some', 'any', 'with', 'by', 'as',
-  'from', 'about', 'there', 'here', 'our', 'their', 'suggest', 'propose', 'recommend', 'request',
-  'consider', 'section', 'paragraph', 'text',
-]);
-/** Folded stopwords recognised on tokens typed without accents: only those whose folded form is
- * not also a content word ("can" ← cán bộ, "dang" ← Đảng, "nen" ← nền, "trong" ← trồng are left out). */
-const FOLDED_STOPWORDS = new Set([
-  'de nghi', 'kien nghi', 'de xuat', 'xin', 'hon', 'rat', 'them', 've', 'cac', 'nhung', 'cua', 'va',
-  'la', 'voi', 'duoc', 'se', 'mot', 'nay', 'y kien',
-]);
-
-type Polarity = 'neg' | 'remove' | 'keep' | 'add' | 'up' | 'down' | 'agree' | 'oppose' | 'none';
-
-/** Polarity words and phrases (accented lower case). 'none' shields a phrase whose words would
- * otherwise read as polarity ("tăng trưởng" is growth, "hạ tầng" infrastructure). */
-const POLARITY = new Map<string, Polarity>([
-  ['không', 'neg'], ['không gian', 'none'], ['không khí', 'none'], ['chưa', 'neg'], ['chẳng', 'neg'], ['chả', 'neg'], ['đừng', 'neg'], ['chớ', 'neg'],
-  ['bỏ', 'remove'], ['xóa', 'remove'], ['xoá', 'remove'], ['loại bỏ', 'remove'], ['lược bỏ', 'remove'],
-  ['cắt bỏ', 'remove'], ['bãi bỏ', 'remove'], ['từ bỏ', 'remove'], ['bỏ phiếu', 'none'],
-  ['giữ', 'keep'], ['giữ nguyên', 'keep'], ['duy trì', 'keep'],
-  ['bổ sung', 'add'],
-  ['tăng', 'up'], ['nâng', 'up'], ['nâng cao', 'up'], ['cao', 'up'], ['tăng trưởng', 'none'],
-  ['giảm', 'down'], ['hạ', 'down'], ['thấp', 'down'], ['cắt giảm', 'down'], ['hạ tầng', 'none'],
-  ['đồng ý', 'agree'], ['tán thành', 'agree'], ['ủng hộ', 'agree'], ['nhất trí', 'agree'],
-  ['phản đối', 'oppose'], ['bác bỏ', 'oppose'],
-  ['not', 'neg'], ['no', 'neg'], ['never', 'neg'], ['nor', 'neg'], ['dont', 'neg'], ['doesnt', 'neg'],
-  ['isnt', 'neg'], ['arent', 'neg'], ['shouldnt', 'neg'], ['cannot', 'neg'], ['cant', 'neg'],
-  ['wont', 'neg'], ['without', 'neg'],
-  ['remove', 'remove'], ['delete', 'remove'], ['drop', 'remove'], ['omit', 'remove'],
-  ['eliminate', 'remove'], ['scrap', 'remove'],
-  ['keep', 'keep'], ['retain', 'keep'], ['maintain', 'keep'], ['preserve', 'keep'],
-  ['add', 'add'], ['include', 'add'], ['insert', 'add'],
-  ['increase', 'up'], ['raise', 'up'], ['higher', 'up'], ['high', 'up'],
-  ['decrease', 'down'], ['reduce', 'down'], ['lower', 'down'], ['low', 'down'], ['less', 'down'], ['fewer', 'down'],
-  ['agree', 'agree'], ['support', 'agree'], ['endorse', 'agree'], ['approve', 'agree'],
-  ['oppose', 'oppose'], ['object', 'oppose'], ['reject', 'oppose'], ['disagree', 'oppose'],
-]);
-/** Polarity of tokens typed without accents: folded forms that are not also common content words
- * ("bo" is bỏ/bổ/bộ, "tang" is tăng/tầng, "giam" is giảm/giám sát, "cao" is cao/báo cáo). */
-const FOLDED_POLARITY = new Map<string, Polarity>([
-  ['khong', 'neg'], ['chua', 'neg'], ['giu', 'keep'], ['giu nguyen', 'keep'], ['xoa', 'remove'],
-  ['loai bo', 'remove'], ['bo sung', 'add'], ['dong y', 'agree'], ['tan thanh', 'agree'],
-  ['ung ho', 'agree'], ['phan doi', 'oppose'], ['tang truong', 'none'], ['ha tang', 'none'],
-]);
-
-/** What matching needs to know of one text; computed once per distinct original text. */
-export interface TextProfile {
-  /** Folded text: equal keys mean "identical after normalisation". */
-  readonly key: string;
-  /** Content unigrams and bigrams of the folded text (distinct, unordered). */
-  readonly features: readonly string[];
-  /** The same features as integers, in the same order: ids of the TextProfiler that made the
-   * profile (`profiler.featureCount` of them), so only compare profiles of one profiler. */
-  readonly featureIds: Int32Array;
-  /** Sorted polarity classes and numbers; near-duplicates must have equal signatures. */
-  readonly signature: string;
-  /** Count of accented letters in the original: prefers properly accented texts as representatives. */
-  readonly accents: number;
+const STANCE_BIT: Record<Stance, number> = { remove: 1, keep: 2, add: 4, up: 8, down: 16, agree: 32, oppose: 64, high: 128, low: 256 };
+const CONFLICT_MASK: Record<Stance, number> = { remove: 0, keep: 0, add: 0, up: 0, down: 0, agree: 0, oppose: 0, high: 0, low: 0 };
+for (const [a, b] of CONFLICTS) {
+  CONFLICT_MASK[a] |= STANCE_BIT[b];
+  CONFLICT_MASK[b] |= STANCE_BIT[a];
 }
 
-/** Strips accents: NFD, drop combining marks, đ→d. Input must be lower case. */
-export function foldAccents(s: string): string {
-  return s.normalize('NFD').replace(MARKS, '').replace(/đ/g, 'd').normalize('NFC');
+/** True when stance bits `a` and `b` (of two texts) conflict: each has a stance the other lacks and they clash. */
+export function stancesConflict(a: number, b: number): boolean {
+  const aOnly = a & ~b;
+  const bOnly = b & ~a;
+  if (aOnly === 0 || bOnly === 0) return false;
+  for (const [stance, bit] of Object.entries(STANCE_BIT)) if (aOnly & bit && CONFLICT_MASK[stance as Stance] & bOnly) return true;
+  return false;
 }
 
-/**
- * The phrases of one table (POLARITY, STOPWORDS and their folded twins) that a token can start:
- * `one` is the token alone, `next` maps the following token's form to the two-token phrase. Every
- * phrase has one or two words and tokens hold no spaces, so this is exactly a lookup of "a" and
- * "a b" in the table, without building the string "a b".
- */
-interface Phrases<T> {
-  readonly one: T | undefined;
-  readonly next: ReadonlyMap<string, T> | undefined;
+/** The accent folding of text-normal.ts, re-exported for this module's callers. */
+export { foldAccents };
+
+/** Old-style tone placement ("hoá", "thuỷ") to the new style ("hóa", "thủy"), at a syllable's end. */
+const TONE_PLACEMENT = /([oO])([àáảãạ])$|([oO])([èéẻẽẹ])$|([uU])([ỳýỷỹỵ])$/u;
+function placeTone(word: string): string {
+  return word.replace(TONE_PLACEMENT, (m: string) => {
+    const nfd = m.normalize('NFD');
+    const tone = nfd.match(/[\u0300\u0301\u0303\u0309\u0323]/u)?.[0] ?? '';
+    const bare = nfd.replace(tone, '');
+    return (bare[0]! + tone + bare.slice(1)).normalize('NFC');
+  });
 }
 
-interface PhraseTable<T> {
-  readonly one: ReadonlyMap<string, T>;
-  readonly two: ReadonlyMap<string, ReadonlyMap<string, T>>;
+/** "ty" → "ti", "ly" → "li": the i/y spelling variants of a consonant + y syllable (tỷ / tỉ). */
+const I_Y = /^([bcdghklmnpqrstvx]+)y$/;
+
+/** A number's one spelling: "8,0" and "8.0" → "8", "52,4" → "52.4", "01" → "1", "1.000" → "1000". */
+export function normalizeNumber(raw: string): string {
+  const groups = raw.split(/[.,]/);
+  const thousands = groups.length > 2 || (groups.length === 2 && groups[1]!.length === 3 && /^[1-9]\d{0,2}$/.test(groups[0]!));
+  if (thousands) return groups.join('').replace(/^0+(?=\d)/, '');
+  const [whole, fraction = ''] = groups;
+  const int = whole!.replace(/^0+(?=\d)/, '');
+  const frac = fraction.replace(/0+$/, '');
+  return frac ? `${int}.${frac}` : int;
 }
 
-function phraseTable<T>(entries: Iterable<readonly [string, T]>): PhraseTable<T> {
-  const one = new Map<string, T>();
-  const two = new Map<string, Map<string, T>>();
-  for (const [phrase, value] of entries) {
-    const space = phrase.indexOf(' ');
-    if (space < 0) one.set(phrase, value);
-    else {
-      const first = phrase.slice(0, space);
-      let next = two.get(first);
-      if (!next) two.set(first, (next = new Map()));
-      next.set(phrase.slice(space + 1), value);
+interface PhraseNode {
+  role?: Role;
+  next: Map<string, PhraseNode>;
+}
+
+function trieOf(entries: Iterable<readonly [string, Role]>): PhraseNode {
+  const root: PhraseNode = { next: new Map() };
+  for (const [phrase, role] of entries) {
+    let node = root;
+    for (const w of phrase.split(' ')) {
+      let child = node.next.get(w);
+      if (!child) node.next.set(w, (child = { next: new Map() }));
+      node = child;
     }
+    node.role = role;
   }
-  return { one, two };
+  return root;
 }
 
-const NO_PHRASES: Phrases<never> = { one: undefined, next: undefined };
-const phrasesOf = <T>(table: PhraseTable<T>, form: string): Phrases<T> => {
-  const one = table.one.get(form);
-  const next = table.two.get(form);
-  return one === undefined && next === undefined ? NO_PHRASES : { one, next };
-};
+const ACCENTED = trieOf(PHRASES);
+const FOLDED = (() => {
+  const roles = new Map<string, Role | null>();
+  for (const [phrase, role] of PHRASES) {
+    const f = foldAccents(phrase);
+    if (FOLDED_AMBIGUOUS.has(f)) continue;
+    roles.set(f, roles.has(f) && roles.get(f) !== role ? null : role);
+  }
+  for (const [f, role] of FOLDED_EXTRA) roles.set(f, role);
+  return trieOf([...roles].filter((e): e is [string, Role] => e[1] !== null));
+})();
+const VAGUE_STANCES = foldedStanceWords(foldAccents);
 
-const POLARITY_TABLE = phraseTable(POLARITY);
-const FOLDED_POLARITY_TABLE = phraseTable(FOLDED_POLARITY);
-const STOPWORD_TABLE = phraseTable([...STOPWORDS].map((w) => [w, true] as const));
-const FOLDED_STOPWORD_TABLE = phraseTable([...FOLDED_STOPWORDS].map((w) => [w, true] as const));
-
-/** One distinct token (as matched in the NFC lower-case text) with everything matching reads of it. */
-interface Token {
-  /** NFC lower case, apostrophes removed. */
-  readonly lower: string;
-  /** Accents stripped, đ→d; numbers with `.` as the only separator. */
+/** A word as read once per distinct spelling. */
+interface Word {
+  /** Lower case, tone placement normalised. */
+  readonly accented: string;
+  /** Accents stripped, i/y unified; a number's normal spelling. */
   readonly folded: string;
   readonly ascii: boolean;
   readonly number: boolean;
-  /** The content feature it gives when it is not filler (`folded`, English plural stripped). */
-  readonly stem: string;
-  /** Phrases it starts, read from its accented form, and from its folded form (only for an ASCII token). */
-  readonly polarity: Phrases<Polarity>;
-  readonly foldedPolarity: Phrases<Polarity>;
-  readonly stopword: Phrases<true>;
-  readonly foldedStopword: Phrases<true>;
-  /** Feature id of `stem` in the TextProfiler that read the token. */
-  readonly unigram: number;
+}
+
+/** What matching needs to know of one text; computed once per distinct original text. */
+export interface TextProfile {
+  /** Folded content words: equal keys mean "the same words after normalisation". */
+  readonly key: string;
+  /** Content word ids (of the TextProfiler that made it), distinct and sorted. */
+  readonly featureIds: Int32Array;
+  /** Content word ids in text order (for the word-by-word alignment). */
+  readonly sequence: Int32Array;
+  /** The content words, spelled (for tests and explanations). */
+  readonly features: readonly string[];
+  /** Normalised numbers, distinct and sorted. */
+  readonly numbers: readonly string[];
+  /** Stances read (bits of STANCE_BIT). */
+  readonly stances: number;
+  /** Unaccented words that may be a stance: word id → bits of the stances it may be. */
+  readonly vague: ReadonlyMap<number, number>;
+  /** Points at its anchor ("câu này", "this") or says next to nothing: its anchor is its subject. */
+  readonly generic: boolean;
+  /** Accented letters in the original: how it was typed. */
+  readonly accents: number;
 }
 
 /**
- * The phrase of `a` (or of `a b`) in an accented table and its folded twin, as the module comment
- * says: "a b" accented, else "a b" folded when both are typed without accents; then "a" likewise.
- * Returns the value and sets `phrase.length`; undefined when no phrase starts at `a`.
+ * Profiles texts with memos (a province round has 100,000 annotations but far fewer distinct
+ * words and texts). Word ids are this profiler's: compare only profiles of one profiler. Memory
+ * grows with the distinct texts seen: make one per batch of work.
  */
-function phraseAt<T>(a: Token, b: Token | undefined, accented: Phrases<T>, folded: Phrases<T>, phrase: { length: number }): T | undefined {
-  if (b) {
-    const two = accented.next?.get(b.lower) ?? (b.ascii ? folded.next?.get(b.folded) : undefined);
-    if (two !== undefined) {
-      phrase.length = 2;
-      return two;
-    }
+export class TextProfiler {
+  private readonly words = new Map<string, Word>();
+  private readonly byText = new Map<string, TextProfile>();
+  private readonly ids = new Map<string, number>();
+  private readonly names: string[] = [];
+  /** Word id → is it a stance or act token (never part of a named-thing swap). */
+  private readonly special: boolean[] = [];
+
+  get featureCount(): number {
+    return this.names.length;
   }
-  phrase.length = 1;
-  return accented.one ?? folded.one;
+
+  /** The spelling of word id `id`. */
+  nameOf(id: number): string {
+    return this.names[id]!;
+  }
+
+  isSpecial(id: number): boolean {
+    return this.special[id]!;
+  }
+
+  /** Ids of the stance words an unaccented word of `profile` may stand for ("bo" → bỏ), for candidate search. */
+  vagueStanceIds(profile: TextProfile): number[] {
+    const out: number[] = [];
+    for (const bits of profile.vague.values()) {
+      for (const [stance, bit] of Object.entries(STANCE_BIT)) {
+        const id = this.ids.get(`@${stance}`);
+        if (bits & bit && id !== undefined) out.push(id);
+      }
+    }
+    return out;
+  }
+
+  /** The profile of `text`, memoised: the same object for equal texts. */
+  profile(text: string): TextProfile {
+    let profile = this.byText.get(text);
+    if (!profile) this.byText.set(text, (profile = this.read(text)));
+    return profile;
+  }
+
+  private id(name: string, special = false): number {
+    let id = this.ids.get(name);
+    if (id === undefined) {
+      this.ids.set(name, (id = this.names.length));
+      this.names.push(name);
+      this.special.push(special || NUMBER.test(name));
+    }
+    return id;
+  }
+
+  private word(raw: string): Word {
+    let w = this.words.get(raw);
+    if (w) return w;
+    const number = NUMBER.test(raw);
+    const accented = number ? raw : placeTone(raw.replace(/['’]/g, ''));
+    const ascii = ASCII_ONLY.test(accented);
+    let folded = number ? normalizeNumber(raw) : foldAccents(accented).replace(I_Y, '$1i');
+    // Light English plural stripping ("targets" → "target"); Vietnamese syllables never end in "s".
+    if (!number && ascii && folded.length >= 4 && folded.endsWith('s') && !/(?:ss|us|is)$/.test(folded)) folded = folded.slice(0, -1);
+    w = { accented, folded, ascii, number };
+    this.words.set(raw, w);
+    return w;
+  }
+
+  /**
+   * The phrase starting at `i` (longest, up to three words): accented, else folded when the whole
+   * text was typed without accents (in an accented text, "vi" is the "vi" of "vi phạm", not "vì").
+   */
+  private phraseAt(words: readonly Word[], i: number, unaccented: boolean): { role: Role; length: number } | undefined {
+    let best: { role: Role; length: number } | undefined;
+    let a: PhraseNode | undefined = ACCENTED;
+    let f: PhraseNode | undefined = FOLDED;
+    for (let k = 0; k < 3 && i + k < words.length; k++) {
+      const w = words[i + k]!;
+      a = a?.next.get(w.accented);
+      f = unaccented ? f?.next.get(w.folded) : undefined;
+      const role = a?.role ?? f?.role;
+      if (role !== undefined) best = { role, length: k + 1 };
+      if (!a && !f) break;
+    }
+    return best;
+  }
+
+  private read(text: string): TextProfile {
+    const lowered = text.normalize('NFC').toLowerCase();
+    const raw = lowered.match(TOKEN) ?? [];
+    const unaccented = ASCII_ONLY.test(lowered);
+    const words = raw.map((r) => this.word(r));
+    // Spelling variants on folded word pairs ("bo xung" → "bo sung").
+    const folded = words.map((w) => w.folded);
+    for (let i = 0; i + 1 < folded.length; i++) {
+      const fixed = FOLDED_VARIANTS.get(`${folded[i]} ${folded[i + 1]}`);
+      if (fixed) {
+        const [x, y] = fixed.split(' ');
+        folded[i] = x!;
+        folded[i + 1] = y!;
+        if (words[i]!.accented === 'bổ') words[i + 1] = { ...words[i + 1]!, accented: 'sung' };
+      }
+    }
+    const sequence: number[] = [];
+    const keyWords: string[] = [];
+    const numbers = new Set<string>();
+    const vague = new Map<number, number>();
+    let stances = 0;
+    let negation = -1;
+    let deictic = false;
+    for (let i = 0; i < words.length; ) {
+      const w = words[i]!;
+      if (w.number) {
+        numbers.add(folded[i]!);
+        sequence.push(this.id(folded[i]!));
+        keyWords.push(folded[i]!);
+        i++;
+        continue;
+      }
+      const phrase = this.phraseAt(words, i, unaccented);
+      const span = phrase?.length ?? 1;
+      const surface = folded.slice(i, i + span).join(' ');
+      const role = phrase?.role;
+      if (role === 'stop' || role === 'this') {
+        if (role === 'this') deictic = true;
+      } else if (role === 'not') {
+        // In the sequence (for the alignment: "chưa đạt" / "chưa tốt" is a reworded predicate), not a content word.
+        sequence.push(this.id('!', true));
+        negation = sequence.length;
+        keyWords.push('!');
+      } else if (role !== undefined && STANCES.has(role)) {
+        let stance = role as Stance;
+        // Negation reaches the next stance within three content words.
+        if (negation >= 0 && sequence.length - negation <= 3) stance = NEGATED[stance];
+        negation = -1;
+        stances |= STANCE_BIT[stance];
+        sequence.push(this.id(`@${stance}`, true));
+        // The stance read, not its spelling: "đồng ý" and "không đồng ý" must not share a key.
+        keyWords.push(`@${stance}`);
+      } else if (role !== undefined && role !== 'fixed') {
+        sequence.push(this.id(`@${role}`, true));
+        keyWords.push(surface);
+      } else {
+        const id = this.id(surface.replace(/ /g, '_'));
+        sequence.push(id);
+        keyWords.push(surface);
+        if (span === 1 && unaccented) {
+          const maybe = VAGUE_STANCES.get(w.folded);
+          if (maybe) vague.set(id, [...maybe].reduce((bits, s) => bits | STANCE_BIT[s], 0));
+        }
+      }
+      i += span;
+    }
+    const not = this.ids.get('!');
+    const featureIds = Int32Array.from(new Set(sequence.filter((id) => id !== not))).sort();
+    const generic = deictic || featureIds.length <= 1;
+    return new Profile(text, keyWords.join(' '), featureIds, Int32Array.from(sequence), [...numbers].sort(), stances, vague, generic, this.names);
+  }
 }
 
-/** Light English plural stripping; Vietnamese syllables never end in "s", so it cannot hurt them. */
-function stem(folded: string, ascii: boolean): string {
-  if (!ascii || folded.length < 4 || !folded.endsWith('s') || /(?:ss|us|is)$/.test(folded)) return folded;
-  return folded.slice(0, -1);
-}
+class Profile implements TextProfile {
+  private accentCount = -1;
+  constructor(
+    private readonly text: string,
+    readonly key: string,
+    readonly featureIds: Int32Array,
+    readonly sequence: Int32Array,
+    readonly numbers: readonly string[],
+    readonly stances: number,
+    readonly vague: ReadonlyMap<number, number>,
+    readonly generic: boolean,
+    private readonly names: readonly string[],
+  ) {}
 
-function readToken(raw: string, unigram: (stem: string) => number): Token {
-  const isNumber = NUMBER.test(raw);
-  const lower = isNumber ? raw.replace(/,/g, '.') : raw.replace(/['’]/g, '');
-  const folded = isNumber ? lower : foldAccents(lower);
-  const ascii = ASCII_ONLY.test(lower);
-  const stemmed = stem(folded, ascii);
-  return {
-    lower,
-    folded,
-    ascii,
-    number: isNumber,
-    stem: stemmed,
-    polarity: phrasesOf(POLARITY_TABLE, lower),
-    foldedPolarity: ascii ? phrasesOf(FOLDED_POLARITY_TABLE, folded) : NO_PHRASES,
-    stopword: phrasesOf(STOPWORD_TABLE, lower),
-    foldedStopword: ascii ? phrasesOf(FOLDED_STOPWORD_TABLE, folded) : NO_PHRASES,
-    unigram: unigram(stemmed),
-  };
+  get accents(): number {
+    if (this.accentCount < 0) this.accentCount = countAccents(this.text);
+    return this.accentCount;
+  }
+
+  get features(): readonly string[] {
+    return Array.from(this.featureIds, (id) => this.names[id]!);
+  }
 }
 
 /**
- * Accented letters of an original: combining marks in its NFD form, plus đ/Đ (which do not
- * decompose). NFD decomposes character by character (then only reorders marks), so the count is
- * the sum over characters, memoised per UTF-16 code unit; no NFD string is built. A text with a
- * surrogate pair takes the direct route.
+ * Accented letters of an original: combining marks of its NFD form, plus đ/Đ. NFD decomposes
+ * character by character, so the count is a sum over code units, memoised per code unit; a text
+ * with a surrogate pair takes the direct route.
  */
 function countAccents(text: string): number {
   let count = 0;
@@ -229,175 +361,26 @@ function countAccents(text: string): number {
   return count;
 }
 
-/** Accents per BMP character, −1 until first asked (a fixed Unicode property: a safe memo of 64 KiB). */
+/** Accents per BMP code unit, −1 until first asked (a fixed Unicode property: a safe memo of 64 KiB). */
 const accentMemo = new Int8Array(0x10000).fill(-1);
 
-/**
- * Profiles texts with memos, for callers that profile many (clustering): a province round has
- * 100,000 annotations but a few thousand distinct tokens and far fewer distinct texts than
- * annotations. Both memos are exact:
- * - a token's reads (folding, phrase tables, stem) are computed once per distinct token, so the
- *   regex-heavy folding never runs per text;
- * - a profile is made once per exact original (its own object, as chooseRepresentative needs).
- * Features are interned as integers (a unigram per distinct stem, a bigram per pair of unigram
- * ids), so matching works on small int arrays and no "a b" strings are built; the strings
- * of `features` are made only when read. Memory grows with the distinct texts seen: make one per
- * batch of work, not one per process.
- */
-export class TextProfiler {
-  private readonly tokens = new Map<string, Token>();
-  private readonly byText = new Map<string, TextProfile>();
-  private readonly scratch = { toks: [] as Token[], folded: [] as string[], content: [] as number[], features: [] as number[], phrase: { length: 0 } };
-  /** Feature id of each stem (unigram), and of each (unigram id, unigram id) pair (bigram). */
-  private readonly unigramIds = new Map<string, number>();
-  private readonly bigramIds: (Map<number, number> | undefined)[] = [];
-  /** The feature of each id, as `features` spells it. */
-  private readonly names: string[] = [];
-  /** Per feature id, the number of the last text that had it: distinct features without a Set per text. */
-  private lastText = new Int32Array(0);
-  private texts = 0;
-
-  /** Feature ids handed out so far (ids are 0 … featureCount − 1). */
-  get featureCount(): number {
-    return this.names.length;
-  }
-
-  /** `profileText(text)`, memoised: the same object for equal texts. */
-  profile(text: string): TextProfile {
-    let profile = this.byText.get(text);
-    if (!profile) {
-      profile = this.profileUncached(text);
-      this.byText.set(text, profile);
-    }
-    return profile;
-  }
-
-  private token(raw: string): Token {
-    let token = this.tokens.get(raw);
-    if (!token) this.tokens.set(raw, (token = readToken(raw, (stem) => this.unigram(stem))));
-    return token;
-  }
-
-  private unigram(stem: string): number {
-    let id = this.unigramIds.get(stem);
-    if (id === undefined) {
-      this.unigramIds.set(stem, (id = this.names.length));
-      this.names.push(stem);
-    }
-    return id;
-  }
-
-  private bigram(first: number, second: number): number {
-    let next = this.bigramIds[first];
-    if (!next) this.bigramIds[first] = next = new Map();
-    let id = next.get(second);
-    if (id === undefined) {
-      next.set(second, (id = this.names.length));
-      this.names.push(`${this.names[first]} ${this.names[second]}`);
-    }
-    return id;
-  }
-
-  private profileUncached(text: string): TextProfile {
-    const lowered = text.normalize('NFC').toLowerCase();
-    // Scratch arrays reused from text to text: a profile allocates only what it keeps.
-    const { toks, content, features, phrase } = this.scratch;
-    toks.length = 0;
-    content.length = 0;
-    features.length = 0;
-    for (const raw of lowered.match(TOKEN) ?? []) toks.push(this.token(raw));
-    let polarity: string[] | undefined;
-    let numbers: string[] | undefined;
-    for (let i = 0; i < toks.length; ) {
-      const t = toks[i]!;
-      const hit = phraseAt(t, toks[i + 1], t.polarity, t.foldedPolarity, phrase);
-      if (hit !== undefined && hit !== 'none' && !polarity?.includes(hit)) (polarity ??= []).push(hit);
-      if (t.number && !numbers?.includes(t.folded)) (numbers ??= []).push(t.folded);
-      i += hit === undefined ? 1 : phrase.length;
-    }
-    for (let i = 0; i < toks.length; ) {
-      const t = toks[i]!;
-      if (phraseAt(t, toks[i + 1], t.stopword, t.foldedStopword, phrase) !== undefined) {
-        i += phrase.length;
-        continue;
-      }
-      content.push(t.unigram);
-      i += 1;
-    }
-    // Content unigrams, then bigrams of consecutive content words; distinct, in first-seen order.
-    const stamp = ++this.texts;
-    for (let i = 0; i < content.length; i++) this.addFeature(features, content[i]!, stamp);
-    for (let i = 1; i < content.length; i++) this.addFeature(features, this.bigram(content[i - 1]!, content[i]!), stamp);
-    // Joined, not concatenated: a flat string (it is hashed and kept), not a tree of pieces.
-    const folded = this.scratch.folded;
-    folded.length = toks.length;
-    for (let i = 0; i < toks.length; i++) folded[i] = toks[i]!.folded;
-    const key = folded.join(' ');
-    const signature = polarity || numbers ? [...(polarity?.sort() ?? []), ...(numbers?.sort().map((n) => `#${n}`) ?? [])].join(' ') : '';
-    const featureIds = new Int32Array(features.length);
-    for (let i = 0; i < features.length; i++) featureIds[i] = features[i]!;
-    return new Profile(text, key, featureIds, signature, this.names);
-  }
-
-  /** Appends feature `f` unless this text (number `text`) already has it. */
-  private addFeature(features: number[], f: number, text: number): void {
-    if (f >= this.lastText.length) {
-      const grown = new Int32Array(Math.max(2 * this.lastText.length, f + 1, 1024));
-      grown.set(this.lastText);
-      this.lastText = grown;
-    }
-    if (this.lastText[f] === text) return;
-    this.lastText[f] = text;
-    features.push(f);
-  }
-}
-
-/** A TextProfile whose `features` strings are spelled out from the ids, and `accents` counted, on
- * first read: most texts of a province round are one-offs that never compete to represent a group. */
-class Profile implements TextProfile {
-  private spelled: readonly string[] | undefined;
-  private accentCount = -1;
-  constructor(
-    private readonly text: string,
-    readonly key: string,
-    readonly featureIds: Int32Array,
-    readonly signature: string,
-    private readonly names: readonly string[],
-  ) {}
-
-  get accents(): number {
-    if (this.accentCount < 0) this.accentCount = countAccents(this.text);
-    return this.accentCount;
-  }
-
-  get features(): readonly string[] {
-    return (this.spelled ??= Array.from(this.featureIds, (id) => this.names[id]!));
-  }
-}
-
-/** The matching profile of a text (see the module comment). Pure; callers profiling many texts use a TextProfiler. */
+/** The profile of one text. Pure; callers profiling many texts use a TextProfiler. */
 export function profileText(text: string): TextProfile {
   return new TextProfiler().profile(text);
 }
 
-/** Jaccard similarity of two profiles' feature sets (1 for two empty sets). */
-export function jaccard(a: readonly string[], b: readonly string[]): number {
-  if (a.length === 0 && b.length === 0) return 1;
-  const set = new Set(a);
+/** How many ids two ascending id lists share (a merge walk; each list without repeats). */
+export function sharedCount(x: Int32Array, y: Int32Array): number {
+  let i = 0;
+  let j = 0;
   let shared = 0;
-  for (const f of b) if (set.has(f)) shared++;
-  return shared / (a.length + b.length - shared);
-}
-
-/**
- * True when two texts say the same thing by this module's rules: equal folded keys, or equal
- * signatures and a Jaccard similarity of at least `threshold` on non-empty content features.
- * Symmetric. Used by tests and for explaining a merge; clustering uses an indexed equivalent.
- */
-export function nearDuplicate(a: string, b: string, threshold = NEAR_THRESHOLD): boolean {
-  const pa = profileText(a);
-  const pb = profileText(b);
-  if (pa.key === pb.key) return true;
-  if (pa.signature !== pb.signature || pa.features.length === 0 || pb.features.length === 0) return false;
-  return jaccard(pa.features, pb.features) >= threshold;
+  while (i < x.length && j < y.length) {
+    if (x[i] === y[j]) {
+      shared++;
+      i++;
+      j++;
+    } else if (x[i]! < y[j]!) i++;
+    else j++;
+  }
+  return shared;
 }

@@ -11,7 +11,9 @@
  * anywhere), so a last pass (`snapToTokens`) moves every op boundary that fell inside a token of
  * either text out to the token's edges: a changed word is always a changed word.
  *
- * Offsets and counts are UTF-16 code units, like the projection's.
+ * Offsets and counts are UTF-16 code units, like the projection's. Texts are compared as given:
+ * callers pass NFC forms (frozen versions are stored NFC; the live draft's is `projection.nfc`), so
+ * a passage typed decomposed and retyped precomposed is no change (diff.service.ts).
  */
 import DiffMatchPatch from 'diff-match-patch';
 import { sectionIndexAt, type Section } from './sections.js';

@@ -1,33 +1,79 @@
 /**
- * A higher unit's merged feedback as DOCX: a heading per section and a table of items with
- * counts and "raised by N of M units". User text is only ever a TextRun's text.
+ * A higher unit's merged feedback as a committee files it (DOCX or PDF): the frame, I. which
+ * units sent theirs and which have not, II. the points by section — the quoted passage, the
+ * content, the count, "N/M units" with their names, and the unit's own decision where it took one.
  */
-import { Document, Packer, type Paragraph, type Table } from 'docx';
-import { heading, table } from './docx-parts.js';
+import { renderDocx } from './docx-render.js';
 import { groupFeedbackBySection, unitNames } from './feedback-sections.js';
-import { labelsFor, type ExportLocale } from './labels.js';
+import { vietnamDate } from './frame.js';
+import { labelsFor } from './labels.js';
+import type { Block, ExportPage, Inline } from './page-model.js';
+import { renderPdf } from './pdf-render.js';
+import { contentCell, lines, partHeading, pointQuoteCell, sectionHeadings, type FrameContext } from './report-parts.js';
 import type { FeedbackExport } from './summary-types.js';
-import { stripInvalidXmlChars } from './text-escape.js';
+
+/** The feedback's page (frame and blocks). Pure. */
+export function feedbackPage(feedback: FeedbackExport, context: FrameContext): ExportPage {
+  const l = labelsFor(context.locale);
+  const names = unitNames(feedback);
+  const sent = feedback.units.filter((u) => u.submittedAt);
+  const blocks: Block[] = [partHeading(1, l.unitsPart)];
+  if (feedback.units.length > 0) {
+    blocks.push({ type: 'paragraph', inlines: [{ text: l.unitsSent(sent.length, feedback.units.length) }] });
+    blocks.push({
+      type: 'table',
+      columns: [{ header: l.unit, width: 65 }, { header: l.sentOn, width: 35, align: 'center' }],
+      rows: feedback.units.map((u) => [lines(u.name), u.submittedAt ? lines(shortDate(u.submittedAt)) : [[{ text: l.pending, italic: true }]]]),
+    });
+  }
+  blocks.push(partHeading(2, l.pointsPart));
+  const sections = groupFeedbackBySection(feedback, l);
+  if (sections.length === 0) blocks.push({ type: 'paragraph', inlines: [{ text: l.nothingYet }] });
+  const decided = feedback.items.some((item) => item.disposition);
+  const headings = sectionHeadings(sections, l);
+  sections.forEach((section, i) => {
+    blocks.push(headings[i]!);
+    blocks.push({
+      type: 'table',
+      columns: [
+        { header: l.quote, width: 28 },
+        { header: l.text, width: decided ? 30 : 38 },
+        { header: l.count, width: 8, align: 'center' },
+        { header: l.units, width: decided ? 17 : 26 },
+        ...(decided ? [{ header: l.decisionAndReason, width: 17 }] : []),
+      ],
+      rows: section.items.map((item) => [
+        pointQuoteCell(item, l),
+        contentCell(l.kinds[item.kind], item.representative, l),
+        lines(String(item.count)),
+        [[{ text: l.raisedBy(item.unitCount, feedback.units.length), bold: true }], ...unitLines(item, names)],
+        ...(decided ? [item.disposition ? [...lines(l.decisionName[item.disposition.decision]), ...lines(item.disposition.note)] : []] : []),
+      ]),
+    });
+  });
+  return {
+    frame: { ...context, kind: l.report, title: l.feedbackSubject(feedback.title), note: null, documentTitle: `${l.feedback}: ${feedback.title}` },
+    blocks,
+  };
+}
+
+/** Each sending unit by name, with its note on the point in italics. */
+function unitLines(item: FeedbackExport['items'][number], names: (unitId: string) => string): Inline[][] {
+  if (!item.units) return lines(...item.unitIds.map(names));
+  return item.units.map((u) => (u.note ? [{ text: `${u.name}: ` }, { text: u.note, italic: true }] : [{ text: u.name }]));
+}
+
+function shortDate(iso: string): string {
+  const d = vietnamDate(new Date(iso));
+  return `${String(d.day).padStart(2, '0')}/${String(d.month).padStart(2, '0')}/${d.year}`;
+}
 
 /** The feedback as a .docx file's bytes. */
-export async function feedbackToDocx(feedback: FeedbackExport, locale: ExportLocale = 'vi'): Promise<Buffer> {
-  const l = labelsFor(locale);
-  const names = unitNames(feedback);
-  const children: (Paragraph | Table)[] = [heading(`${l.feedback}: ${feedback.title}`, 1)];
-  for (const section of groupFeedbackBySection(feedback, l)) {
-    children.push(heading(section.heading, 2));
-    children.push(
-      table(
-        [l.kind, l.count, l.text, l.proposed, l.units],
-        section.items.map((item) => [
-          l.kinds[item.kind],
-          String(item.count),
-          item.representative.body,
-          item.representative.replacement ?? '',
-          `${l.raisedBy(item.unitCount, feedback.units.length)}: ${item.unitIds.map(names).join(', ')}`,
-        ]),
-      ),
-    );
-  }
-  return Packer.toBuffer(new Document({ title: stripInvalidXmlChars(feedback.title), sections: [{ children }] }));
+export function feedbackToDocx(feedback: FeedbackExport, context: FrameContext): Promise<Buffer> {
+  return renderDocx(feedbackPage(feedback, context));
+}
+
+/** The feedback as PDF bytes. */
+export function feedbackToPdf(feedback: FeedbackExport, context: FrameContext): Promise<Buffer> {
+  return renderPdf(feedbackPage(feedback, context));
 }

@@ -17,8 +17,10 @@ export function feedbackToMarkdown(feedback: FeedbackExport, locale: ExportLocal
     out.push(`| ${l.kind} | ${l.count} | ${l.text} | ${l.proposed} | ${l.units} |`, '| --- | ---: | --- | --- | --- |');
     for (const item of section.items) {
       const proposed = item.representative.replacement === null ? '' : esc(item.representative.replacement);
-      const who = `${l.raisedBy(item.unitCount, feedback.units.length)}: ${esc(item.unitIds.map(names).join(', '))}`;
-      out.push(`| ${l.kinds[item.kind]} | ${item.count} | ${esc(item.representative.body)} | ${proposed} | ${who} |`);
+      const units = item.units ? item.units.map((u) => (u.note ? `${u.name} (${u.note})` : u.name)) : item.unitIds.map(names);
+      const who = `${l.raisedBy(item.unitCount, feedback.units.length)}: ${esc(units.join(', '))}`;
+      const quote = item.quote ? `“${esc(item.quote)}” — ` : '';
+      out.push(`| ${l.kinds[item.kind]} | ${item.count} | ${quote}${esc(item.representative.body)} | ${proposed} | ${who} |`);
     }
     out.push('');
   }

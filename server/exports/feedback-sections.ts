@@ -3,12 +3,15 @@ import { sectionHeading, type ExportLabels } from './labels.js';
 import type { FeedbackExport } from './summary-types.js';
 
 /** Consecutive runs of items with the same section (items arrive in document order). */
-export function groupFeedbackBySection(feedback: FeedbackExport, labels: ExportLabels): { heading: string; items: FeedbackExport['items'][number][] }[] {
-  const out: { path: string; heading: string; items: FeedbackExport['items'][number][] }[] = [];
+export function groupFeedbackBySection(feedback: FeedbackExport, labels: ExportLabels): { path: string; title: string; heading: string; items: FeedbackExport['items'][number][] }[] {
+  const out: { path: string; title: string; heading: string; items: FeedbackExport['items'][number][] }[] = [];
   for (const item of feedback.items) {
     const last = out[out.length - 1];
     if (last && last.path === item.section) last.items.push(item);
-    else out.push({ path: item.section, heading: sectionHeading({ path: item.section, title: feedback.sectionTitles?.[item.section] ?? '' }, labels), items: [item] });
+    else {
+      const title = feedback.sectionTitles?.[item.section] ?? '';
+      out.push({ path: item.section, title, heading: sectionHeading({ path: item.section, title }, labels), items: [item] });
+    }
   }
   return out;
 }

@@ -1,32 +1,73 @@
 /**
- * A round summary as DOCX (what the committees open): title, participation, a Heading 2 per
- * section and a table of its clusters with a header row. User text is only ever a TextRun's text.
+ * A round summary as a committee files it (DOCX or PDF): the frame, I. participation, II. the
+ * points by section — one table per section with the quoted passage, the content, the count, the
+ * units and the decisions with their reasons. Sections without points are left out; a summary
+ * without any point says so once.
  */
-import { Document, Packer, type Paragraph, type Table } from 'docx';
-import { heading, paragraph, table } from './docx-parts.js';
-import { stripInvalidXmlChars } from './text-escape.js';
-import { formatDecisions, labelsFor, sectionHeading, type ExportLocale } from './labels.js';
+import { renderDocx } from './docx-render.js';
+import { formatDecisions, labelsFor } from './labels.js';
+import type { Block, ExportPage } from './page-model.js';
+import { renderPdf } from './pdf-render.js';
+import { contentCell, lines, partHeading, pointQuoteCell, sectionHeadings, type FrameContext } from './report-parts.js';
 import type { RoundSummaryExport } from './summary-types.js';
 
-/** The summary as a .docx file's bytes. Pure apart from the library's zip encoding. */
-export async function summaryToDocx(summary: RoundSummaryExport, locale: ExportLocale = 'vi'): Promise<Buffer> {
-  const l = labelsFor(locale);
-  const children: (Paragraph | Table)[] = [heading(`${l.summary}: ${summary.title}`, 1), paragraph(l.participation(summary.participation))];
-  if (summary.participation.byUnit.length > 0) {
-    children.push(table([l.unit, l.invited, l.commented], summary.participation.byUnit.map((u) => [u.name ?? u.unitId, String(u.invited), String(u.commented)])));
+/** The summary's page (frame and blocks). Pure. */
+export function summaryPage(summary: RoundSummaryExport, context: FrameContext): ExportPage {
+  const l = labelsFor(context.locale);
+  const p = summary.participation;
+  const blocks: Block[] = [partHeading(1, l.participationPart), { type: 'paragraph', inlines: [{ text: l.participation(p) }] }];
+  if (p.byUnit.length > 1) {
+    blocks.push({
+      type: 'table',
+      columns: [{ header: l.unit, width: 60 }, { header: l.invited, width: 20, align: 'right' }, { header: l.commented, width: 20, align: 'right' }],
+      rows: p.byUnit.map((u) => [lines(u.name ?? u.unitId), lines(String(u.invited)), lines(String(u.commented))]),
+    });
   }
-  for (const section of summary.sections) {
-    children.push(heading(sectionHeading(section, l), 2));
-    if (section.clusters.length === 0) {
-      children.push(paragraph(l.none));
-      continue;
-    }
-    children.push(
-      table(
-        [l.kind, l.count, l.text, l.proposed, l.decisions],
-        section.clusters.map((c) => [l.kinds[c.kind], String(c.count), c.representative.body, c.representative.replacement ?? '', formatDecisions(c.decisions, l)]),
-      ),
-    );
-  }
-  return Packer.toBuffer(new Document({ title: stripInvalidXmlChars(summary.title), sections: [{ children }] }));
+  blocks.push(partHeading(2, l.pointsPart));
+  // General comments on the whole draft come first, as a part of their own.
+  const whole = summary.document?.clusters ?? [];
+  const sections = [...(whole.length > 0 ? [{ path: '', title: l.scopes.document, clusters: whole }] : []), ...summary.sections.filter((s) => s.clusters.length > 0)];
+  if (sections.length === 0) blocks.push({ type: 'paragraph', inlines: [{ text: l.nothingYet }] });
+  const withUnits = sections.some((s) => s.clusters.some((c) => (c.unitNames?.length ?? 0) > 0));
+  const headings = sectionHeadings(sections, l);
+  sections.forEach((section, i) => {
+    blocks.push(headings[i]!);
+    blocks.push({
+      type: 'table',
+      columns: [
+        { header: l.quote, width: 30 },
+        { header: l.text, width: withUnits ? 32 : 40 },
+        { header: l.count, width: 8, align: 'center' },
+        ...(withUnits ? [{ header: l.units, width: 12 }] : []),
+        { header: l.decisionAndReason, width: withUnits ? 18 : 22 },
+      ],
+      rows: section.clusters.map((c) => [
+        pointQuoteCell(c, l),
+        contentCell(l.kinds[c.kind], c.representative, l, c),
+        lines(String(c.count)),
+        ...(withUnits ? [lines(...(c.unitNames ?? []))] : []),
+        [...lines(formatDecisions(c.decisions, l)), ...(c.reasons ?? []).map((r) => [{ text: r, italic: true }])],
+      ]),
+    });
+  });
+  return {
+    frame: {
+      ...context,
+      kind: l.report,
+      title: summary.roundNumber === undefined ? `${l.summary}: ${summary.title}` : l.summarySubject(summary.roundNumber, summary.title),
+      note: null,
+      documentTitle: `${l.summary}: ${summary.title}`,
+    },
+    blocks,
+  };
+}
+
+/** The summary as a .docx file's bytes. */
+export function summaryToDocx(summary: RoundSummaryExport, context: FrameContext): Promise<Buffer> {
+  return renderDocx(summaryPage(summary, context));
+}
+
+/** The summary as PDF bytes. */
+export function summaryToPdf(summary: RoundSummaryExport, context: FrameContext): Promise<Buffer> {
+  return renderPdf(summaryPage(summary, context));
 }

@@ -5,7 +5,9 @@
  * second body with purpose `editing`); objection and support → `assessing` (both judge the
  * passage rather than remark on it), told apart by a `tagging` body "objection"/"support".
  * The collection embeds its single page as `first` (an AnnotationPage with `items`), which is how
- * the model nests annotations in a collection.
+ * the model nests annotations in a collection. A general comment (a whole section or the whole
+ * draft) targets the version itself, with no selector, and a section comment carries
+ * its section path in a `tagging` body ("section: II").
  */
 import type { AnnotationKind } from '../domain/clustering.js';
 
@@ -16,10 +18,12 @@ export interface JsonLdAnnotationInput {
   readonly kind: AnnotationKind;
   readonly body: string;
   readonly replacement: string | null;
-  /** Offsets in the version's text (UTF-16 code units, as the projection counts them). */
-  readonly start: number;
-  readonly end: number;
-  readonly quote: { readonly exact: string; readonly prefix: string; readonly suffix: string };
+  /** Offsets in the version's text (UTF-16 code units, as the projection counts them); absent for a general comment. */
+  readonly start?: number;
+  readonly end?: number;
+  readonly quote?: { readonly exact: string; readonly prefix: string; readonly suffix: string };
+  /** A general comment on a section names its path; on the whole draft, null. */
+  readonly section?: string | null;
   readonly created?: string;
 }
 
@@ -62,19 +66,23 @@ export function annotationsToJsonLd(input: JsonLdExportInput): Record<string, un
     if (a.body !== '') bodies.push(textual(a.body, motivation));
     if (a.kind === 'suggestion' && a.replacement !== null) bodies.push(textual(a.replacement, 'editing'));
     if (a.kind === 'objection' || a.kind === 'support') bodies.push({ type: 'TextualBody', value: a.kind, purpose: 'tagging' });
+    if (typeof a.section === 'string') bodies.push({ type: 'TextualBody', value: `section: ${a.section}`, purpose: 'tagging' });
     return {
       id: input.annotationBaseUrl + encodeURIComponent(a.id),
       type: 'Annotation',
       motivation,
       ...(a.created ? { created: a.created } : {}),
       body: bodies,
-      target: {
-        source: input.versionUrl,
-        selector: [
-          { type: 'TextQuoteSelector', exact: a.quote.exact, prefix: a.quote.prefix, suffix: a.quote.suffix },
-          { type: 'TextPositionSelector', start: toCodePoints(a.start), end: toCodePoints(a.end) },
-        ],
-      },
+      target:
+        a.quote && a.start !== undefined && a.end !== undefined
+          ? {
+              source: input.versionUrl,
+              selector: [
+                { type: 'TextQuoteSelector', exact: a.quote.exact, prefix: a.quote.prefix, suffix: a.quote.suffix },
+                { type: 'TextPositionSelector', start: toCodePoints(a.start), end: toCodePoints(a.end) },
+              ],
+            }
+          : input.versionUrl,
     };
   });
   return {

@@ -15,7 +15,9 @@ export function summaryToMarkdown(summary: RoundSummaryExport, locale: ExportLoc
     for (const u of summary.participation.byUnit) out.push(`| ${esc(u.name ?? u.unitId)} | ${u.invited} | ${u.commented} |`);
     out.push('');
   }
-  for (const section of summary.sections) {
+  const whole = summary.document?.clusters ?? [];
+  const sections = [...(whole.length > 0 ? [{ path: '', title: l.scopes.document, clusters: whole }] : []), ...summary.sections];
+  for (const section of sections) {
     out.push(`## ${esc(sectionHeading(section, l))}`, '');
     if (section.clusters.length === 0) {
       out.push(l.none, '');
@@ -24,7 +26,10 @@ export function summaryToMarkdown(summary: RoundSummaryExport, locale: ExportLoc
     out.push(`| ${l.kind} | ${l.count} | ${l.text} | ${l.proposed} | ${l.decisions} |`, '| --- | ---: | --- | --- | --- |');
     for (const c of section.clusters) {
       const proposed = c.representative.replacement === null ? '' : esc(c.representative.replacement);
-      out.push(`| ${l.kinds[c.kind]} | ${c.count} | ${esc(c.representative.body)} | ${proposed} | ${formatDecisions(c.decisions, l)} |`);
+      const general = c.scope === 'section' || c.scope === 'document' ? `*${l.scopes[c.scope]}*: ` : '';
+      const note = l.recordedNote(c.recorded ?? 0, c.groups ?? []);
+      const text = `${general}${esc(c.representative.body)}${note ? ` *(${esc(note)})*` : ''}`;
+      out.push(`| ${l.kinds[c.kind]} | ${c.count} | ${text} | ${proposed} | ${formatDecisions(c.decisions, l)} |`);
     }
     out.push('');
   }

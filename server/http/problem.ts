@@ -3,20 +3,8 @@
  * of API.md. Unexpected errors are logged with the request id and answered with a bare 500.
  */
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
-import { Type } from '@sinclair/typebox';
-import { AppError, httpStatusOf, type ErrorCode } from '../errors.js';
-
-export const ProblemSchema = Type.Object(
-  {
-    type: Type.String(),
-    title: Type.String(),
-    status: Type.Integer(),
-    detail: Type.String(),
-    code: Type.String(),
-    retryAfterSeconds: Type.Optional(Type.Integer()),
-  },
-  { $id: 'Problem', description: 'RFC 9457 problem details with a stable machine `code`' },
-);
+import { AppError, httpStatusOf, isOutage, unavailable, type ErrorCode } from '../errors.js';
+import { ProblemSchema } from './schemas/common.js';
 
 const titles: Record<ErrorCode, string> = {
   validation_failed: 'Invalid request',
@@ -26,8 +14,11 @@ const titles: Record<ErrorCode, string> = {
   round_closed: 'Round closed',
   anchor_mismatch: 'Anchor does not match the text',
   too_large: 'Too large',
+  document_too_large: 'Document too large',
+  unsupported_media_type: 'Unsupported file type',
   rate_limited: 'Too many requests',
   conflict: 'Conflict',
+  unavailable: 'Temporarily unavailable',
   internal: 'Internal error',
 };
 
@@ -74,6 +65,12 @@ export function installErrorHandling(app: FastifyInstance): void {
         ? `${error.validationContext ?? 'request'}${error.validation[0]?.instancePath ?? ''} ${error.validation[0]?.message ?? 'is invalid'}`
         : error.message;
       return sendProblem(reply, code, detail);
+    }
+    if (isOutage(error)) {
+      // The cause is kept in the log; the caller learns to retry, not that the thing is missing.
+      request.log.error({ err: error }, 'database unavailable');
+      const problem = unavailable();
+      return sendProblem(reply, problem.code, problem.message, problem.extra);
     }
     request.log.error({ err: error }, 'unhandled error');
     return sendProblem(reply, 'internal', 'something went wrong; the error was logged');

@@ -31,7 +31,8 @@ const MISSING_BUILD = `<!doctype html><html lang="en"><meta charset="utf-8"><tit
 export async function serveClient(app: FastifyInstance, distDir: string): Promise<void> {
   const root = resolve(distDir);
   const built = existsSync(resolve(root, 'index.html'));
-  if (built) await app.register(fastifyStatic, { root, serve: false, index: false });
+  // preCompressed: the .br / .gz files `npm run build:client` wrote at the best levels.
+  if (built) await app.register(fastifyStatic, { root, serve: false, index: false, preCompressed: true });
 
   const notFound = (request: FastifyRequest, reply: FastifyReply) =>
     sendProblem(reply, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}`);

@@ -5,8 +5,6 @@
  * opened by another instance. Closing is idempotent, so several instances may run it.
  */
 import type { FastifyBaseLogger } from 'fastify';
-import type { Db } from '../db/connect.js';
-import { nextDeadline } from '../db/rounds.repository.js';
 import type { Clock } from '../services/clock.js';
 import type { RoundsService } from '../services/rounds.service.js';
 
@@ -16,7 +14,6 @@ export class RoundDeadlines {
   private stopped = false;
 
   constructor(
-    private readonly db: Db,
     private readonly rounds: RoundsService,
     private readonly clock: Clock,
     private readonly logger: FastifyBaseLogger,
@@ -58,7 +55,7 @@ export class RoundDeadlines {
     if (this.stopped) return;
     let waitMs = this.pollMs;
     try {
-      const next = await nextDeadline(this.db);
+      const next = await this.rounds.nextDeadline();
       if (next) waitMs = Math.min(waitMs, Math.max(0, next.getTime() - this.clock.now().getTime()));
     } catch (error) {
       this.logger.error({ err: error }, 'reading the next round deadline failed');

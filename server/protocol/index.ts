@@ -13,6 +13,7 @@ export {
 } from './constants.js';
 export { decodeClientMessage, type ClientMessage } from './messages.js';
 export { validateUpdate, validateStateVector } from './yjs-validation.js';
+export { updateEffect, type UpdateEffect } from './update-dependencies.js';
 export {
   decodeAwarenessUpdate,
   encodeAwarenessUpdate,
@@ -36,3 +37,4 @@ export {
   syncStep1FromDoc,
   answerSyncStep1,
 } from './encoders.js';
+export { KnownState } from './known-state.js';

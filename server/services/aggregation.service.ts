@@ -10,82 +10,47 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { Db } from '../db/connect.js';
-import { annotationsForSummary, roundDecisions } from '../db/annotations.repository.js';
+import { annotationsForSummary, roundDecisions, sectionsOfAnnotations, type AnnotationForSummary } from '../db/annotations.repository.js';
+import { listClusterEdits } from '../db/cluster-edits.repository.js';
+import type { ClusterEdit } from '../domain/cluster-edits.js';
 import type { DocumentRecord } from '../db/documents.repository.js';
-import { insertEvent } from '../db/events.repository.js';
-import { latestPackagesTo, listPackages, insertPackage, type PackageRecord } from '../db/packages.repository.js';
-import { roundParticipation, type Participation } from '../db/participation.repository.js';
-import { findRound, type RoundRecord } from '../db/rounds.repository.js';
-import { childrenOf, findUnit, type Unit } from '../db/units.repository.js';
+import { latestEventId, roundClusterChangesSince, type NewEvent } from '../db/events.repository.js';
+import { feedbackDispositions, findPackage, insertPackage, latestPackageHeadsTo, listPackages, packagesByIds, packagesFrom, upsertFeedbackDisposition, type PackageRecord } from '../db/packages.repository.js';
+import { roundParticipation } from '../db/participation.repository.js';
+import { lastManualReminders } from '../db/reminders.repository.js';
+import { findRound, listRounds, type RoundRecord } from '../db/rounds.repository.js';
+import type { Decision } from '../db/schema.js';
+import { childrenOf, findUnit, lockUnit, type Unit } from '../db/units.repository.js';
 import { findVersionContent } from '../db/versions.repository.js';
-import { clusterAnnotations, matchAcrossUnits, type Cluster, type ClusterLike, type DecisionCounts, type SectionClusters } from '../domain/clustering.js';
+import { clusterAnnotations, CrossUnitMatching, matchAcrossUnits, type Cluster, type ClusterLike, type DecisionCounts, type MatchedItem, type SectionClusters } from '../domain/clustering.js';
 import { contentHash } from '../domain/content-hash.js';
-import { isUnitStaff, mayReviewRound, roleIn, type Actor } from '../domain/permissions.js';
+import { dispositionFor, mergedItemId, quoteOf, sourceKey } from '../domain/feedback-items.js';
+import { packageNamesAuthors, isUnitSecretary, isUnitStaff, maySendFeedbackFrom, mayReviewRound, roundTouchesUnit, type Actor } from '../domain/permissions.js';
 import type { Section } from '../domain/sections.js';
-import { formatPath, isAncestorOrSelf } from '../domain/unit-path.js';
+import { formatPath } from '../domain/unit-path.js';
 import { conflict, forbidden, invalid, notFound } from '../errors.js';
-import type { Clock } from './clock.js';
+import { lruCache } from './cache.js';
+import { systemClock, type Clock } from './clock.js';
 import type { DocumentEvents } from './document-events.js';
+import { clusterBySection, reclusterSections, type Computed as SectionMemo } from './section-clusters.js';
 import type { DocumentsService } from './documents.service.js';
 import type { RoundsService } from './rounds.service.js';
+import type { AuditService } from './audit.service.js';
+import type { NotificationsService } from './notifications.service.js';
+import { auditTargets } from '../domain/notification-texts.js';
+import { decisionLabels, lowerLabel } from '../domain/vocabulary.js';
+import type {
+  FeedbackPackage as PublicPackage,
+  Feedback as MergedFeedback,
+  FeedbackItem as MergedFeedbackItem,
+  PackageItem,
+  PackagePreview,
+  RoundSummary,
+} from '../http/schemas/aggregation.js';
 
-export interface RoundSummary {
-  documentId: string;
-  roundId: string;
-  roundNumber: number;
-  baseVersion: number;
-  participation: Participation;
-  sections: Array<{ path: string; title: string; clusters: Array<Omit<Cluster, 'authorIds'>> }>;
-}
 
-/** An item of a feedback package: a point raised, how often, by which units, from which annotations. */
-export interface PackageItem {
-  id: string;
-  section: string;
-  kind: Cluster['kind'];
-  count: number;
-  representative: { body: string; replacement: string | null };
-  /** Units the point came from (this unit and/or the child units whose packages carried it). */
-  unitIds: string[];
-  /** The original annotations, however many levels below. */
-  annotationIds: string[];
-  /** This unit's decisions on its own annotations in the item. */
-  decisions: DecisionCounts;
-  /** Items of child packages merged in: `packageId/itemId`. */
-  sources: string[];
-  /** Only when every round behind it was open; otherwise the higher level sees counts, not names. */
-  authorIds?: string[];
-}
-
-export interface PublicPackage {
-  id: string;
-  documentId: string;
-  fromUnitId: string;
-  toUnitId: string;
-  roundIds: string[];
-  note: string;
-  items: PackageItem[];
-  contentHash: string;
-  submittedBy: string;
-  submittedAt: string;
-}
-
-export interface MergedFeedback {
-  documentId: string;
-  unitId: string;
-  /** The units below that could send a package, with the package each sent (if any). */
-  units: Array<{ unitId: string; name: string; packageId: string | null; submittedAt: string | null }>;
-  items: Array<{
-    id: string;
-    section: string;
-    kind: Cluster['kind'];
-    representative: { body: string; replacement: string | null };
-    count: number;
-    unitCount: number;
-    unitIds: string[];
-    annotationIds: string[];
-  }>;
-}
+/** The merge as remembered between package arrivals: decisions are added per read. */
+type RememberedFeedback = Omit<MergedFeedback, 'items'> & { items: Array<Omit<MergedFeedbackItem, 'disposition'> & { sourceKeys: string[] }> };
 
 const emptyDecisions = (): DecisionCounts => ({ accepted: 0, partially_accepted: 0, rejected: 0, noted: 0, undecided: 0 });
 
@@ -96,6 +61,8 @@ export class AggregationService {
     private readonly rounds: RoundsService,
     private readonly events: DocumentEvents,
     private readonly clock: Clock,
+    private readonly notifications: NotificationsService,
+    private readonly audit: AuditService,
   ) {}
 
   /**
@@ -103,29 +70,54 @@ export class AggregationService {
    * event that could change it (a round's annotation events for its clusters, the document's
    * package events for a roll-up). Outbox ids are the same on every instance, so a stamp is exact.
    */
-  private readonly memo = new Map<string, { stamp: number; value: Promise<unknown> }>();
+  private readonly memo = lruCache<string, { stamp: number; value: Promise<unknown> }>(systemClock, { max: 16 });
+
+  /**
+   * Per round, each section's clusters (section-clusters.ts), the outbox event they reflect (every
+   * annotation and edit event up to `stamp`) and the section of each annotation in them.
+   */
+  private readonly sectionMemo = lruCache<string, { stamp: number; computed: SectionMemo; document: Cluster[]; sectionOf: ReadonlyMap<string, string> }>(systemClock, { max: 16 });
+
+  /**
+   * Packages by id, items parsed: a package never changes once sent, so what is read once is kept
+   * (least recently used out); which packages count is asked of the database on every computation
+   * (`latestPackageHeadsTo`), so a package sent or superseded since is never missed.
+   */
+  private readonly packageCache = lruCache<string, PackageRecord>(systemClock, { max: 64 });
+
+  /**
+   * Per receiving unit (`documentId:unitId`), the matching of the packages it received, extended as
+   * packages arrive (clustering.ts `CrossUnitMatching`: always what matching them all at once
+   * gives); started again when a package it holds no longer counts (superseded).
+   */
+  private readonly rollUps = lruCache<string, { packageIds: Set<string>; matching: CrossUnitMatching }>(systemClock, { max: 8 });
+
+  /** Each merged item as last built, by the matched item it was built from (the same object while its sources are). */
+  private readonly mergedItems = new WeakMap<MatchedItem, MergedItem>();
+
+  /** Each section of a summary as last handed out, by the clusters it was made from. */
+  private readonly publicSections = new WeakMap<SectionClusters, RoundSummary['sections'][number]>();
 
   private remembered<T>(key: string, stamp: number, compute: () => Promise<T>): Promise<T> {
     const hit = this.memo.get(key);
     if (hit && hit.stamp === stamp) return hit.value as Promise<T>;
     const value = compute();
-    this.memo.delete(key);
-    if (this.memo.size >= 16) this.memo.delete(this.memo.keys().next().value!);
-    this.memo.set(key, { stamp, value });
-    value.catch(() => this.memo.delete(key));
+    const entry = { stamp, value };
+    this.memo.set(key, entry);
+    value.catch(() => {
+      if (this.memo.get(key) === entry) this.memo.delete(key);
+    });
     return value;
   }
 
   /** The latest event id of the given types, of a round or (without a round) of a document. */
-  private async stamp(where: { documentId: string; roundId?: string }, types: string[]): Promise<number> {
-    let query = this.db.selectFrom('events').select((eb) => eb.fn.max('id').as('max')).where('type', 'in', types);
-    query = where.roundId ? query.where('round_id', '=', where.roundId) : query.where('document_id', '=', where.documentId);
-    return Number((await query.executeTakeFirst())?.max ?? 0);
+  private stamp(where: { documentId: string; roundId?: string }, types: NewEvent['type'][]): Promise<number> {
+    return latestEventId(this.db, where, types);
   }
 
-  private clustersOf(round: RoundRecord): Promise<SectionClusters[]> {
-    return this.stamp({ documentId: round.documentId, roundId: round.id }, ['annotation.upserted', 'annotation.withdrawn']).then((stamp) =>
-      this.remembered(`clusters:${round.id}`, stamp, () => this.clusterRound(round)),
+  private clustersOf(round: RoundRecord): Promise<RoundClusters> {
+    return this.stamp({ documentId: round.documentId, roundId: round.id }, ['annotation.upserted', 'annotation.withdrawn', 'clusters.edited']).then((stamp) =>
+      this.remembered(`clusters:${round.id}`, stamp, () => this.clusterRound(round, stamp)),
     );
   }
 
@@ -138,78 +130,207 @@ export class AggregationService {
     if (round) await this.clustersOf(round);
   }
 
-  /** A round's merged annotations, for its reviewers (drafters and secretaries). */
-  async summary(actor: Actor, roundId: string): Promise<RoundSummary> {
-    return (await this.summaryWithDocument(actor, roundId)).summary;
+  /**
+   * A round's merged annotations, for its reviewers (drafters and secretaries). With `section`
+   * (a section's path), that section alone (404 when the summary has no such section): the
+   * clusters are computed as for the whole summary, only the answer is smaller.
+   */
+  async summary(actor: Actor, roundId: string, only: { section?: string } = {}): Promise<RoundSummary> {
+    return (await this.summaryWithDocument(actor, roundId, only)).summary;
   }
 
   /** The summary and its document (exports need the title), with one permission check. */
-  async summaryWithDocument(actor: Actor, roundId: string): Promise<{ summary: RoundSummary; document: DocumentRecord }> {
+  async summaryWithDocument(actor: Actor, roundId: string, only: { section?: string } = {}): Promise<{ summary: RoundSummary; document: DocumentRecord }> {
     const { round, document } = await this.rounds.visibleRound(actor, roundId);
     if (!mayReviewRound(actor, document, round.scopePath)) throw forbidden('only the round’s drafters and secretaries read its summary');
     // Clusters change with annotations only; decisions and who was invited are read afresh.
-    const [clusters, decisions, participation] = await Promise.all([
+    const [all, decisions, participation] = await Promise.all([
       this.clustersOf(round),
-      roundDecisions(this.db, round.id),
+      roundDecisions(this.db, round.id, only.section === undefined ? undefined : { section: only.section }),
       roundParticipation(this.db, round.id, formatPath(round.scopePath)),
     ]);
     // Authors are left out: reviewers see them on each annotation, and at a province's scale the
     // lists would add megabytes to an answer read over weak connections.
-    const sections = clusters.map((s) => ({
-      ...s,
-      clusters: s.clusters.map(({ authorIds: _, ...c }) => ({ ...c, decisions: countDecisions(c.annotationIds, decisions) })),
-    }));
-    return { document, summary: { documentId: document.id, roundId: round.id, roundNumber: round.number, baseVersion: round.baseVersion, participation, sections } };
-  }
-
-  private async clusterRound(round: RoundRecord): Promise<SectionClusters[]> {
-    const [base, annotations] = await Promise.all([this.baseOf(round), annotationsForSummary(this.db, [round.id])]);
-    const sections = clusterAnnotations(annotations, base.sections, { paragraphStarts: base.paragraphStarts });
-    return sections.map((s) => ({ path: s.path, title: s.title, clusters: s.clusters }));
+    const sectionsShown = only.section === undefined ? all.sections : all.sections.filter((s) => s.path === only.section);
+    if (only.section !== undefined && sectionsShown.length === 0) throw notFound(`section ${only.section}`);
+    // A section whose clusters and decision counts are unchanged is the object handed out before
+    // (the route keeps its JSON by object: aggregation.routes.ts). Nobody mutates these.
+    const sections = sectionsShown.map((s) => {
+      const counts = s.clusters.map((c) => countDecisions(c.annotationIds, decisions));
+      const before = this.publicSections.get(s);
+      if (before && before.clusters.every((c, i) => sameCounts(c.decisions, counts[i]!))) return before;
+      const fresh = { ...s, clusters: s.clusters.map(({ authorIds: _, ...c }, i) => ({ ...c, decisions: counts[i]! })) };
+      this.publicSections.set(s, fresh);
+      return fresh;
+    });
+    // Comments on the whole draft belong to no section: a one-section answer leaves them out.
+    const whole = only.section === undefined ? all.document.map(({ authorIds: _, ...c }) => ({ ...c, decisions: countDecisions(c.annotationIds, decisions) })) : [];
+    return {
+      document,
+      summary: { documentId: document.id, roundId: round.id, roundNumber: round.number, baseVersion: round.baseVersion, participation, sections, document: { clusters: whole } },
+    };
   }
 
   /**
-   * A unit's secretary sends its consolidated feedback on the document to the parent unit. The
-   * rounds must be closed rounds of this document that the unit took part in.
+   * A round's clusters as of outbox event `stamp` or later. The first time, every annotation is
+   * read and every section clustered; after that only the sections the outbox names as changed
+   * (the sections, before and after, of the annotations written, withdrawn or edited by hand
+   * since the last computation) are read and clustered again. Comments on the whole draft are
+   * stored under section "" and clustered on their own, again only when "" changed.
    */
-  async submitPackage(actor: Actor, documentId: string, input: { fromUnitId: string; roundIds: string[]; note?: string | undefined }): Promise<PublicPackage> {
-    const { document } = await this.documents.visible(actor, documentId);
-    const from = await findUnit(this.db, input.fromUnitId);
-    if (!from) throw invalid('fromUnitId does not name a unit');
-    if (roleIn(actor, from.id) !== 'secretary') throw forbidden('only the unit’s secretary submits its feedback package');
-    if (!isAncestorOrSelf(document.unitPath, from.path) || from.path.length === document.unitPath.length || !from.parentId) {
-      throw invalid('a package goes from a unit below the document’s unit to its parent');
+  private async clusterRound(round: RoundRecord, stamp: number): Promise<RoundClusters> {
+    const before = this.sectionMemo.get(round.id);
+    const [base, edits, changes] = await Promise.all([
+      this.baseOf(round),
+      listClusterEdits(this.db, [round.id]),
+      before ? roundClusterChangesSince(this.db, round.id, before.stamp) : undefined,
+    ]);
+    if (!before || !changes) {
+      const annotations = await annotationsForSummary(this.db, [round.id]);
+      const { whole, rest } = splitWhole(annotations);
+      const { sections, computed } = clusterBySection(rest, base.sections, { text: base.text, edits }, undefined);
+      const document = clusterWhole(whole, base.text, edits);
+      this.sectionMemo.set(round.id, { stamp, computed, document, sectionOf: new Map(annotations.map((a) => [a.id, a.section])) });
+      return { sections, document };
     }
-    const rounds = await this.roundsFor(document, from, [...new Set(input.roundIds)]);
-    const childPackages = await latestPackagesTo(this.db, document.id, from.id);
-    const items = await this.packageItems(from, rounds, childPackages);
+    const now = await sectionsOfAnnotations(this.db, changes.annotationIds);
+    const dirty = new Set(now.values());
+    for (const id of changes.annotationIds) {
+      const was = before.sectionOf.get(id);
+      if (was !== undefined) dirty.add(was);
+    }
+    const annotations = await annotationsForSummary(this.db, [round.id], undefined, { sections: [...dirty] });
+    const { whole, rest } = splitWhole(annotations);
+    const { sections, computed } = reclusterSections(before.computed, dirty, rest, base.sections, { text: base.text, edits });
+    const document = dirty.has('') ? clusterWhole(whole, base.text, edits) : before.document;
+    const sectionOf = new Map(before.sectionOf);
+    for (const [id, path] of before.sectionOf) if (dirty.has(path)) sectionOf.delete(id);
+    for (const a of annotations) sectionOf.set(a.id, a.section);
+    this.sectionMemo.set(round.id, { stamp: Math.max(stamp, changes.lastId), computed, document, sectionOf });
+    return { sections, document };
+  }
+
+  /**
+   * Exactly what a submission from `fromUnitId` would carry now (API.md: the package without `id`,
+   * `contentHash` and `submittedAt`). `roundIds` defaults to every round of the document the unit
+   * takes part in. Errors as `submitPackage`.
+   */
+  async previewPackage(actor: Actor, documentId: string, input: { fromUnitId: string; roundIds?: string[] | undefined }): Promise<PackagePreview> {
+    const { document, from } = await this.senderOf(actor, documentId, input.fromUnitId);
+    const rounds = await this.roundsFor(document, from, input.roundIds);
+    const latest = (await packagesFrom(this.db, document.id, from.id)).at(-1);
+    return {
+      documentId: document.id,
+      fromUnitId: from.id,
+      toUnitId: from.parentId!,
+      roundIds: rounds.map((r) => r.id),
+      note: '',
+      items: await this.packageItems(document, from, rounds, {}),
+      submittedBy: actor.memberId,
+      supersedes: latest?.id ?? null,
+    };
+  }
+
+  /**
+   * A unit's secretary sends its consolidated feedback on the document to the parent unit: the
+   * unit's own members' points and its units' latest packages, merged, with a note on the whole
+   * and on any item (`itemNotes`, by item id). `id` is the client's: the same request again is
+   * the same package (`created: false`). A second package from the unit for any of the same rounds
+   * is 409 `conflict` unless it names the unit's latest package in `supersedes` (both are kept,
+   * the newer counts). Errors: 400 unknown unit, item or package, unit not under the document's
+   * unit; 403 not the unit's secretary; 404 invisible document.
+   */
+  async submitPackage(
+    actor: Actor,
+    documentId: string,
+    input: { id?: string | undefined; fromUnitId: string; roundIds: string[]; note?: string | undefined; itemNotes?: Record<string, string> | undefined; supersedes?: string | undefined },
+  ): Promise<{ pkg: PublicPackage; created: boolean }> {
+    const { document, from } = await this.senderOf(actor, documentId, input.fromUnitId);
+    if (input.id) {
+      const replay = await this.replayOf(input.id, document.id, from.id);
+      if (replay) return { pkg: toPublicPackage(replay), created: false };
+    }
+    const rounds = await this.roundsFor(document, from, input.roundIds);
+    if (input.supersedes) {
+      const earlier = await findPackage(this.db, input.supersedes);
+      if (!earlier || earlier.documentId !== document.id || earlier.fromUnitId !== from.id) {
+        throw invalid(`supersedes: package ${input.supersedes} is not a package of ${from.name} on this document`);
+      }
+    }
+    const itemNotes = Object.fromEntries(Object.entries(input.itemNotes ?? {}).map(([k, v]) => [k, v.normalize('NFC').trim()]));
+    const items = await this.packageItems(document, from, rounds, itemNotes);
+    const known = new Set(items.map((i) => i.id));
+    const stray = Object.keys(itemNotes).find((k) => !known.has(k));
+    if (stray) throw invalid(`itemNotes: ${stray} is not an item of the package (preview it again: the points changed)`);
     const submittedAt = this.clock.now();
-    const id = randomUUID();
+    const id = input.id ?? randomUUID();
     const content = {
       id,
       documentId: document.id,
       fromUnitId: from.id,
-      toUnitId: from.parentId,
+      toUnitId: from.parentId!,
       roundIds: rounds.map((r) => r.id),
       note: (input.note ?? '').normalize('NFC').trim(),
       items,
       submittedBy: actor.memberId,
       submittedAt: submittedAt.toISOString(),
+      supersedes: input.supersedes ?? null,
     };
     const hash = contentHash(content);
-    const stored = await this.db.transaction().execute(async (tx) => {
+    const substance = substanceOf(content);
+    const stored = await this.events.transaction(this.db, async (tx, writeEvent) => {
+      // Submissions from one unit are serialised on its row: a double click cannot store twice.
+      await lockUnit(tx, from.id);
+      if (input.id) {
+        const replay = await this.replayOf(input.id, document.id, from.id, tx);
+        if (replay) return { record: replay, created: false };
+      }
+      const sent = await packagesFrom(tx, document.id, from.id);
+      const latest = sent.at(-1);
+      const overlapping = sent.filter((p) => p.roundIds.some((r) => content.roundIds.includes(r))).at(-1);
+      // The same package again without a client id (a retried request from an older client).
+      if (!input.id && latest && substanceOf(latest) === substance) return { record: latest, created: false };
+      if (input.supersedes && latest && latest.id !== input.supersedes) {
+        throw conflict(`package ${input.supersedes} was already superseded by ${latest.id}; supersede that one`);
+      }
+      if (!input.supersedes && overlapping) {
+        throw conflict(`${from.name} already sent package ${overlapping.id} for these rounds; name it in supersedes to send a corrected one`);
+      }
       const record = await insertPackage(tx, { ...content, submittedAt, contentHash: hash });
-      await insertEvent(tx, {
+      await this.notifications.packageReceived(tx, { documentId: document.id, toUnitId: from.parentId!, fromUnitName: from.name, items: items.length }, document.title, actor.memberId);
+      await this.audit.record(tx, { documentId: document.id, memberId: actor.memberId, action: 'submitted', target: auditTargets.package(from.name, items.length) });
+      await writeEvent({
         documentId: document.id,
         type: 'package.submitted',
-        payload: { id, fromUnitId: from.id, toUnitId: from.parentId, contentHash: hash, items: items.length, submittedAt: content.submittedAt },
+        payload: { id, fromUnitId: from.id, toUnitId: from.parentId, contentHash: hash, items: items.length, submittedAt: content.submittedAt, supersedes: content.supersedes },
         actorId: actor.memberId,
       });
-      return record;
+      return { record, created: true };
     });
-    this.events.committed(document.id);
-    this.warmFeedbackSoon(document, from.parentId);
-    return toPublicPackage(stored);
+    if (stored.created) this.warmFeedbackSoon(document, from.parentId!);
+    return { pkg: toPublicPackage(stored.record), created: stored.created };
+  }
+
+  /** The package stored under a client id, if it is this unit's on this document; 409 if the id is another's. */
+  private async replayOf(id: string, documentId: string, fromUnitId: string, db: Db = this.db): Promise<PackageRecord | undefined> {
+    const existing = await findPackage(db, id);
+    if (!existing) return undefined;
+    if (existing.documentId !== documentId || existing.fromUnitId !== fromUnitId) throw conflict(`package id ${id} is already used by another package`);
+    return existing;
+  }
+
+  /** The document and the sending unit, after checking that the actor may send for it. */
+  private async senderOf(actor: Actor, documentId: string, fromUnitId: string): Promise<{ document: DocumentRecord; from: Unit }> {
+    const { document } = await this.documents.visible(actor, documentId);
+    const from = await findUnit(this.db, fromUnitId);
+    if (!from) throw invalid('fromUnitId does not name a unit');
+    if (!isUnitSecretary(actor, from.id)) throw forbidden('only the unit’s secretary sends its feedback package');
+    // The document's own unit sends on to its parent too (a district's consolidated feedback
+    // on its own draft goes to the province).
+    if (!maySendFeedbackFrom(document, from)) {
+      throw invalid('a package goes from the document’s unit or a unit below it to that unit’s parent');
+    }
+    return { document, from };
   }
 
   private readonly warming = new Map<string, NodeJS.Timeout>();
@@ -236,66 +357,138 @@ export class AggregationService {
     return all.filter((p) => isUnitStaff(actor, p.fromUnitId) || isUnitStaff(actor, p.toUnitId)).map(toPublicPackage);
   }
 
-  /** The packages a unit received on the document, merged; defaults to the document's own unit. */
-  async feedback(actor: Actor, documentId: string, unitId?: string): Promise<MergedFeedback> {
-    return (await this.feedbackWithDocument(actor, documentId, unitId)).feedback;
+  /**
+   * The packages a unit received on the document, merged; defaults to the document's own unit.
+   * With `section` (a section's path), only the items of that section (none when it has none):
+   * computed as the whole roll-up is, only the answer is smaller.
+   */
+  async feedback(actor: Actor, documentId: string, unitId?: string, only: { section?: string } = {}): Promise<MergedFeedback> {
+    return (await this.feedbackWithDocument(actor, documentId, unitId, only)).feedback;
   }
 
   /** The merged feedback and its document (exports need the title), with one permission check. */
-  async feedbackWithDocument(actor: Actor, documentId: string, unitId?: string): Promise<{ feedback: MergedFeedback; document: DocumentRecord }> {
+  async feedbackWithDocument(actor: Actor, documentId: string, unitId?: string, only: { section?: string } = {}): Promise<{ feedback: MergedFeedback; document: DocumentRecord }> {
     const { document } = await this.documents.visible(actor, documentId);
     const receiver = unitId ?? document.unitId;
     if (!isUnitStaff(actor, receiver)) throw forbidden('only the receiving unit’s drafters and secretaries read its feedback');
-    return { document, feedback: await this.feedbackOf(document, receiver) };
+    const [merged, decided, reminded] = await Promise.all([
+      this.feedbackOf(document, receiver),
+      feedbackDispositions(this.db, document.id, receiver),
+      lastManualReminders(this.db, 'unit', document.id),
+    ]);
+    // Decisions change without a package arriving: read afresh, outside the remembered merge.
+    const shown = only.section === undefined ? merged.items : merged.items.filter((i) => i.section === only.section);
+    const items = shown.map(({ sourceKeys, ...item }) => {
+      const d = dispositionFor(sourceKeys, decided);
+      return { ...item, disposition: d ? { decision: d.decision, note: d.note, by: d.decidedBy, at: d.decidedAt.toISOString() } : null };
+    });
+    const pending = merged.pending.map((p) => ({ ...p, remindedAt: reminded.get(p.unitId)?.toISOString() ?? null }));
+    return { document, feedback: { ...merged, pending, items } };
   }
 
-  private async feedbackOf(document: DocumentRecord, receiver: string): Promise<MergedFeedback> {
-    const stamp = await this.stamp({ documentId: document.id }, ['package.submitted']);
+  /**
+   * The receiving unit's own decision on a merged item (drafters and secretaries of that unit;
+   * defaults to the document's unit). 404 when no merged item has that id.
+   */
+  async decideFeedbackItem(actor: Actor, documentId: string, itemId: string, input: { unitId?: string | undefined; decision: Decision; note: string }): Promise<MergedFeedbackItem> {
+    const { document } = await this.documents.visible(actor, documentId);
+    const receiver = input.unitId ?? document.unitId;
+    if (!isUnitStaff(actor, receiver)) throw forbidden('only the receiving unit’s drafters and secretaries decide on its feedback');
+    const item = (await this.feedbackOf(document, receiver)).items.find((i) => i.id === itemId);
+    if (!item) throw notFound('feedback item');
+    await this.db.transaction().execute(async (tx) => {
+      await upsertFeedbackDisposition(tx, {
+        documentId: document.id,
+        unitId: receiver,
+        itemId,
+        sources: item.sourceKeys,
+        decision: input.decision,
+        note: input.note.normalize('NFC').trim(),
+        decidedBy: actor.memberId,
+        decidedAt: this.clock.now(),
+      });
+      // The trail records the unit's decision on a merged point as it does one on an annotation.
+      await this.audit.record(tx, { documentId: document.id, memberId: actor.memberId, action: 'decided', target: auditTargets.annotation(item.quote ?? '', lowerLabel(decisionLabels.vi[input.decision], 'vi')) });
+    });
+    return (await this.feedback(actor, documentId, receiver)).items.find((i) => i.id === itemId)!;
+  }
+
+  private async feedbackOf(document: DocumentRecord, receiver: string): Promise<RememberedFeedback> {
+    const stamp = await this.stamp({ documentId: document.id }, ['package.submitted', 'round.opened']);
     return this.remembered(`feedback:${document.id}:${receiver}`, stamp, () => this.computeFeedback(document, receiver));
   }
 
-  private async computeFeedback(document: DocumentRecord, receiver: string): Promise<MergedFeedback> {
-    const [received, children] = await Promise.all([latestPackagesTo(this.db, document.id, receiver), childrenOf(this.db, receiver)]);
-    const merged = mergePackages(received);
+  private async computeFeedback(document: DocumentRecord, receiver: string): Promise<RememberedFeedback> {
+    const [received, children, rounds] = await Promise.all([this.latestPackagesTo(document.id, receiver), childrenOf(this.db, receiver), listRounds(this.db, document.id)]);
     const byUnit = new Map(received.map((p) => [p.fromUnitId, p]));
+    // The units the draft went to: those that take part in one of its rounds (or sent anyway).
+    const expected = children.filter(
+      (c) => byUnit.has(c.id) || rounds.some((r) => roundTouchesUnit(r.scopePath, c.path)),
+    );
+    const names = new Map(expected.map((c) => [c.id, c.name]));
+    const sectionTitles = await this.sectionTitles(document, rounds);
+    const merged = this.mergePackages(`${document.id}:${receiver}`, received);
     return {
       documentId: document.id,
       unitId: receiver,
-      units: children.map((c) => ({
+      units: expected.map((c) => ({
         unitId: c.id,
         name: c.name,
         packageId: byUnit.get(c.id)?.id ?? null,
         submittedAt: byUnit.get(c.id)?.submittedAt.toISOString() ?? null,
       })),
+      pending: expected.filter((c) => !byUnit.has(c.id)).map((c) => ({ unitId: c.id, name: c.name })),
       items: merged.map((m) => ({
         id: m.id,
         section: m.section,
+        sectionTitle: m.sectionTitle || sectionTitles.get(m.section) || '',
+        quote: m.quote,
         kind: m.kind,
         representative: m.representative,
         count: m.count,
         unitCount: m.unitCount,
         unitIds: m.unitIds,
+        units: m.units.map((u) => ({ ...u, name: names.get(u.unitId) ?? u.unitId })),
         annotationIds: m.annotationIds,
+        ...(m.scope !== 'passage' ? { scope: m.scope } : {}),
+        decisions: m.decisions,
+        sourceKeys: m.sourceKeys,
       })),
     };
   }
 
-  private async roundsFor(document: DocumentRecord, from: Unit, roundIds: string[]): Promise<RoundRecord[]> {
-    if (roundIds.length === 0) throw invalid('roundIds must name at least one round');
+  /** Section titles by path, from the latest round's base version (or the live draft without rounds). */
+  private async sectionTitles(document: DocumentRecord, rounds: RoundRecord[]): Promise<Map<string, string>> {
+    const latest = [...rounds].sort((a, b) => b.number - a.number)[0];
+    const sections = latest ? (await this.baseOf(latest)).sections : (await this.documents.liveContent(document.id)).sections;
+    return new Map(sections.map((s) => [s.path, s.title]));
+  }
+
+  /** The rounds a package covers: named ones (rounds of this document the unit takes part in), or all of those. */
+  private async roundsFor(document: DocumentRecord, from: Unit, roundIds: string[] | undefined): Promise<RoundRecord[]> {
+    const overlaps = (round: RoundRecord) => roundTouchesUnit(round.scopePath, from.path);
+    if (roundIds === undefined || roundIds.length === 0) {
+      const all = (await listRounds(this.db, document.id)).filter(overlaps);
+      if (all.length === 0) throw invalid(`${from.name} takes part in no round of this document yet`);
+      return all.sort((a, b) => a.number - b.number);
+    }
     const rounds: RoundRecord[] = [];
-    for (const id of roundIds) {
+    for (const id of new Set(roundIds)) {
       const round = await findRound(this.db, id);
       if (!round || round.documentId !== document.id) throw invalid(`round ${id} is not a round of this document`);
-      const overlaps = isAncestorOrSelf(round.scopePath, from.path) || isAncestorOrSelf(from.path, round.scopePath);
-      if (!overlaps) throw invalid(`unit ${from.name} did not take part in round ${round.number}`);
-      if (this.rounds.toPublic(round).status !== 'closed') throw conflict(`round ${round.number} is still open; close it before sending its feedback`);
+      if (!overlaps(round)) throw invalid(`unit ${from.name} did not take part in round ${round.number}`);
       rounds.push(round);
     }
     return rounds.sort((a, b) => a.number - b.number);
   }
 
-  /** The unit's own clusters plus its children's latest packages, matched into one list of items. */
-  private async packageItems(from: Unit, rounds: RoundRecord[], childPackages: PackageRecord[]): Promise<PackageItem[]> {
+  /**
+   * The unit's own clusters plus its units' latest packages, matched into one list of items. For
+   * an item carried from a unit below, this unit's decision is the one it recorded on the merged
+   * item (counted once per annotation of the carried item); its own annotations count their own.
+   */
+  private async packageItems(document: DocumentRecord, from: Unit, rounds: RoundRecord[], itemNotes: Record<string, string>): Promise<PackageItem[]> {
+    const [childPackages, decided] = await Promise.all([this.latestPackagesTo(document.id, from.id), feedbackDispositions(this.db, document.id, from.id)]);
     // Authors below a child that sent its own package are counted through that package.
     const reportedBelow = (await Promise.all(childPackages.map((p) => findUnit(this.db, p.fromUnitId)))).filter((u) => u !== undefined);
     const annotations = await annotationsForSummary(
@@ -303,87 +496,209 @@ export class AggregationService {
       rounds.map((r) => r.id),
       { within: formatPath(from.path), outside: reportedBelow.map((u) => formatPath(u.path)) },
     );
-    const allOpen = rounds.every((r) => r.visibility === 'open');
+    const allOpen = packageNamesAuthors(rounds);
     const latest = rounds[rounds.length - 1]!;
-    const base = await this.baseOf(latest);
-    const own = clusterAnnotations(annotations, base.sections, { paragraphStarts: base.paragraphStarts });
+    const [base, edits] = await Promise.all([this.baseOf(latest), listClusterEdits(this.db, rounds.map((r) => r.id))]);
+    const titles = new Map(base.sections.map((s) => [s.path, s.title]));
+    // The reviewers' merges and splits count in what goes up, as in the round's summary.
+    const own = clusterWithGeneral(annotations, base, edits);
     const ownItems = new Map<string, { cluster: Cluster; section: string }>();
-    for (const section of own) for (const cluster of section.clusters) ownItems.set(`own/${cluster.id}`, { cluster, section: section.path });
-    const childItems = new Map<string, PackageItem>();
-    for (const p of childPackages) for (const item of p.items as PackageItem[]) childItems.set(`${p.id}/${item.id}`, item);
+    for (const section of own.sections) for (const cluster of section.clusters) ownItems.set(`own/${cluster.id}`, { cluster, section: section.path });
+    for (const cluster of own.document) ownItems.set(`own/${cluster.id}`, { cluster, section: '' });
+    const childItems = new Map<string, { item: PackageItem; fromUnitId: string }>();
+    for (const p of childPackages) for (const item of p.items as PackageItem[]) childItems.set(`${p.id}/${item.id}`, { item, fromUnitId: p.fromUnitId });
 
     const matched = matchAcrossUnits(
       [
-        { unitId: from.id, items: [...ownItems].map(([id, { cluster, section }]) => ({ id, section, kind: cluster.kind, count: cluster.count, representative: cluster.representative })) },
-        ...childPackages.map((p) => ({
-          unitId: p.fromUnitId,
-          items: (p.items as PackageItem[]).map((item): ClusterLike => ({ id: `${p.id}/${item.id}`, section: item.section, kind: item.kind, count: item.count, representative: item.representative })),
-        })),
+        // The unit's own points are final (clustered on their anchors, with the reviewers' merges
+        // and splits): they meet other units' items but are never joined to one another again.
+        {
+          unitId: from.id,
+          items: [...ownItems].map(([id, { cluster, section }]) => ({
+            id,
+            section,
+            kind: cluster.kind,
+            count: cluster.count,
+            representative: cluster.representative,
+            scope: cluster.scope,
+            apart: 'own',
+          })),
+        },
+        ...childPackages.map((p) => ({ unitId: p.fromUnitId, items: packageClusterLikes(p, (item) => `${p.id}/${item.id}`) })),
       ],
       { sections: base.sections.map((s) => s.path) },
     );
+    const decisionOf = (keys: string[]) => dispositionFor(keys, decided);
     return matched.map((m) => {
       const decisions = emptyDecisions();
       const annotationIds = new Set<string>();
       const unitIds = new Set<string>();
       const authorIds = new Set<string>();
+      const groups = new Set<string>();
+      let recorded = 0;
       const sources: string[] = [];
+      let quote = '';
+      let reason = '';
       for (const source of m.sourceItemIds) {
         const mine = ownItems.get(source);
         if (mine) {
           mine.cluster.annotationIds.forEach((id) => annotationIds.add(id));
           for (const [k, v] of Object.entries(mine.cluster.decisions)) decisions[k as keyof DecisionCounts] += v;
           mine.cluster.authorIds.forEach((id) => authorIds.add(id));
+          mine.cluster.groups.forEach((g) => groups.add(g));
+          recorded += mine.cluster.recorded;
           unitIds.add(from.id);
+          quote ||= quoteOf(base.text, mine.cluster.anchor);
         } else {
-          const carried = childItems.get(source)!;
+          const { item: carried, fromUnitId } = childItems.get(source)!;
           carried.annotationIds.forEach((id) => annotationIds.add(id));
           carried.unitIds.forEach((id) => unitIds.add(id));
           carried.authorIds?.forEach((id) => authorIds.add(id));
+          carried.groups?.forEach((g) => groups.add(g));
+          recorded += carried.recorded ?? 0;
+          const mineOnIt = decisionOf([sourceKey(fromUnitId, carried.id)]);
+          decisions[mineOnIt ? mineOnIt.decision : 'undecided'] += carried.count;
+          reason ||= mineOnIt?.note ?? '';
+          quote ||= carried.quote ?? '';
           sources.push(source);
         }
       }
-      const ids = [...annotationIds].sort();
+      const id = createHash('sha256').update(m.sourceItemIds.join('\n')).digest('hex').slice(0, 16);
       return {
-        id: createHash('sha256').update(m.sourceItemIds.join('\n')).digest('hex').slice(0, 16),
+        id,
         section: m.section,
+        sectionTitle: titles.get(m.section) ?? '',
+        quote,
         kind: m.kind,
         count: m.count,
         representative: m.representative,
         unitIds: [...unitIds].sort(),
-        annotationIds: ids,
+        annotationIds: [...annotationIds].sort(),
         decisions,
+        // Unless the sender says otherwise, a point carries the reason of this unit's decision on it.
+        note: itemNotes[id] ?? reason,
         sources: sources.sort(),
         ...(allOpen ? { authorIds: [...authorIds].sort() } : {}),
+        // Only where they say something, so packages of passage comments written by members stay as they were.
+        ...(m.scope !== 'passage' ? { scope: m.scope } : {}),
+        ...(recorded > 0 ? { recorded } : {}),
+        ...(groups.size > 0 ? { groups: [...groups].sort() } : {}),
       };
     });
   }
 
-  /** Sections and paragraph starts of a round's base version (the coordinates of its anchors). */
-  private async baseOf(round: RoundRecord): Promise<{ sections: Section[]; paragraphStarts: number[] }> {
+  /** The latest package each unit sent to `toUnitId` about the document, items read only for packages not kept yet. */
+  private async latestPackagesTo(documentId: string, toUnitId: string): Promise<PackageRecord[]> {
+    const heads = await latestPackageHeadsTo(this.db, documentId, toUnitId);
+    const kept = new Map(heads.flatMap((h) => (this.packageCache.has(h.id) ? [[h.id, this.packageCache.get(h.id)!] as const] : [])));
+    for (const p of await packagesByIds(this.db, heads.filter((h) => !kept.has(h.id)).map((h) => h.id))) {
+      this.packageCache.set(p.id, p);
+      kept.set(p.id, p);
+    }
+    return heads.map((h) => kept.get(h.id)!);
+  }
+
+  /**
+   * Merges received packages: items matched across the sending units, each with every sender's
+   * count and note, the senders' decisions summed, and the source keys (`fromUnitId/itemId`) the
+   * receiving unit's own decision is kept by. The matching of the packages matched before for
+   * `key` is extended with the new ones (equal to matching them all again, see `rollUps`), and a
+   * merged item whose sources did not change is the one built before.
+   */
+  private mergePackages(key: string, received: PackageRecord[]): MergedItem[] {
+    const items = new Map<string, { item: PackageItem; fromUnitId: string }>();
+    for (const p of received) for (const item of p.items as PackageItem[]) items.set(sourceKey(p.fromUnitId, item.id), { item, fromUnitId: p.fromUnitId });
+    const counted = new Set(received.map((p) => p.id));
+    const before = this.rollUps.get(key);
+    const state = before && [...before.packageIds].every((id) => counted.has(id)) ? before : { packageIds: new Set<string>(), matching: new CrossUnitMatching() };
+    const arriving = received.filter((p) => !state.packageIds.has(p.id));
+    state.matching.add(
+      arriving.map((p) => ({ unitId: p.fromUnitId, items: packageClusterLikes(p, (item) => sourceKey(p.fromUnitId, item.id)) })),
+    );
+    for (const p of arriving) state.packageIds.add(p.id);
+    this.rollUps.set(key, state);
+    return state.matching.result({}).map((m) => {
+      let merged = this.mergedItems.get(m);
+      if (!merged) this.mergedItems.set(m, (merged = mergedItemOf(m, items)));
+      return merged;
+    });
+  }
+
+  /** Sections and text of a round's base version (the coordinates of its anchors). */
+  private async baseOf(round: RoundRecord): Promise<{ sections: Section[]; text: string }> {
     const version = await findVersionContent<Section>(this.db, round.documentId, round.baseVersion);
     if (!version) throw notFound(`version ${round.baseVersion}`);
-    const paragraphStarts = [0];
-    for (let i = version.text.indexOf('\n'); i >= 0 && i + 1 < version.text.length; i = version.text.indexOf('\n', i + 1)) paragraphStarts.push(i + 1);
-    return { sections: version.sections, paragraphStarts };
+    return { sections: version.sections, text: version.text };
   }
 }
 
-/** Merges received packages: items matched across the sending units. */
-function mergePackages(received: PackageRecord[]) {
-  const items = new Map<string, PackageItem>();
-  for (const p of received) for (const item of p.items as PackageItem[]) items.set(`${p.id}/${item.id}`, item);
-  const matched = matchAcrossUnits(
-    received.map((p) => ({
-      unitId: p.fromUnitId,
-      items: (p.items as PackageItem[]).map((item) => ({ id: `${p.id}/${item.id}`, section: item.section, kind: item.kind, count: item.count, representative: item.representative })),
-    })),
-    {},
-  );
-  return matched.map((m) => ({
+/** A round's points: per section (passages and general comments on sections), and on the whole draft. */
+interface RoundClusters {
+  sections: SectionClusters[];
+  document: Cluster[];
+}
+
+/** Comments on the whole draft apart from the rest (they are clustered on their own). */
+function splitWhole(annotations: readonly AnnotationForSummary[]): { whole: AnnotationForSummary[]; rest: readonly AnnotationForSummary[] } {
+  const whole = annotations.filter((a) => a.scope === 'document');
+  return { whole, rest: whole.length === 0 ? annotations : annotations.filter((a) => a.scope !== 'document') };
+}
+
+/** The points of the comments on the whole draft (clustering.ts: only with one another, by meaning). */
+function clusterWhole(whole: readonly AnnotationForSummary[], text: string, edits: readonly ClusterEdit[]): Cluster[] {
+  return whole.length === 0 ? [] : clusterAnnotations(whole, [{ path: '', title: '' }], { text, edits })[0]!.clusters;
+}
+
+/**
+ * Clusters passage and section comments per section, and comments on the whole draft on their own
+ * (clustering.ts: general comments form points only with general comments of the same scope).
+ */
+function clusterWithGeneral(annotations: readonly AnnotationForSummary[], base: { sections: Section[]; text: string }, edits: readonly ClusterEdit[]): RoundClusters {
+  const { whole, rest } = splitWhole(annotations);
+  return { sections: clusterAnnotations(rest, base.sections, { text: base.text, edits }), document: clusterWhole(whole, base.text, edits) };
+}
+
+type MergedItem = MatchedItem & {
+  sectionTitle: string;
+  quote: string;
+  units: Array<{ unitId: string; count: number; note: string }>;
+  decisions: DecisionCounts;
+  sourceKeys: string[];
+  annotationIds: string[];
+};
+
+/**
+ * One merged item of received packages: every sender's count and note, the senders' decisions
+ * summed, and the source keys (`fromUnitId/itemId`) the receiving unit's own decision is kept by.
+ * The first source is the smallest key, so the quote does not move with submission times.
+ */
+function mergedItemOf(m: MatchedItem, items: ReadonlyMap<string, { item: PackageItem; fromUnitId: string }>): MergedItem {
+  const sources = m.sourceItemIds.map((s) => items.get(s)!);
+  const decisions = emptyDecisions();
+  const units = new Map<string, { unitId: string; count: number; note: string }>();
+  for (const { item, fromUnitId } of sources) {
+    for (const [k, v] of Object.entries(item.decisions)) decisions[k as keyof DecisionCounts] += v;
+    const unit = units.get(fromUnitId) ?? { unitId: fromUnitId, count: 0, note: '' };
+    unit.count += item.count;
+    if (item.note) unit.note = unit.note ? `${unit.note}\n${item.note}` : item.note;
+    units.set(fromUnitId, unit);
+  }
+  return {
     ...m,
-    annotationIds: [...new Set(m.sourceItemIds.flatMap((s) => items.get(s)!.annotationIds))].sort(),
-  }));
+    id: mergedItemId(m.sourceItemIds),
+    sectionTitle: sources.find((s) => s.item.sectionTitle)?.item.sectionTitle ?? '',
+    quote: sources.find((s) => s.item.quote)?.item.quote ?? '',
+    units: [...units.values()].sort((a, b) => compareIds(a.unitId, b.unitId)),
+    decisions,
+    sourceKeys: [...m.sourceItemIds].sort(),
+    annotationIds: [...new Set(sources.flatMap((s) => s.item.annotationIds))].sort(),
+  };
+}
+
+const compareIds = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+function sameCounts(a: DecisionCounts, b: DecisionCounts): boolean {
+  return a.accepted === b.accepted && a.partially_accepted === b.partially_accepted && a.rejected === b.rejected && a.noted === b.noted && a.undecided === b.undecided;
 }
 
 function countDecisions(annotationIds: readonly string[], decisions: ReadonlyMap<string, string>): DecisionCounts {
@@ -404,6 +719,29 @@ function toPublicPackage(p: PackageRecord): PublicPackage {
     contentHash: p.contentHash,
     submittedBy: p.submittedBy,
     submittedAt: p.submittedAt.toISOString(),
+    supersedes: p.supersedes,
   };
 }
 
+/** What a package says, without its id, author and time: equal substance means the same package. */
+function substanceOf(p: { documentId: string; fromUnitId: string; toUnitId: string; roundIds: readonly string[]; note: string; items: readonly unknown[]; supersedes: string | null }): string {
+  const items: unknown = JSON.parse(JSON.stringify(p.items)); // as stored (jsonb keeps no undefined)
+  return contentHash({ documentId: p.documentId, fromUnitId: p.fromUnitId, toUnitId: p.toUnitId, roundIds: [...p.roundIds].sort(), note: p.note, items, supersedes: p.supersedes });
+}
+
+/**
+ * A received package's items as the cross-unit matching takes them, each named by `idOf`. A
+ * package's items were grouped by the unit that sent it (its reviewers' edits included), so they
+ * are kept apart from one another (`apart`): never joined again.
+ */
+function packageClusterLikes(p: PackageRecord, idOf: (item: PackageItem) => string): ClusterLike[] {
+  return (p.items as PackageItem[]).map((item) => ({
+    id: idOf(item),
+    section: item.section,
+    kind: item.kind,
+    count: item.count,
+    representative: item.representative,
+    scope: item.scope ?? 'passage',
+    apart: p.id,
+  }));
+}

@@ -6,74 +6,100 @@
 import type { Db } from '../db/connect.js';
 import {
   activeAnnotations,
+  activeAnnotationsById,
+  attachmentsOf,
+  deleteAttachment,
+  findAttachment,
+  putAttachment,
   insertAnnotationWhileOpen,
   dispositionsOf,
   findAnnotation,
   insertAnnotation,
+  insertAnnotations,
   insertReply,
-  markApplied,
+  claimApplication,
+  reclaimApplication,
+  releaseApplication,
   repliesOf,
   setWithdrawn,
   updateAnnotation,
   upsertDisposition,
   type AnnotationRow,
   type AnnotationWrite,
+  type AttachmentInfo,
   type DispositionRecord,
   type ReplyRecord,
 } from '../db/annotations.repository.js';
 import type { DocumentRecord } from '../db/documents.repository.js';
-import { memberNames } from '../db/members.repository.js';
-import { insertEvent, type NewEvent } from '../db/events.repository.js';
-import { findRound, listRounds, type RoundRecord } from '../db/rounds.repository.js';
-import type { AnnotationKind, Decision, EventAudience } from '../db/schema.js';
-import { anchorInBase, reanchorAll, type Anchor, type Reanchored } from '../domain/anchoring.js';
-import { replaceAnchoredText } from '../domain/apply-suggestion.js';
-import { isRoundParticipant, mayManageDocument, mayReviewRound, maySeeRound, type Actor } from '../domain/permissions.js';
-import { projectFragment } from '../domain/projection.js';
+import { findMemberById, memberNames, membershipsOf } from '../db/members.repository.js';
+import type { NewEvent } from '../db/events.repository.js';
+import { listRounds, lockRoundState, type RoundRecord } from '../db/rounds.repository.js';
+import type { AnnotationKind, AnnotationSource, Decision, EventAudience } from '../db/schema.js';
+import type { Anchor, Reanchored } from '../domain/anchoring.js';
+import {
+  annotationAudience,
+  annotationsSeen,
+  groupMeetingUnit,
+  isRoundParticipant,
+  mayEditAnnotation,
+  mayManageDocument,
+  mayRecordOnBehalf,
+  mayReviewRound,
+  maySeeAnnotation,
+  maySeeRound,
+  mayWithdrawAnnotation,
+  seesAllAnnotations,
+  speakingUnit,
+  type Actor,
+  type AnnotationTarget,
+} from '../domain/permissions.js';
 import { assertAcceptingAnnotations } from '../domain/rounds.js';
-import { AppError, conflict, forbidden, invalid, notFound } from '../errors.js';
+import { conflict, forbidden, invalid, notFound, notFoundAs } from '../errors.js';
+import { checkAttachment, maxBodyLength, normaliseText, type AttachmentInput, type CheckedAttachment, type ScopedAnchorInput } from './annotation-input.js';
+import { lruCache, type Cache } from './cache.js';
 import type { Clock } from './clock.js';
 import type { DocumentEvents } from './document-events.js';
 import type { DocumentsService } from './documents.service.js';
+import type { PlacementGroup } from './live-reads.js';
 import type { RoundsService } from './rounds.service.js';
 import type { VersionDocs } from './version-docs.js';
-import { isAncestorOrSelf } from '../domain/unit-path.js';
+import { anchorOrThrow, type AnchorOutcome } from './version-reads.js';
+import { auditTargets } from '../domain/notification-texts.js';
+import { decisionLabels, lowerLabel } from '../domain/vocabulary.js';
+import type { AuditService } from './audit.service.js';
+import type { NotificationsService } from './notifications.service.js';
+import type { Annotation as PublicAnnotation, PlacedAnnotation as ReanchoredAnnotation } from '../http/schemas/annotations.js';
+
+/** What a notification needs of an annotation row. */
+const notified = (row: AnnotationRow) => ({ id: row.id, documentId: row.document_id, roundId: row.round_id, authorId: row.author_id, quote: row.quote_exact });
 
 export interface AnnotationInput {
   kind: AnnotationKind;
   body: string;
   replacement?: string | undefined;
-  anchor: { start: number; end: number } | { relStart: string; relEnd: string };
+  anchor: ScopedAnchorInput;
+  /** A comment collected on paper, by phone or in a meeting, entered by staff for a member or a group. */
+  onBehalfOf?: { memberId: string } | { group: { name: string; size: number } } | undefined;
+  source?: AnnotationSource | undefined;
+  /** Only on a general comment: a file to attach, or null to remove the one stored (absent keeps it). */
+  attachment?: AttachmentInput | null | undefined;
 }
+
+/** The anchor as the API answers it: positions and quote null for a section or the document. */
+export type PublicAnchor =
+  | (Anchor & { scope: 'passage' })
+  | { scope: 'section' | 'document'; start: null; end: null; relStart: null; relEnd: null; quote: null; section: string };
 
 /** Who writes: an actor with the name others will see. */
 export type Author = Actor & { readonly displayName: string };
 
-export interface PublicAnnotation {
-  id: string;
-  roundId: string;
-  authorId: string;
-  /** Shown to those who may see the annotation: its author, the reviewers, an open round's participants. */
-  authorName: string;
-  kind: AnnotationKind;
-  body: string;
-  replacement: string | null;
-  anchor: Anchor;
-  status: 'active' | 'withdrawn';
-  disposition: { decision: Decision; note: string; decidedBy: string; decidedAt: string; appliedAt: string | null } | null;
-  replies: Array<{ id: string; authorId: string; authorName: string; body: string; createdAt: string }>;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface ReanchoredAnnotation extends PublicAnnotation {
-  anchorStatus: Reanchored['status'];
-  /** Where the annotation is in the requested text (null when orphaned). */
-  position: { start: number | null; end: number | null; section: string | null };
-}
-
-const maxBodyLength = 10_000;
 const decisionsNeedingReason: ReadonlySet<Decision> = new Set(['rejected', 'partially_accepted']);
+
+/**
+ * How long a claim to apply a suggestion is its claimer's alone (ms): far longer than an apply
+ * takes (its edit commits within seconds), so only a claim whose process died is taken over.
+ */
+export const APPLY_LEASE_MS = 60_000;
 
 export class AnnotationsService {
   constructor(
@@ -83,7 +109,11 @@ export class AnnotationsService {
     private readonly versions: VersionDocs,
     private readonly events: DocumentEvents,
     private readonly clock: Clock,
-  ) {}
+    private readonly notifications: NotificationsService,
+    private readonly audit: AuditService,
+  ) {
+    this.recentRounds = lruCache(clock, { max: 1000, ttlMs: 5_000 });
+  }
 
   /**
    * Creates (201) or updates (200) an annotation. Idempotent: replaying the same request changes
@@ -92,49 +122,125 @@ export class AnnotationsService {
    */
   async upsert(actor: Author, roundId: string, annotationId: string, input: AnnotationInput): Promise<{ created: boolean; annotation: PublicAnnotation }> {
     const { round, document } = await this.roundForWriting(actor, roundId);
-    if (!isRoundParticipant(actor, round.scopePath)) throw forbidden('only participants of the round can comment on it');
-    const authorUnitId = authorUnitOf(actor, round);
-    const body = normaliseText(input.body, 'body');
-    const replacement = input.replacement === undefined ? null : normaliseText(input.replacement, 'replacement');
-    if (input.kind === 'suggestion' && replacement === null) throw invalid('a suggestion needs a replacement text');
-    if (input.kind !== 'suggestion' && replacement !== null) throw invalid('only a suggestion carries a replacement text');
-    if (body.length === 0 && input.kind !== 'support' && input.kind !== 'suggestion') throw invalid('body must not be empty');
-    const base = await this.versions.get(document.id, round.baseVersion);
-    const anchor = anchorInBase(base, input.anchor);
-    const write: AnnotationWrite = { id: annotationId, roundId, documentId: document.id, authorId: actor.memberId, authorUnitId, kind: input.kind, body, replacement, anchor };
+    const speaker = await this.speakerOf(actor, round, input);
+    const [anchored] = await this.versions.anchors(document.id, round.baseVersion, [input.anchor]);
+    const write = prepareWrite(anchored!, round, document, speaker, annotationId, input);
+    if (input.attachment && write.scope === 'passage') throw invalid('only a general comment (a section or the document) carries an attachment');
+    const attachment = input.attachment ? await checkAttachment(input.attachment) : input.attachment;
+    const names = new Map([[actor.memberId, actor.displayName], ...speaker.names]);
+    const shown = (row: AnnotationRow, file: AttachmentInfo | undefined) => toPublic(row, undefined, [], names, file);
 
-    // Most writes are new annotations: one statement does it. Replays and edits take the path below.
+    // Most writes are new annotations: one statement does it. Replays, edits and files take the path below.
     const now = this.clock.now();
-    const fresh = rowOf(write, now);
-    const ownName = new Map([[actor.memberId, actor.displayName]]);
-    const event = this.eventFor(round, fresh, 'annotation.upserted', actor.memberId, { ...toPublic(fresh, undefined, [], ownName) });
-    const outcome = await insertAnnotationWhileOpen(this.db, write, now, { type: event.type, payload: event.payload, audience: event.audience! });
-    if (outcome === 'closed') assertAcceptingAnnotations({ status: 'closed', closesAt: round.closesAt, number: round.number }, now);
-    if (outcome === 'inserted') {
-      this.events.committed(document.id);
-      return { created: true, annotation: toPublic(fresh, undefined, [], ownName) };
+    if (!attachment) {
+      const fresh = rowOf(write, now);
+      const event = this.eventFor(round, fresh, 'annotation.upserted', actor.memberId, { ...shown(fresh, undefined) });
+      const outcome = await insertAnnotationWhileOpen(this.db, write, now, { type: event.type, payload: event.payload, audience: event.audience!, actorId: actor.memberId });
+      if (outcome === 'closed') assertAcceptingAnnotations({ status: 'closed', closesAt: round.closesAt, number: round.number }, now);
+      if (outcome === 'inserted') {
+        // The one-statement write put its event in the outbox itself (annotations.repository.ts).
+        this.events.committed(document.id);
+        return { created: true, annotation: shown(fresh, undefined) };
+      }
     }
 
-    const result = await this.db.transaction().execute(async (tx) => {
-      const locked = await tx.selectFrom('rounds').select(['status', 'closes_at', 'number']).where('id', '=', roundId).forShare().executeTakeFirstOrThrow();
-      assertAcceptingAnnotations({ status: locked.status, closesAt: locked.closes_at, number: locked.number }, this.clock.now());
+    const result = await this.events.transaction(this.db, async (tx, writeEvent) => {
+      assertAcceptingAnnotations(await lockRoundState(tx, roundId), this.clock.now());
       const inserted = await insertAnnotation(tx, write);
       if (inserted) {
-        await insertEvent(tx, this.eventFor(round, inserted, 'annotation.upserted', actor.memberId, { ...toPublic(inserted, undefined, [], ownName) }));
-        return { created: true, row: inserted };
+        const file = attachment ? await storeAttachment(tx, annotationId, attachment) : undefined;
+        await writeEvent(this.eventFor(round, inserted, 'annotation.upserted', actor.memberId, { ...shown(inserted, file) }));
+        return { created: true, row: inserted, file };
       }
       const existing = (await findAnnotation(tx, annotationId, { forUpdate: true }))!;
-      if (existing.author_id !== actor.memberId) throw forbidden('this annotation id belongs to another author');
+      if (!mayEditAnnotation(actor, authorship(existing))) throw forbidden('this annotation id belongs to another author');
       if (existing.round_id !== roundId) throw conflict('this annotation id is already used in another round');
-      if (sameContent(existing, write)) return { created: false, row: existing };
+      if ((existing.recorded_by === null) !== (write.recorded === null)) {
+        throw conflict(existing.recorded_by ? 'this comment was recorded on someone’s behalf: send onBehalfOf and source with it' : 'this is your own comment; record one on someone’s behalf under a new id');
+      }
+      const stored = (await attachmentsOf(tx, [annotationId])).get(annotationId);
+      if (attachment === undefined && write.scope === 'passage' && stored) throw invalid('only a general comment carries an attachment; send attachment: null to remove it');
+      const fileChanged = attachment === null ? stored !== undefined : attachment !== undefined && attachment.sha256 !== stored?.sha256;
+      if (sameContent(existing, write) && !fileChanged) return { created: false, row: existing, file: stored };
       const updated = await updateAnnotation(tx, write);
-      await insertEvent(tx, this.eventFor(round, updated, 'annotation.upserted', actor.memberId, { ...toPublic(updated, undefined, [], ownName) }));
-      return { created: false, row: updated };
+      let file = stored;
+      if (attachment === null) {
+        await deleteAttachment(tx, annotationId);
+        file = undefined;
+      } else if (attachment && fileChanged) file = await storeAttachment(tx, annotationId, attachment);
+      await writeEvent(this.eventFor(round, updated, 'annotation.upserted', actor.memberId, { ...shown(updated, file) }));
+      return { created: false, row: updated, file };
     });
-    this.events.committed(document.id);
     // A row inserted just now has no disposition or reply yet (both reference it): skip the two reads.
-    const annotation = result.created ? toPublic(result.row, undefined, [], ownName) : (await this.hydrate([result.row]))[0]!;
+    const annotation = result.created ? shown(result.row, result.file) : (await this.hydrate([result.row]))[0]!;
     return { created: result.created, annotation };
+  }
+
+  /**
+   * Creates many annotations of one speaker at once (a member's Word file): each checked as
+   * `upsert` checks it, all inserted in one transaction with their events; ids that exist already
+   * are left as they are (a replayed import creates nothing). Returns those created, in order.
+   * All or nothing: an item that fails its checks fails the call before anything is written.
+   */
+  async createMany(actor: Author, roundId: string, items: ReadonlyArray<{ id: string; input: AnnotationInput }>): Promise<PublicAnnotation[]> {
+    if (items.length === 0) return [];
+    const { round, document } = await this.roundForWriting(actor, roundId);
+    const speaker = await this.speakerOf(actor, round, items[0]!.input);
+    const anchored = await this.versions.anchors(document.id, round.baseVersion, items.map(({ input }) => input.anchor));
+    const writes = items.map(({ id, input }, i) => prepareWrite(anchored[i]!, round, document, speaker, id, input));
+    const names = new Map([[actor.memberId, actor.displayName], ...speaker.names]);
+    const rows = await this.events.transaction(this.db, async (tx, writeEvent) => {
+      assertAcceptingAnnotations(await lockRoundState(tx, roundId), this.clock.now());
+      const inserted = await insertAnnotations(tx, writes);
+      await writeEvent(inserted.map((row) => this.eventFor(round, row, 'annotation.upserted', actor.memberId, { ...toPublic(row, undefined, [], names, undefined) })));
+      return inserted;
+    });
+    const order = new Map(writes.map((w, i) => [w.id, i]));
+    return rows.sort((a, b) => order.get(a.id)! - order.get(b.id)!).map((row) => toPublic(row, undefined, [], names, undefined));
+  }
+
+  /**
+   * Whom a write speaks for, and from which unit: the caller (a participant of the round), or,
+   * with `onBehalfOf`, a member or a discussion group — then the caller must be allowed to record
+   * for them (permissions.ts `mayRecordOnBehalf`, else 403) and say the `source` (400 without it;
+   * 400 with it on one's own comment). A member named must take part in the round (400).
+   */
+  private async speakerOf(
+    actor: Author,
+    round: RoundRecord,
+    input: AnnotationInput,
+  ): Promise<{ authorId: string | null; unitId: string; recorded: AnnotationWrite['recorded']; names: Array<[string, string]> }> {
+    const target = input.onBehalfOf;
+    if (!target) {
+      if (input.source !== undefined) throw invalid('source is only given with onBehalfOf (a comment recorded for someone else)');
+      if (!isRoundParticipant(actor, round.scopePath)) throw forbidden('only participants of the round can comment on it');
+      return { authorId: actor.memberId, unitId: speakingUnit(actor.memberships, round.scopePath)!, recorded: null, names: [] };
+    }
+    if ('group' in target) {
+      if (!mayRecordOnBehalf(actor, round.scopePath, 'group')) throw forbidden('only a secretary or drafter of the round’s units records a discussion group’s comments');
+      if (input.source === undefined) throw invalid('source is required with onBehalfOf: paper, meeting, phone or other');
+      const name = target.group.name.normalize('NFC').trim();
+      if (name.length === 0) throw invalid('onBehalfOf.group.name must not be empty');
+      // The group met in the recorder's own unit inside the scope (the scope unit when they are its staff).
+      const unitId = groupMeetingUnit(actor, round.scopePath) ?? round.scopeUnitId;
+      return { authorId: null, unitId, recorded: { by: actor.memberId, source: input.source, group: { name, size: target.group.size } }, names: [] };
+    }
+    const [member, memberships] = await Promise.all([findMemberById(this.db, target.memberId), membershipsOf(this.db, target.memberId)]);
+    if (!mayRecordOnBehalf(actor, round.scopePath, { memberships })) {
+      throw forbidden('only a secretary or drafter of the round’s scope unit or of the member’s unit records comments on their behalf');
+    }
+    if (input.source === undefined) throw invalid('source is required with onBehalfOf: paper, meeting, phone or other');
+    const unitId = member ? speakingUnit(memberships, round.scopePath) : undefined;
+    if (!member || !unitId) throw invalid('onBehalfOf.memberId is not a participant of this round');
+    return { authorId: member.id, unitId, recorded: { by: actor.memberId, source: input.source, group: null }, names: [[member.id, member.display_name]] };
+  }
+
+  /** An annotation's attached file, for whoever may see the annotation (404 when it has none). */
+  async attachment(actor: Actor, annotationId: string): Promise<{ filename: string; contentType: string; data: Buffer }> {
+    await this.visibleAnnotation(actor, annotationId);
+    const file = await findAttachment(this.db, annotationId);
+    if (!file) throw notFound('attachment');
+    return { filename: file.filename, contentType: file.contentType, data: file.data };
   }
 
   /**
@@ -145,66 +251,91 @@ export class AnnotationsService {
    */
   private async roundForWriting(actor: Actor, roundId: string): Promise<{ round: RoundRecord; document: DocumentRecord }> {
     const hit = this.recentRounds.get(roundId);
-    if (hit && hit.until > Date.now()) {
-      if (!maySeeRound(actor, hit.value.document, hit.value.round.scopePath)) throw notFound('round');
-      return hit.value;
+    if (hit) {
+      if (!maySeeRound(actor, hit.document, hit.round.scopePath)) throw notFound('round');
+      return hit;
     }
     const value = await this.rounds.visibleRound(actor, roundId);
-    if (this.recentRounds.size > 1000) this.recentRounds.clear();
-    this.recentRounds.set(roundId, { value, until: Date.now() + 5_000 });
+    this.recentRounds.set(roundId, value);
     return value;
   }
 
-  private readonly recentRounds = new Map<string, { value: { round: RoundRecord; document: DocumentRecord }; until: number }>();
+  /** Rounds lately written to, for a few seconds (the write itself re-reads the round's state under a lock). */
+  private readonly recentRounds: Cache<string, { round: RoundRecord; document: DocumentRecord }>;
 
   async withdraw(actor: Actor, roundId: string, annotationId: string): Promise<void> {
-    const { round, document } = await this.rounds.visibleRound(actor, roundId);
-    await this.db.transaction().execute(async (tx) => {
-      const locked = await tx.selectFrom('rounds').select(['status', 'closes_at', 'number']).where('id', '=', roundId).forShare().executeTakeFirstOrThrow();
+    const { round } = await this.rounds.visibleRound(actor, roundId);
+    await this.events.transaction(this.db, async (tx, writeEvent) => {
+      const locked = await lockRoundState(tx, roundId);
       const existing = await findAnnotation(tx, annotationId, { forUpdate: true });
       if (!existing || existing.round_id !== roundId) throw notFound('annotation');
-      if (existing.author_id !== actor.memberId) throw forbidden('only its author can withdraw an annotation');
-      assertAcceptingAnnotations({ status: locked.status, closesAt: locked.closes_at, number: locked.number }, this.clock.now());
+      if (!mayWithdrawAnnotation(actor, authorship(existing))) throw forbidden('only its author can withdraw an annotation');
+      assertAcceptingAnnotations(locked, this.clock.now());
       if (existing.status === 'withdrawn') return;
       const row = await setWithdrawn(tx, annotationId);
-      await insertEvent(tx, this.eventFor(round, row, 'annotation.withdrawn', actor.memberId, { id: row.id, roundId }));
+      await writeEvent(this.eventFor(round, row, 'annotation.withdrawn', actor.memberId, { id: row.id, roundId }));
     });
-    this.events.committed(document.id);
   }
 
   /**
    * What the caller may see of a round: everything for its reviewers (drafters and secretaries of
    * the document's unit and of the scope unit), every participant's in an `open` round, otherwise
    * only their own. Reviewers also get the undecided annotations of earlier rounds carried forward.
+   * With `section` (a path, exact), only the round's own annotations stored in that section: what a
+   * reviewer reading the summary one section at a time needs beside it.
    */
-  async listForRound(actor: Actor, roundId: string): Promise<PublicAnnotation[]> {
+  async listForRound(actor: Actor, roundId: string, only: { section?: string | undefined } = {}): Promise<PublicAnnotation[]> {
     const { round, document } = await this.rounds.visibleRound(actor, roundId);
     const reviewer = mayReviewRound(actor, document, round.scopePath);
-    const seesAll = reviewer || (round.visibility === 'open' && isRoundParticipant(actor, round.scopePath));
-    const rows = await activeAnnotations(this.db, [roundId], seesAll ? undefined : actor.memberId);
+    const rows = await activeAnnotations(this.db, [roundId], seesAllAnnotations(actor, document, round) ? undefined : actor.memberId, only.section);
     const own = await this.hydrate(rows);
-    if (!reviewer) return own;
+    if (!reviewer || only.section !== undefined) return own;
     return [...own, ...(await this.carriedForward(document, round))];
   }
 
-  /** Every annotation the caller may see on a document, re-anchored into version n or the live draft. */
-  async reanchored(actor: Actor, documentId: string, version: number | 'live'): Promise<ReanchoredAnnotation[]> {
+  /**
+   * The active annotations the caller may see on a document (404 when the document is not
+   * visible): every one in rounds they review or open rounds they take part in, their own in the
+   * other rounds they take part in. With `roundId`, that round's only.
+   */
+  private async visibleRows(actor: Actor, documentId: string, roundId?: string): Promise<AnnotationRow[]> {
     const { document } = await this.documents.visible(actor, documentId);
     // Rounds where the caller sees everyone's annotations, and rounds where only their own.
     const allOf: string[] = [];
     const ownOf: string[] = [];
     for (const round of await listRounds(this.db, documentId)) {
-      const participant = isRoundParticipant(actor, round.scopePath);
-      if (mayReviewRound(actor, document, round.scopePath) || (round.visibility === 'open' && participant)) allOf.push(round.id);
-      else if (participant) ownOf.push(round.id);
+      if (roundId !== undefined && round.id !== roundId) continue;
+      const seen = annotationsSeen(actor, document, round);
+      if (seen === 'all') allOf.push(round.id);
+      else if (seen === 'own') ownOf.push(round.id);
     }
     const [everyone, own] = await Promise.all([activeAnnotations(this.db, allOf), activeAnnotations(this.db, ownOf, actor.memberId)]);
-    const visibleRows = [...everyone, ...own];
-    const anchors = visibleRows.map(anchorOf);
+    return [...everyone, ...own];
+  }
+
+  /**
+   * What the search route ranks (annotation-search.service.ts): the visible annotations of a
+   * document (of one round with `roundId`, which must be a round of it the caller may see, else
+   * 404), each with its author's unit, newest first.
+   */
+  async visibleOnDocument(actor: Actor, documentId: string, roundId?: string): Promise<Array<PublicAnnotation & { authorUnitId: string }>> {
+    if (roundId !== undefined) {
+      const { round } = await this.rounds.visibleRound(actor, roundId);
+      if (round.documentId !== documentId) throw notFound('round');
+    }
+    const rows = (await this.visibleRows(actor, documentId, roundId)).sort((a, b) => b.updated_at.getTime() - a.updated_at.getTime() || (a.id < b.id ? -1 : 1));
+    const hydrated = await this.hydrate(rows);
+    return hydrated.map((a, i) => ({ ...a, authorUnitId: rows[i]!.author_unit_id }));
+  }
+
+  /** Every annotation the caller may see on a document, re-anchored into version n or the live draft. */
+  async reanchored(actor: Actor, documentId: string, version: number | 'live'): Promise<ReanchoredAnnotation[]> {
+    const visibleRows = await this.visibleRows(actor, documentId);
+    const baseStates = await this.baseStates(documentId, visibleRows);
     const placed =
       version === 'live'
-        ? await this.documents.readLive(documentId, (doc) => reanchorAll(anchors, { doc, projection: projectFragment(doc.getXmlFragment('default')) }))
-        : reanchorAll(anchors, await this.versions.get(documentId, version));
+        ? await placeWith(visibleRows, baseStates, (groups) => this.documents.readLive(documentId, { kind: 'placements', groups }))
+        : await placeWith(visibleRows, baseStates, (groups) => this.versions.placements(documentId, version, groups));
     const hydrated = await this.hydrate(visibleRows);
     return hydrated.map((a, i) => ({
       ...a,
@@ -214,16 +345,16 @@ export class AnnotationsService {
   }
 
   async reply(actor: Author, annotationId: string, body: string): Promise<PublicAnnotation['replies'][number]> {
-    const { row, round } = await this.visibleAnnotation(actor, annotationId);
+    const { row, round, document } = await this.visibleAnnotation(actor, annotationId);
     const text = normaliseText(body, 'body');
     if (text.length === 0) throw invalid('body must not be empty');
     const names = new Map([[actor.memberId, actor.displayName]]);
-    const reply = await this.db.transaction().execute(async (tx) => {
+    const reply = await this.events.transaction(this.db, async (tx, writeEvent) => {
       const reply = await insertReply(tx, { annotationId, authorId: actor.memberId, body: text });
-      await insertEvent(tx, this.eventFor(round, row, 'reply.created', actor.memberId, { annotationId, ...publicReply(reply, names) }));
+      await this.notifications.replied(tx, notified(row), document.title, { id: actor.memberId, name: actor.displayName });
+      await writeEvent(this.eventFor(round, row, 'reply.created', actor.memberId, { annotationId, ...publicReply(reply, names) }));
       return reply;
     });
-    this.events.committed(row.document_id);
     return publicReply(reply, names);
   }
 
@@ -233,51 +364,125 @@ export class AnnotationsService {
     const note = normaliseText(input.note, 'note');
     if (decisionsNeedingReason.has(input.decision) && note.length === 0) throw invalid(`a ${input.decision.replace('_', ' ')} decision needs a reason in note`);
     const now = this.clock.now();
-    await this.db.transaction().execute(async (tx) => {
-      await upsertDisposition(tx, { annotationId, decision: input.decision, note, decidedBy: actor.memberId, at: now });
-      await insertEvent(tx, this.eventFor(round, row, 'disposition.set', actor.memberId, { annotationId, decision: input.decision, note, decidedBy: actor.memberId, decidedAt: now.toISOString() }));
+    // Do once: the same decision sent again (a double click, two drafters) stores nothing and
+    // emits no second event; the database decides, so concurrent duplicates cannot both change it.
+    await this.events.transaction(this.db, async (tx, writeEvent) => {
+      if (!(await upsertDisposition(tx, { annotationId, decision: input.decision, note, decidedBy: actor.memberId, at: now }))) return false;
+      await this.notifications.decided(tx, notified(row), document.title, input.decision, actor.memberId);
+      await this.audit.record(tx, { documentId: document.id, memberId: actor.memberId, action: 'decided', target: auditTargets.annotation(row.quote_exact, lowerLabel(decisionLabels.vi[input.decision], 'vi')) });
+      await writeEvent(this.eventFor(round, row, 'disposition.set', actor.memberId, { annotationId, decision: input.decision, note, decidedBy: actor.memberId, decidedAt: now.toISOString() }));
+      return true;
     });
-    this.events.committed(document.id);
     return (await this.hydrate([row]))[0]!;
   }
 
   /**
+   * Records one decision on every annotation of a point (API.md `clusters/:clusterId/disposition`):
+   * the rule and the events of `setDisposition`, for each of `annotationIds` (active annotations
+   * of `round`; the caller found them in the round's summary), in one transaction. An annotation
+   * that already carries this decision and note stores nothing and emits nothing. Returns how many
+   * annotations of the point now carry the decision. 403 for anyone but the round's reviewers;
+   * 400 when the decision needs a reason and `note` is empty.
+   */
+  async decideAll(actor: Actor, round: RoundRecord, document: DocumentRecord, annotationIds: readonly string[], input: { decision: Decision; note: string }): Promise<number> {
+    if (!mayReviewRound(actor, document, round.scopePath)) throw forbidden('only drafters and secretaries decide on annotations');
+    const note = normaliseText(input.note, 'note');
+    if (decisionsNeedingReason.has(input.decision) && note.length === 0) throw invalid(`a ${input.decision.replace('_', ' ')} decision needs a reason in note`);
+    const now = this.clock.now();
+    const decided = await this.events.transaction(this.db, async (tx, writeEvent) => {
+      const rows = await activeAnnotationsById(tx, round.id, annotationIds);
+      const events: NewEvent[] = [];
+      for (const row of rows) {
+        if (!(await upsertDisposition(tx, { annotationId: row.id, decision: input.decision, note, decidedBy: actor.memberId, at: now }))) continue;
+        // Each author hears of the decision on their annotation, as with one decision at a time.
+        await this.notifications.decided(tx, notified(row), document.title, input.decision, actor.memberId);
+        events.push(this.eventFor(round, row, 'disposition.set', actor.memberId, { annotationId: row.id, decision: input.decision, note, decidedBy: actor.memberId, decidedAt: now.toISOString() }));
+      }
+      if (events.length > 0) {
+        const first = rows[0]!;
+        const detail = `${lowerLabel(decisionLabels.vi[input.decision], 'vi')} (${rows.length} ý kiến)`;
+        await this.audit.record(tx, { documentId: document.id, memberId: actor.memberId, action: 'decided', target: auditTargets.annotation(first.quote_exact, detail) });
+      }
+      // Events last: writing them takes the document's outbox lock until commit.
+      await writeEvent(events);
+      return rows.length;
+    });
+    return decided;
+  }
+
+  /**
    * Replaces the anchored text of an accepted suggestion with its replacement in the live draft,
-   * as a CRDT edit every connected editor receives. 409 when the anchored text changed since.
+   * as a CRDT edit every connected editor receives (apply-suggestion.ts says where and how).
+   * 409 when it is not accepted, was applied already, or its text no longer reads as the quote
+   * (then with `currentText`).
+   *
+   * Applied at most once, ever: the disposition row is claimed (`applied_at` set where it is
+   * null, one statement, so of concurrent applies exactly one wins) before the draft is edited,
+   * and released if the edit is refused. No connection is held while the draft is edited. The
+   * edit also records the annotation in the draft itself (APPLIED_SUGGESTIONS, same Yjs update),
+   * so a claim left by a process that died before its edit was committed is told apart from an
+   * applied one: a claim older than APPLY_LEASE_MS whose edit is not in the draft is taken over.
    */
   async apply(actor: Actor, annotationId: string): Promise<PublicAnnotation> {
     const { row, round, document } = await this.visibleAnnotation(actor, annotationId);
     if (!mayManageDocument(actor, document)) throw forbidden('only drafters and secretaries of the document’s unit apply suggestions');
     if (row.kind !== 'suggestion' || row.replacement === null) throw conflict('only suggestions can be applied');
-    const disposition = (await dispositionsOf(this.db, [annotationId])).get(annotationId);
-    if (!disposition || (disposition.decision !== 'accepted' && disposition.decision !== 'partially_accepted')) {
-      throw conflict('accept the suggestion before applying it');
-    }
-    if (disposition.appliedAt) throw conflict('this suggestion has already been applied');
     const anchor = anchorOf(row);
     const replacement = row.replacement;
-    await this.documents.editLive(document.id, (doc) => replaceAnchoredText(doc, anchor, replacement));
+    const baseState = await this.versions.stateVector(document.id, round.baseVersion);
     const now = this.clock.now();
-    await this.db.transaction().execute(async (tx) => {
-      await markApplied(tx, annotationId, actor.memberId, now);
-      await insertEvent(tx, this.eventFor(round, row, 'suggestion.applied', actor.memberId, { annotationId, appliedAt: now.toISOString(), appliedBy: actor.memberId }));
-    });
-    this.events.committed(document.id);
+    if (!(await claimApplication(this.db, annotationId, actor.memberId, now))) {
+      const disposition = (await dispositionsOf(this.db, [annotationId])).get(annotationId);
+      if (!disposition?.appliedAt) throw conflict('accept the suggestion before applying it');
+      if (!(await this.takeOverStaleClaim(document.id, annotationId, disposition.appliedAt, actor.memberId, now))) {
+        throw conflict('this suggestion has already been applied');
+      }
+    }
+    let outcome;
+    try {
+      outcome = await this.documents.editLive(document.id, { kind: 'applySuggestion', annotationId, anchor, replacement, base: baseState, at: now.toISOString() });
+    } catch (error) {
+      await releaseApplication(this.db, annotationId, now);
+      throw error;
+    }
+    // The edit is in the draft already: the claim stands, whoever made it.
+    if (outcome === 'appliedAlready') throw conflict('this suggestion has already been applied');
+    await this.audit.record(undefined, { documentId: document.id, memberId: actor.memberId, action: 'applied', target: auditTargets.annotation(row.quote_exact, `“${row.replacement ?? ''}”`) });
+    await this.events.transaction(this.db, (_tx, writeEvent) =>
+      writeEvent(this.eventFor(round, row, 'suggestion.applied', actor.memberId, { annotationId, appliedAt: now.toISOString(), appliedBy: actor.memberId })),
+    );
     return (await this.hydrate([row]))[0]!;
+  }
+
+  /**
+   * A claim made at `claimedAt` and never completed — its process died between the claim and the
+   * commit of the edit — is taken over (re-claimed at `now`, compare-and-set, so of concurrent
+   * takers one wins) when it is older than APPLY_LEASE_MS and the draft does not hold its edit.
+   * False when the claim is recent (an apply may be under way) or its edit is in the draft.
+   */
+  private async takeOverStaleClaim(documentId: string, annotationId: string, claimedAt: Date, by: string, now: Date): Promise<boolean> {
+    if (now.getTime() - claimedAt.getTime() < APPLY_LEASE_MS) return false;
+    if (await this.documents.readLive(documentId, { kind: 'applied', annotationId })) return false;
+    return reclaimApplication(this.db, annotationId, claimedAt, by, now);
+  }
+
+  /** The state vector of each round's base version, for telling look-alikes from annotated text. */
+  private async baseStates(documentId: string, rows: readonly AnnotationRow[]): Promise<Map<string, Uint8Array>> {
+    const rounds = new Map((await listRounds(this.db, documentId)).map((r) => [r.id, r]));
+    const states = new Map<string, Uint8Array>();
+    for (const roundId of new Set(rows.map((r) => r.round_id))) {
+      const round = rounds.get(roundId);
+      if (round) states.set(roundId, await this.versions.stateVector(documentId, round.baseVersion));
+    }
+    return states;
   }
 
   /** An annotation the caller may see (author, reviewer, or participant of an open round). */
   async visibleAnnotation(actor: Actor, annotationId: string): Promise<{ row: AnnotationRow; round: RoundRecord; document: DocumentRecord }> {
     const row = await findAnnotation(this.db, annotationId);
     if (!row || row.status !== 'active') throw notFound('annotation');
-    const { round, document } = await this.rounds.visibleRound(actor, row.round_id).catch(() => {
-      throw notFound('annotation');
-    });
-    const visible =
-      row.author_id === actor.memberId ||
-      mayReviewRound(actor, document, round.scopePath) ||
-      (round.visibility === 'open' && isRoundParticipant(actor, round.scopePath));
-    if (!visible) throw notFound('annotation');
+    const { round, document } = await this.rounds.visibleRound(actor, row.round_id).catch(notFoundAs('annotation'));
+    if (!maySeeAnnotation(actor, document, round, authorship(row))) throw notFound('annotation');
     return { row, round, document };
   }
 
@@ -288,8 +493,8 @@ export class AnnotationsService {
     if (rows.length === 0) return [];
     const decided = await dispositionsOf(this.db, rows.map((r) => r.id));
     const undecided = rows.filter((r) => !decided.has(r.id));
-    const base = await this.versions.get(document.id, round.baseVersion);
-    const placed = reanchorAll(undecided.map(anchorOf), base);
+    const baseStates = await this.baseStates(document.id, undecided);
+    const placed = await placeWith(undecided, baseStates, (groups) => this.versions.placements(document.id, round.baseVersion, groups));
     const hydrated = await this.hydrate(undecided);
     return hydrated.map((a, i) => ({
       ...a,
@@ -299,19 +504,24 @@ export class AnnotationsService {
 
   private async hydrate(rows: AnnotationRow[]): Promise<PublicAnnotation[]> {
     const ids = rows.map((r) => r.id);
-    const [dispositions, replies] = await Promise.all([dispositionsOf(this.db, ids), repliesOf(this.db, ids)]);
-    const authors = new Set(rows.map((r) => r.author_id));
-    for (const thread of replies.values()) for (const reply of thread) authors.add(reply.authorId);
-    const names = await memberNames(this.db, [...authors]);
-    return rows.map((r) => toPublic(r, dispositions.get(r.id), replies.get(r.id) ?? [], names));
+    const general = rows.filter((r) => r.scope !== 'passage').map((r) => r.id);
+    const [dispositions, replies, files] = await Promise.all([dispositionsOf(this.db, ids), repliesOf(this.db, ids), attachmentsOf(this.db, general)]);
+    const people = new Set<string>();
+    for (const r of rows) {
+      if (r.author_id) people.add(r.author_id);
+      if (r.recorded_by) people.add(r.recorded_by);
+    }
+    for (const thread of replies.values()) for (const reply of thread) people.add(reply.authorId);
+    const names = await memberNames(this.db, [...people]);
+    return rows.map((r) => toPublic(r, dispositions.get(r.id), replies.get(r.id) ?? [], names, files.get(r.id)));
   }
 
   /**
    * Who may receive an annotation's events: in an `open` round every participant (and reviewer);
    * otherwise reviewers and the author only. The higher level never receives raw annotations.
    */
-  private eventFor(round: RoundRecord, row: AnnotationRow, type: string, actorId: string, payload?: Record<string, unknown>): NewEvent {
-    const audience: EventAudience = round.visibility === 'open' ? 'round' : 'staff';
+  private eventFor(round: RoundRecord, row: AnnotationRow, type: NewEvent['type'], actorId: string, payload?: Record<string, unknown>): NewEvent {
+    const audience: EventAudience = annotationAudience(round);
     return {
       documentId: row.document_id,
       type,
@@ -324,16 +534,26 @@ export class AnnotationsService {
   }
 }
 
-function toPublic(r: AnnotationRow, disposition: DispositionRecord | undefined, replies: ReplyRecord[], names: ReadonlyMap<string, string>): PublicAnnotation {
+function toPublic(
+  r: AnnotationRow,
+  disposition: DispositionRecord | undefined,
+  replies: ReplyRecord[],
+  names: ReadonlyMap<string, string>,
+  file: AttachmentInfo | undefined,
+): PublicAnnotation {
   return {
     id: r.id,
     roundId: r.round_id,
     authorId: r.author_id,
-    authorName: names.get(r.author_id) ?? '',
+    authorName: r.author_id ? (names.get(r.author_id) ?? '') : (r.group_name ?? ''),
+    recordedBy: r.recorded_by ? { id: r.recorded_by, name: names.get(r.recorded_by) ?? '' } : null,
+    source: r.source,
+    group: r.group_name !== null && r.group_size !== null ? { name: r.group_name, size: r.group_size } : null,
+    attachment: file ? { filename: file.filename, contentType: file.contentType, size: file.size } : null,
     kind: r.kind,
     body: r.body,
     replacement: r.replacement,
-    anchor: anchorOf(r),
+    anchor: publicAnchor(r),
     status: r.status,
     disposition: disposition
       ? {
@@ -357,6 +577,87 @@ const publicReply = (r: ReplyRecord, names: ReadonlyMap<string, string>) => ({
   body: r.body,
   createdAt: r.createdAt.toISOString(),
 });
+
+/**
+ * Re-anchors rows, each with the state of its own round's base version, by `place`: a
+ * `placements` read of the live draft (live-reads.ts, offsets of the text as typed) or of a
+ * version (version-reads.ts, offsets of its NFC text, as `/content?version=n` serves it); either
+ * runs on a worker thread for a big document. General comments stay with their section.
+ */
+async function placeWith(
+  rows: readonly AnnotationRow[],
+  baseStates: ReadonlyMap<string, Uint8Array>,
+  place: (groups: PlacementGroup[]) => Promise<Reanchored[][]>,
+): Promise<Reanchored[]> {
+  const placed = new Array<Reanchored>(rows.length);
+  placeGeneral(rows, placed);
+  const byRound = [...passagesByRound(rows)];
+  if (byRound.length === 0) return placed;
+  const results = await place(byRound.map(([roundId, indexes]) => ({ anchors: indexes.map((i) => anchorOf(rows[i]!)), base: baseStates.get(roundId) })));
+  byRound.forEach(([, indexes], g) => indexes.forEach((i, k) => (placed[i] = results[g]![k]!)));
+  return placed;
+}
+
+/** A general comment has no passage to find: it stays with its section (or the document), never orphaned. */
+function placeGeneral(rows: readonly AnnotationRow[], placed: Reanchored[]): void {
+  rows.forEach((r, i) => {
+    if (r.scope !== 'passage') placed[i] = { status: 'exact', start: null, end: null, section: r.section, quote: null };
+  });
+}
+
+/** Indexes of the passage annotations of `rows`, per round, in order. */
+function passagesByRound(rows: readonly AnnotationRow[]): Map<string, number[]> {
+  const byRound = new Map<string, number[]>();
+  rows.forEach((r, i) => {
+    if (r.scope !== 'passage') return;
+    const indexes = byRound.get(r.round_id);
+    if (indexes) indexes.push(i);
+    else byRound.set(r.round_id, [i]);
+  });
+  return byRound;
+}
+
+/**
+ * What an annotation write stores, checked (API.md "Annotations"): the anchor in its scope, the
+ * body within its scope's limit, a replacement exactly on suggestions, and suggestions only on a
+ * passage. `anchored` is the input's anchor in the round's base (VersionDocs.anchors); its
+ * refusal is thrown first. Throws 400 / 413 / 422 as `upsert` documents.
+ */
+function prepareWrite(
+  anchored: AnchorOutcome,
+  round: RoundRecord,
+  document: DocumentRecord,
+  speaker: { authorId: string | null; unitId: string; recorded: AnnotationWrite['recorded'] },
+  annotationId: string,
+  input: AnnotationInput,
+): AnnotationWrite {
+  const { scope, anchor } = anchorOrThrow(anchored);
+  const body = normaliseText(input.body, 'body', maxBodyLength[scope]);
+  const replacement = input.replacement === undefined ? null : normaliseText(input.replacement, 'replacement');
+  if (input.kind === 'suggestion' && replacement === null) throw invalid('a suggestion needs a replacement text');
+  if (input.kind !== 'suggestion' && replacement !== null) throw invalid('only a suggestion carries a replacement text');
+  if (input.kind === 'suggestion' && scope !== 'passage') throw invalid('a suggestion rewords a passage; a whole section or the document takes a comment');
+  if (body.length === 0 && input.kind !== 'support' && input.kind !== 'suggestion') throw invalid('body must not be empty');
+  return {
+    id: annotationId,
+    roundId: round.id,
+    documentId: document.id,
+    authorId: speaker.authorId,
+    authorUnitId: speaker.unitId,
+    kind: input.kind,
+    body,
+    replacement,
+    recorded: speaker.recorded,
+    scope,
+    anchor,
+  };
+}
+
+/** The anchor as answered: a passage's full anchor, or a section's / the document's with nulls. */
+export function publicAnchor(r: AnnotationRow): PublicAnchor {
+  if (r.scope === 'passage') return { scope: 'passage', ...anchorOf(r) };
+  return { scope: r.scope, start: null, end: null, relStart: null, relEnd: null, quote: null, section: r.section };
+}
 
 function anchorOf(r: AnnotationRow): Anchor {
   return {
@@ -388,6 +689,11 @@ function rowOf(write: AnnotationWrite, at: Date): AnnotationRow {
     quote_prefix: write.anchor.quote.prefix,
     quote_suffix: write.anchor.quote.suffix,
     section: write.anchor.section,
+    scope: write.scope,
+    recorded_by: write.recorded?.by ?? null,
+    source: write.recorded?.source ?? null,
+    group_name: write.recorded?.group?.name ?? null,
+    group_size: write.recorded?.group?.size ?? null,
     status: 'active',
     created_at: at,
     updated_at: at,
@@ -401,20 +707,23 @@ function sameContent(row: AnnotationRow, write: AnnotationWrite): boolean {
     row.body === write.body &&
     row.replacement === write.replacement &&
     row.anchor_start === write.anchor.start &&
-    row.anchor_end === write.anchor.end
+    row.anchor_end === write.anchor.end &&
+    row.scope === write.scope &&
+    row.section === write.anchor.section &&
+    row.author_id === write.authorId &&
+    row.recorded_by === (write.recorded?.by ?? null) &&
+    row.source === (write.recorded?.source ?? null) &&
+    row.group_name === (write.recorded?.group?.name ?? null) &&
+    row.group_size === (write.recorded?.group?.size ?? null)
   );
 }
 
-/** The author's unit within the round's scope: their deepest membership inside it. */
-function authorUnitOf(actor: Actor, round: RoundRecord): string {
-  const inside = actor.memberships.filter((m) => isAncestorOrSelf(round.scopePath, m.path));
-  inside.sort((a, b) => b.path.length - a.path.length);
-  return inside[0]!.unitId;
+async function storeAttachment(tx: Db, annotationId: string, file: CheckedAttachment): Promise<AttachmentInfo> {
+  await putAttachment(tx, annotationId, file);
+  return { filename: file.filename, contentType: file.contentType, size: file.size, sha256: file.sha256 };
 }
 
-/** NFC, trimmed, length-limited. Stored as text; escaped wherever it is rendered. */
-function normaliseText(value: string, field: string): string {
-  const text = value.normalize('NFC').trim();
-  if (text.length > maxBodyLength) throw new AppError('too_large', `${field} is longer than ${maxBodyLength} characters`);
-  return text;
+/** Who wrote a row, as the permission rules read it. */
+function authorship(row: AnnotationRow): AnnotationTarget {
+  return { authorId: row.author_id, recordedBy: row.recorded_by };
 }

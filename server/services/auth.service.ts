@@ -4,6 +4,8 @@
  */
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Db } from '../db/connect.js';
+import { consumeActivationCode } from '../db/activation-codes.repository.js';
+import { findSessionByTokenHash, insertSession, revokeSession } from '../db/sessions.repository.js';
 import { findMemberById, findMemberByLogin, membershipsOf, setPasswordHash } from '../db/members.repository.js';
 import type { MemberRow } from '../db/schema.js';
 import type { Actor } from '../domain/permissions.js';
@@ -12,18 +14,7 @@ import type { AccessEvents } from './access-events.js';
 import type { Clock } from './clock.js';
 import { hashPassword, newToken, normaliseActivationCode, sha256, verifyPassword } from './secrets.js';
 import { SessionCache } from './session-cache.js';
-
-export interface PublicMember {
-  id: string;
-  login: string;
-  displayName: string;
-}
-
-export interface LoginResult {
-  token: string;
-  expiresAt: string;
-  member: PublicMember;
-}
+import type { LoginResult, Member as PublicMember } from '../http/schemas/auth.js';
 
 /** The caller of a request or connection: who, through which session, until when. */
 export interface Authenticated extends Actor {
@@ -33,10 +24,14 @@ export interface Authenticated extends Actor {
   readonly displayName: string;
 }
 
+/**
+ * Guessing is slowed per client address and per (login, address), never per account alone: a
+ * stranger's wrong passwords must not lock the real member out (they log in from elsewhere).
+ */
 export interface LoginLimits {
-  /** Failed attempts per login before it is locked for `windowSeconds`. */
+  /** Failed attempts for one login from one address per `windowSeconds`; then 429 with Retry-After. */
   perLogin: number;
-  /** Attempts per client address per `windowSeconds`. */
+  /** Attempts (right or wrong, any login) per client address per `windowSeconds`. */
   perAddress: number;
   windowSeconds: number;
 }
@@ -56,6 +51,7 @@ const sessionCacheMs = 10_000;
 const sessionCacheSize = 20_000;
 
 export class AuthService {
+  /** Failures keyed by (login, address). */
   private readonly byLogin: RateLimiterMemory;
   private readonly byAddress: RateLimiterMemory;
   /**
@@ -63,7 +59,7 @@ export class AuthService {
    * expiry is checked on every hit; entries live only a few seconds in case a change reaches us
    * some other way.
    */
-  private readonly cache = new SessionCache(sessionCacheMs, sessionCacheSize);
+  private readonly cache: SessionCache;
 
   constructor(
     private readonly db: Db,
@@ -72,6 +68,7 @@ export class AuthService {
     private readonly tokenTtlSeconds: number,
     limits: LoginLimits = defaultLoginLimits,
   ) {
+    this.cache = new SessionCache(sessionCacheMs, sessionCacheSize, clock);
     this.byLogin = new RateLimiterMemory({ points: limits.perLogin, duration: limits.windowSeconds });
     this.byAddress = new RateLimiterMemory({ points: limits.perAddress, duration: limits.windowSeconds });
     access.on('sessionRevoked', (sessionId) => this.cache.forgetSession(sessionId));
@@ -80,55 +77,43 @@ export class AuthService {
 
   async login(loginInput: string, password: string, address: string): Promise<LoginResult> {
     const login = normaliseLogin(loginInput);
+    const guesses = guessKey(login, address);
     await this.consume(this.byAddress, address);
-    await this.ensureNotLocked(login);
+    await this.ensureNotLocked(guesses);
     const member = await findMemberByLogin(this.db, login);
     // Always verify, even for an unknown login: the answer must take the same time either way.
     const ok = await verifyPassword(member?.password_hash, password);
     if (!ok || !member) {
-      await this.consume(this.byLogin, login);
+      await this.consume(this.byLogin, guesses);
       throw badCredentials();
     }
-    await this.byLogin.delete(login);
+    await this.byLogin.delete(guesses);
     return this.openSession(member);
   }
 
   /** Sets the password of an imported member with a valid one-time code, and logs them in. */
   async activate(loginInput: string, code: string, password: string, address: string): Promise<LoginResult> {
     const login = normaliseLogin(loginInput);
+    const guesses = guessKey(login, address);
     await this.consume(this.byAddress, address);
-    await this.ensureNotLocked(login);
+    await this.ensureNotLocked(guesses);
     const passwordHash = await hashPassword(password);
     const member = await this.db.transaction().execute(async (tx) => {
       const found = await findMemberByLogin(tx, login);
       if (!found) return undefined;
-      // Deleting the code is what makes it single-use, even under concurrent attempts.
-      const used = await tx
-        .deleteFrom('activation_codes')
-        .where('code_hash', '=', sha256(normaliseActivationCode(code)))
-        .where('member_id', '=', found.id)
-        .where('expires_at', '>', this.clock.now())
-        .returning('member_id')
-        .executeTakeFirst();
-      if (!used) return undefined;
-      await tx.deleteFrom('activation_codes').where('member_id', '=', found.id).execute();
+      if (!(await consumeActivationCode(tx, found.id, sha256(normaliseActivationCode(code)), this.clock.now()))) return undefined;
       await setPasswordHash(tx, found.id, passwordHash);
       return found;
     });
     if (!member) {
-      await this.consume(this.byLogin, login);
+      await this.consume(this.byLogin, guesses);
       throw new AppError('unauthenticated', 'login or activation code is wrong, used or expired');
     }
     return this.openSession(member);
   }
 
   async logout(sessionId: string): Promise<void> {
-    await this.db
-      .updateTable('sessions')
-      .set({ revoked_at: this.clock.now() })
-      .where('id', '=', sessionId)
-      .where('revoked_at', 'is', null)
-      .execute();
+    await revokeSession(this.db, sessionId, this.clock.now());
     this.access.emit('sessionRevoked', sessionId);
   }
 
@@ -145,23 +130,18 @@ export class AuthService {
   }
 
   private async loadSession(token: string, now: Date): Promise<Authenticated> {
-    const session = await this.db
-      .selectFrom('sessions as s')
-      .innerJoin('members as m', 'm.id', 's.member_id')
-      .select(['s.id', 's.member_id', 's.expires_at', 's.revoked_at', 'm.is_admin', 'm.login', 'm.display_name'])
-      .where('s.token_hash', '=', sha256(token))
-      .executeTakeFirst();
-    if (!session || session.revoked_at || session.expires_at <= now) {
+    const session = await findSessionByTokenHash(this.db, sha256(token));
+    if (!session || session.revokedAt || session.expiresAt <= now) {
       throw new AppError('unauthenticated', 'the token is invalid, expired or revoked');
     }
     return {
       sessionId: session.id,
-      memberId: session.member_id,
-      isAdmin: session.is_admin,
+      memberId: session.memberId,
+      isAdmin: session.isAdmin,
       login: session.login,
-      displayName: session.display_name,
-      expiresAt: session.expires_at,
-      memberships: await membershipsOf(this.db, session.member_id),
+      displayName: session.displayName,
+      expiresAt: session.expiresAt,
+      memberships: await membershipsOf(this.db, session.memberId),
     };
   }
 
@@ -174,15 +154,12 @@ export class AuthService {
   private async openSession(member: MemberRow): Promise<LoginResult> {
     const token = newToken();
     const expiresAt = new Date(this.clock.now().getTime() + this.tokenTtlSeconds * 1000);
-    await this.db
-      .insertInto('sessions')
-      .values({ member_id: member.id, token_hash: sha256(token), expires_at: expiresAt })
-      .execute();
+    await insertSession(this.db, { memberId: member.id, tokenHash: sha256(token), expiresAt });
     return { token, expiresAt: expiresAt.toISOString(), member: toPublicMember(member) };
   }
 
-  private async ensureNotLocked(login: string): Promise<void> {
-    const state = await this.byLogin.get(login);
+  private async ensureNotLocked(guesses: string): Promise<void> {
+    const state = await this.byLogin.get(guesses);
     if (state && state.remainingPoints <= 0) throw tooManyAttempts(state);
   }
 
@@ -195,6 +172,9 @@ export class AuthService {
     }
   }
 }
+
+/** The (login, address) pair wrong guesses are counted against. */
+const guessKey = (login: string, address: string) => `${login}\u0000${address}`;
 
 function tooManyAttempts(state: RateLimiterRes): AppError {
   const retryAfterSeconds = Math.max(1, Math.ceil(state.msBeforeNext / 1000));

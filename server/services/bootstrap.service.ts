@@ -5,10 +5,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../db/connect.js';
 import { findMemberByLogin, insertMember } from '../db/members.repository.js';
+import { findUnitIdByImportKey } from '../db/units.repository.js';
 import { createDemoWorkspace, type DemoServices } from './demo-workspace.js';
 import { hashPassword } from './secrets.js';
 
-export { demoMembers, demoPassword } from './demo-workspace.js';
+export { demoDistrictDraftTitle, demoMembers, demoPassword } from './demo-workspace.js';
 
 export interface BootstrapResult {
   /** Set only when the admin was created now with a generated password: print it once. */
@@ -39,6 +40,6 @@ export async function bootstrap(
     demoCreated = true;
   }
   const demoPresent =
-    (await db.selectFrom('units').select('id').where('import_key', '=', 'demo-province').executeTakeFirst()) !== undefined;
+    (await findUnitIdByImportKey(db, 'demo-province')) !== undefined;
   return { adminCreated, demoCreated, demoPresent, ...(generatedAdminPassword ? { generatedAdminPassword } : {}) };
 }

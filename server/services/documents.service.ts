@@ -6,36 +6,35 @@ import * as Y from 'yjs';
 import type { Db } from '../db/connect.js';
 import { docFromStoredState, readStoredState } from '../db/document-log.repository.js';
 import { findDocument, insertDocument, listDocuments, type DocumentRecord } from '../db/documents.repository.js';
+import { membershipsOf } from '../db/members.repository.js';
 import { findUnit } from '../db/units.repository.js';
 import { findVersionContent } from '../db/versions.repository.js';
-import { importContent, type ContentInput } from '../domain/content-import.js';
-import { documentAccess, mayCreateDocument, roleAtLeast, type Actor, type DocumentAccess } from '../domain/permissions.js';
-import { projectFragment } from '../domain/projection.js';
-import { formatPath } from '../domain/unit-path.js';
+import type { ContentInput } from '../domain/content-import.js';
+import { documentAccess, documentListScope, mayCreateDocument, type Actor, type DocumentAccess } from '../domain/permissions.js';
+import { nfcContent } from '../domain/projection.js';
 import { forbidden, notFound } from '../errors.js';
+import { initialStateOf } from './content-import-pool.js';
+import type { LiveEdit, LiveEditOutcome } from './live-edits.js';
+import { readDoc, type DocumentContent, type LiveRead, type LiveReadResult } from './live-reads.js';
+import type { Content, DocumentInfo as PublicDocument } from '../http/schemas/documents.js';
 
-export interface PublicDocument {
-  id: string;
-  unitId: string;
-  title: string;
-  status: string;
-  maxRounds: number;
-  currentRound: number;
-  createdAt: string;
-  updatedAt: string;
-}
+export type { DocumentContent };
 
-export interface DocumentContent {
-  text: string;
-  sections: Array<{ path: string; title: string; level: number; start: number; end: number }>;
-}
-
-/** Where the live state of a loaded document can be read; implemented by the collab runtime. */
+/** Where the live draft is read and edited; implemented by the collab runtime. */
 export interface LiveDocuments {
-  /** The committed live Y.Doc of a document in memory, if it is loaded. */
-  loaded(documentId: string): Y.Doc | undefined;
-  /** Applies an edit to the live draft durably, as every connected editor receives it. */
-  edit(documentId: string, edit: (doc: Y.Doc) => void): Promise<void>;
+  /**
+   * What `read` (live-reads.ts) computes on the committed live draft: the room's state when the
+   * document is loaded, else its stored state. Big documents are read on a worker thread.
+   */
+  read<R extends LiveRead>(documentId: string, read: R): Promise<LiveReadResult<R>>;
+  /** What `read` computes on an encoded state (a frozen version); on a worker thread when big. */
+  readEncoded<R extends LiveRead>(state: Uint8Array, read: R): Promise<LiveReadResult<R>>;
+  /**
+   * Makes `edit` (live-edits.ts) on the live draft durably, as every connected editor receives
+   * it; a big document's edit is computed on a worker thread. Server edits of one document are
+   * made one after another, each on the state the previous one left.
+   */
+  edit(documentId: string, edit: LiveEdit): Promise<LiveEditOutcome>;
 }
 
 export const toPublicDocument = (d: DocumentRecord): PublicDocument => ({
@@ -50,8 +49,27 @@ export const toPublicDocument = (d: DocumentRecord): PublicDocument => ({
 });
 
 export class DocumentsService {
+  // Until the collab runtime attaches: the stored state, read in place.
   private live: LiveDocuments = {
-    loaded: () => undefined,
+    read: async (documentId, read) => {
+      const doc = docFromStoredState(await readStoredState(this.db, documentId));
+      try {
+        return readDoc(doc, read);
+      } finally {
+        doc.destroy();
+      }
+    },
+    readEncoded: (state, read) => {
+      const doc = new Y.Doc();
+      try {
+        Y.applyUpdate(doc, state);
+        return Promise.resolve(readDoc(doc, read));
+      } catch (error) {
+        return Promise.reject(error as Error);
+      } finally {
+        doc.destroy();
+      }
+    },
     edit: () => Promise.reject(new Error('live editing is not running')),
   };
 
@@ -69,10 +87,7 @@ export class DocumentsService {
     const unit = await findUnit(this.db, input.unitId);
     if (!unit) throw notFound('unit');
     if (!mayCreateDocument(actor, unit)) throw forbidden('only drafters and secretaries of the unit can create its documents');
-    const doc = new Y.Doc();
-    if (input.content) importContent(doc, input.content);
-    const initialState = Y.encodeStateAsUpdate(doc);
-    doc.destroy();
+    const initialState = await initialStateOf(input.content);
     const id = await insertDocument(this.db, {
       unitId: unit.id,
       title: input.title.normalize('NFC').trim(),
@@ -91,64 +106,66 @@ export class DocumentsService {
     return { document, access };
   }
 
+  /**
+   * A member's access to a document as it stands now (re-checked when their roles change):
+   * 'none' when the document is gone or no longer theirs. A database error is thrown, never
+   * taken for 'none'.
+   */
+  async accessOfMember(memberId: string, documentId: string): Promise<DocumentAccess> {
+    const actor: Actor = { memberId, isAdmin: false, memberships: await membershipsOf(this.db, memberId) };
+    const document = await findDocument(this.db, documentId);
+    return document ? documentAccess(actor, document) : 'none';
+  }
+
   async list(actor: Actor, unitId?: string): Promise<PublicDocument[]> {
-    const records = await listDocuments(this.db, {
-      unitIds: actor.memberships.map((m) => m.unitId),
-      subtreeRoots: actor.memberships.filter((m) => roleAtLeast(m.role, 'drafter')).map((m) => formatPath(m.path)),
-      participantPaths: actor.memberships.map((m) => formatPath(m.path)),
-      unitId,
-    });
+    const records = await listDocuments(this.db, { ...documentListScope(actor), unitId });
     // The query narrows by unit; the permission module has the last word.
     return records.filter((d) => documentAccess(actor, d) !== 'none').map(toPublicDocument);
   }
 
   /** The plain-text projection of the live draft, or of a version. */
-  async content(actor: Actor, documentId: string, version?: number): Promise<DocumentContent> {
+  async content(actor: Actor, documentId: string, version?: number): Promise<Content> {
     await this.visible(actor, documentId);
     if (version !== undefined) {
       const frozen = await findVersionContent<DocumentContent['sections'][number]>(this.db, documentId, version);
       if (!frozen) throw notFound(`version ${version}`);
-      return { text: frozen.text, sections: frozen.sections };
+      return nfcContent(frozen.text, frozen.sections);
     }
     return this.liveContent(documentId);
   }
 
-  /** Applies a server-made edit to the live draft (see LiveDocuments.edit). */
-  editLive(documentId: string, edit: (doc: Y.Doc) => void): Promise<void> {
+  /** Makes a server edit on the live draft (see LiveDocuments.edit). */
+  editLive(documentId: string, edit: LiveEdit): Promise<LiveEditOutcome> {
     return this.live.edit(documentId, edit);
   }
 
   /**
-   * Runs `read` on the committed live draft: the room's doc when the document is loaded (it is
-   * always exactly what is committed), else one loaded from the database for this call. `read`
-   * must not change the doc and must finish synchronously (the room's doc moves between ticks).
+   * What `read` (live-reads.ts) computes on the committed live draft, as it stood when the read
+   * started. A big document's draft is read on a worker thread (LiveDocuments.read): the event
+   * loop never builds a Y.Doc of it for a read.
    */
-  async readLive<T>(documentId: string, read: (doc: Y.Doc) => T): Promise<T> {
-    const loaded = this.live.loaded(documentId);
-    if (loaded) return read(loaded);
-    const doc = docFromStoredState(await readStoredState(this.db, documentId));
-    try {
-      return read(doc);
-    } finally {
-      doc.destroy();
-    }
+  readLive<R extends LiveRead>(documentId: string, read: R): Promise<LiveReadResult<R>> {
+    return this.live.read(documentId, read);
+  }
+
+  /** What `read` computes on an encoded Yjs state (a frozen version's); on a worker thread when big. */
+  readState<R extends LiveRead>(state: Uint8Array, read: R): Promise<LiveReadResult<R>> {
+    return this.live.readEncoded(state, read);
   }
 
   /** The plain-text projection of the live draft. */
-  liveContent(documentId: string): Promise<DocumentContent> {
-    return this.readLive(documentId, projectionOf);
+  async liveContent(documentId: string): Promise<DocumentContent> {
+    return (await this.readLive(documentId, { kind: 'content' })).projection;
   }
 
-  /** The live draft's Yjs state and projection, taken together (what a version freezes). */
+  /** The NFC form of the live draft's projection (what diffs and frozen versions compare). */
+  async liveNfcContent(documentId: string): Promise<DocumentContent> {
+    return (await this.readLive(documentId, { kind: 'content' })).nfc;
+  }
+
+  /** The live draft's Yjs state and the NFC form of its projection, taken together (what a
+   * version freezes: frozen texts are NFC, DESIGN.md "Normalisation"). */
   liveSnapshot(documentId: string): Promise<{ state: Uint8Array; content: DocumentContent }> {
-    return this.readLive(documentId, (doc) => ({ state: Y.encodeStateAsUpdate(doc), content: projectionOf(doc) }));
+    return this.readLive(documentId, { kind: 'freeze' });
   }
-}
-
-function projectionOf(doc: Y.Doc): DocumentContent {
-  const projection = projectFragment(doc.getXmlFragment('default'));
-  return {
-    text: projection.text,
-    sections: projection.sections.map((s) => ({ path: s.path, title: s.title, level: s.level, start: s.start, end: s.end })),
-  };
 }

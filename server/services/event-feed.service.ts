@@ -5,12 +5,14 @@
  */
 import type { Db } from '../db/connect.js';
 import type { DocumentRecord } from '../db/documents.repository.js';
+import { eventsAfter, latestEventId } from '../db/events.repository.js';
 import { listRounds, type RoundRecord } from '../db/rounds.repository.js';
-import { isRoundParticipant, mayReviewRound, type Actor } from '../domain/permissions.js';
+import type { DocumentEventType } from '../domain/vocabulary.js';
+import { maySeeRoundEvent, type Actor } from '../domain/permissions.js';
 
 export interface FeedEvent {
   id: number;
-  type: string;
+  type: DocumentEventType;
   data: unknown;
   createdAt: string;
 }
@@ -27,34 +29,21 @@ export class EventFeed {
   constructor(private readonly db: Db) {}
 
   async latestId(documentId: string): Promise<number> {
-    const row = await this.db.selectFrom('events').select((eb) => eb.fn.max('id').as('max')).where('document_id', '=', documentId).executeTakeFirst();
-    return Number(row?.max ?? 0);
+    return latestEventId(this.db, { documentId });
   }
 
   async page(actor: Actor, document: DocumentRecord, after: number, limit = 500): Promise<FeedPage> {
-    const rows = await this.db
-      .selectFrom('events')
-      .select(['id', 'type', 'payload', 'audience', 'round_id', 'subject_member_id', 'created_at'])
-      .where('document_id', '=', document.id)
-      .where('id', '>', after)
-      .orderBy('id')
-      .limit(limit)
-      .execute();
+    const rows = await eventsAfter(this.db, document.id, after, limit);
     let rounds: Map<string, RoundRecord> | undefined;
     const events: FeedEvent[] = [];
     for (const row of rows) {
       if (row.audience !== 'document') {
         rounds ??= new Map((await listRounds(this.db, document.id)).map((r) => [r.id, r]));
-        const round = row.round_id ? rounds.get(row.round_id) : undefined;
+        const round = row.roundId ? rounds.get(row.roundId) : undefined;
         if (!round) continue;
-        const reviewer = mayReviewRound(actor, document, round.scopePath);
-        const visible =
-          reviewer ||
-          row.subject_member_id === actor.memberId ||
-          (row.audience === 'round' && isRoundParticipant(actor, round.scopePath));
-        if (!visible) continue;
+        if (!maySeeRoundEvent(actor, document, round.scopePath, { audience: row.audience, subjectMemberId: row.subjectMemberId })) continue;
       }
-      events.push({ id: row.id, type: row.type, data: row.payload, createdAt: row.created_at.toISOString() });
+      events.push({ id: row.id, type: row.type, data: row.payload, createdAt: row.createdAt.toISOString() });
     }
     return { events, cursor: rows.at(-1)?.id ?? after, more: rows.length === limit };
   }

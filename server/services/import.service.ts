@@ -1,28 +1,33 @@
 /**
  * The bulk import of a unit tree with its members (API.md `POST /api/v1/import`): one
  * transaction, set-based statements (a province is ≈600 units and ≈80,000 members), idempotent
- * on re-import: units are matched by their key, members by login; nothing is duplicated.
+ * on re-import: units are matched by their key, members by login; nothing is duplicated, and
+ * activation codes already handed out stay valid.
  */
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
 import type { Db } from '../db/connect.js';
+import { membersHoldingValidCodes } from '../db/activation-codes.repository.js';
+import {
+  importKeys,
+  insertImportedUnits,
+  lockImports,
+  moveSubtree,
+  unitsByImportKey,
+  updateImportedUnit,
+  upsertMembersByLogin,
+  upsertMemberships,
+} from '../db/import.repository.js';
 import { planImport, type ImportMember, type ImportUnit } from '../domain/import-plan.js';
 import { mayDoGlobal, type Actor } from '../domain/permissions.js';
-import { formatPath, parsePath } from '../domain/unit-path.js';
 import { forbidden, invalid } from '../errors.js';
 import type { AccessEvents } from './access-events.js';
 import { normaliseLogin } from './auth.service.js';
 import type { Clock } from './clock.js';
-import { hashPassword, newActivationCode, normaliseActivationCode, sha256 } from './secrets.js';
-
-export interface ImportResult {
-  units: { created: number; updated: number };
-  members: { created: number; updated: number };
-  memberships: number;
-  activations: Array<{ login: string; code: string }>;
-}
-
-const activationTtlMs = 30 * 24 * 3600 * 1000;
+import { issueActivationCodes } from './activations.js';
+import { hashPassword } from './secrets.js';
+import { readSheetRows } from './sheet-reader.js';
+import { readImportSheet } from '../domain/import-sheet.js';
+import type { ImportResult, ImportSheetResult as SheetImport } from '../http/schemas/import.js';
 
 interface UnitState {
   id: string;
@@ -30,7 +35,32 @@ interface UnitState {
   parentId: string | null;
 }
 
+/** Rows of each kind sent back for the preview. */
+const previewRows = 500;
+
 export class ImportService {
+  /**
+   * A spreadsheet (CSV or XLSX) checked row by row; unless `dryRun`, or when any row has a
+   * problem, imported as `importTree` does. Admin only.
+   */
+  async importSheet(actor: Actor, input: { filename: string; data: Buffer; dryRun: boolean }): Promise<SheetImport> {
+    if (!mayDoGlobal(actor, 'import')) throw forbidden('only an administrator can import');
+    const rows = await readSheetRows(input.filename, input.data);
+    // Every imported unit's key (a province is ≈600): rows may refer to units imported before.
+    const preview = readImportSheet(rows, await importKeys(this.db), normaliseLogin);
+    const imported =
+      input.dryRun || preview.problems.length > 0
+        ? null
+        : await this.importTree(actor, { units: preview.units.map(({ row: _row, ...u }) => u), members: preview.members.map(({ row: _row, ...m }) => m) });
+    return {
+      units: preview.units.slice(0, previewRows),
+      members: preview.members.slice(0, previewRows),
+      counts: { units: preview.units.length, members: preview.members.length },
+      problems: preview.problems,
+      imported,
+    };
+  }
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
@@ -54,27 +84,21 @@ export class ImportService {
     });
 
     const result = await this.db.transaction().execute(async (tx) => {
-      // Serialise imports: two at once could both create the same new key.
-      await sql`select pg_advisory_xact_lock(hashtext('draftroom.import'))`.execute(tx);
-      const existing = await tx
-        .selectFrom('units')
-        .select(['id', 'import_key', 'parent_id', sql<string>`path::text`.as('path')])
-        .where('import_key', 'in', referenced.length > 0 ? referenced : [''])
-        .execute();
+      await lockImports(tx);
       const byKey = new Map<string, UnitState>(
-        existing.map((u) => [u.import_key!, { id: u.id, path: [...parsePath(u.path)], parentId: u.parent_id }]),
+        [...(await unitsByImportKey(tx, referenced))].map(([key, u]) => [key, { id: u.id, path: [...u.path], parentId: u.parentId }]),
       );
       const plan = planImport(input, new Set(byKey.keys()), normaliseLogin);
 
       const units = { created: 0, updated: 0 };
-      const fresh: Array<{ id: string; name: string; level: string; parent: string | null; path: string; key: string }> = [];
+      const fresh: Array<{ id: string; name: string; level: string; parent: string | null; path: string[]; key: string }> = [];
       for (const unit of plan.units) {
         const parent = unit.parentKey === null ? undefined : byKey.get(unit.parentKey)!;
         const known = byKey.get(unit.key);
         const id = known?.id ?? randomUUID();
         const path = [...(parent?.path ?? []), id];
         if (!known) {
-          fresh.push({ id, name: unit.name.normalize('NFC'), level: unit.level, parent: parent?.id ?? null, path: formatPath(path), key: unit.key });
+          fresh.push({ id, name: unit.name.normalize('NFC'), level: unit.level, parent: parent?.id ?? null, path, key: unit.key });
           units.created++;
         } else {
           // The file alone cannot show a cycle through units already in the database.
@@ -82,18 +106,10 @@ export class ImportService {
             throw invalid(`the import has 1 problem(s): unit "${unit.key}" cannot move under "${unit.parentKey}", which is inside its own subtree`);
           }
           const moved = known.parentId !== (parent?.id ?? null);
-          await tx
-            .updateTable('units')
-            .set({ name: unit.name.normalize('NFC'), level: unit.level, parent_id: parent?.id ?? null })
-            .where('id', '=', id)
-            .execute();
+          await updateImportedUnit(tx, id, { name: unit.name.normalize('NFC'), level: unit.level, parentId: parent?.id ?? null });
           if (moved) {
-            // Re-root the whole subtree under the new parent's path. subpath() refuses an offset
-            // equal to the path's length, so the moved unit itself takes the new path directly.
-            const oldPath = formatPath(known.path);
-            await sql`update units set path = case when path = ${oldPath}::ltree then ${formatPath(path)}::ltree
-                        else ${formatPath(path)}::ltree || subpath(path, nlevel(${oldPath}::ltree)) end
-                      where path <@ ${oldPath}::ltree`.execute(tx);
+            // Re-root the whole subtree under the new parent's path.
+            await moveSubtree(tx, known.path, path);
             for (const state of byKey.values()) {
               if (state.path.length >= known.path.length && state.path[known.path.length - 1] === id) {
                 state.path = [...path, ...state.path.slice(known.path.length)];
@@ -105,53 +121,32 @@ export class ImportService {
         byKey.set(unit.key, { id, path, parentId: parent?.id ?? null });
       }
       // Parents come first in `fresh`, so one statement satisfies the foreign key.
-      if (fresh.length > 0) {
-        await sql`insert into units (id, name, level, parent_id, path, import_key)
-          select * from unnest(${fresh.map((u) => u.id)}::uuid[], ${fresh.map((u) => u.name)}::text[],
-            ${fresh.map((u) => u.level)}::text[], ${fresh.map((u) => u.parent)}::uuid[],
-            ${fresh.map((u) => u.path)}::ltree[], ${fresh.map((u) => u.key)}::text[])`.execute(tx);
-      }
+      await insertImportedUnits(tx, fresh);
 
       const logins = [...plan.members.keys()];
-      const upserted = await sql<{ id: string; login: string; inserted: boolean; pending: boolean }>`
-        insert into members (login, display_name, password_hash, updated_at)
-        select login, display_name, password_hash, now()
-        from unnest(${logins}::text[], ${logins.map((l) => plan.members.get(l)!.displayName)}::text[],
-                    ${logins.map((l) => passwordHashes.get(l) ?? null)}::text[]) as t(login, display_name, password_hash)
-        on conflict (login) do update
-          set display_name = excluded.display_name,
-              password_hash = coalesce(excluded.password_hash, members.password_hash),
-              updated_at = now()
-        returning id, login, (xmax = 0) as inserted, password_hash is null as pending`.execute(tx);
-      const memberIds = new Map(upserted.rows.map((r) => [r.login, r.id]));
+      const upserted = await upsertMembersByLogin(
+        tx,
+        logins.map((login) => ({ login, displayName: plan.members.get(login)!.displayName, passwordHash: passwordHashes.get(login) ?? null })),
+      );
+      const memberIds = new Map(upserted.map((r) => [r.login, r.id]));
 
       const roles = [...plan.roles.values()];
-      if (roles.length > 0) {
-        await sql`insert into memberships (unit_id, member_id, role)
-          select * from unnest(${roles.map((r) => byKey.get(r.unitKey)!.id)}::uuid[],
-                               ${roles.map((r) => memberIds.get(r.login)!)}::uuid[], ${roles.map((r) => r.role)}::text[])
-          on conflict (unit_id, member_id) do update set role = excluded.role`.execute(tx);
-      }
+      await upsertMemberships(tx, roles.map((r) => ({ unitId: byKey.get(r.unitKey)!.id, memberId: memberIds.get(r.login)!, role: r.role })));
 
-      // Members who have never set a password get a fresh one-time code with each import; it
-      // replaces their earlier codes, so a re-import adds no rows and only the latest code works.
-      const activations = upserted.rows.filter((r) => r.pending).map((r) => ({ login: r.login, id: r.id, code: newActivationCode() }));
-      if (activations.length > 0) {
-        await sql`delete from activation_codes where member_id = any(${activations.map((a) => a.id)}::uuid[])`.execute(tx);
-        const expiresAt = new Date(this.clock.now().getTime() + activationTtlMs);
-        await sql`insert into activation_codes (code_hash, member_id, expires_at)
-          select hash, member_id, ${expiresAt} from unnest(
-            ${activations.map((a) => sha256(normaliseActivationCode(a.code)))}::bytea[], ${activations.map((a) => a.id)}::uuid[]
-          ) as t(hash, member_id)`.execute(tx);
-      }
+      // Members who have never set a password need a one-time code. Codes already handed out stay
+      // valid until they expire (letters may be in the post): only new members and those whose
+      // code expired get one. POST /units/:id/activations reissues on purpose.
+      const pending = upserted.filter((r) => r.pending);
+      const holding = await membersHoldingValidCodes(tx, pending.map((r) => r.id), this.clock.now());
+      const activations = await issueActivationCodes(tx, pending.filter((r) => !holding.has(r.id)), this.clock.now());
 
-      const created = upserted.rows.filter((r) => r.inserted).length;
+      const created = upserted.filter((r) => r.inserted).length;
       return {
         units,
-        members: { created, updated: upserted.rows.length - created },
+        members: { created, updated: upserted.length - created },
         memberships: roles.length,
-        activations: activations.map(({ login, code }) => ({ login, code })),
-        updatedMemberIds: upserted.rows.filter((r) => !r.inserted).map((r) => r.id),
+        activations,
+        updatedMemberIds: upserted.filter((r) => !r.inserted).map((r) => r.id),
       };
     });
 

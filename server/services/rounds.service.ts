@@ -3,38 +3,22 @@
  * hand or at their deadline. Each change writes its outbox events in the same transaction.
  */
 import type { Db } from '../db/connect.js';
-import type { DocumentRecord } from '../db/documents.repository.js';
-import { insertEvent } from '../db/events.repository.js';
-import { dueRoundIds, findRound, insertRound, listRounds, markClosed, type RoundRecord } from '../db/rounds.repository.js';
+import { lockDocumentForRound, setDocumentRoundState, type DocumentRecord } from '../db/documents.repository.js';
+import { dueRoundIds, findRound, nextDeadline, insertRound, listRounds, markClosed, type RoundRecord } from '../db/rounds.repository.js';
 import type { RoundVisibility } from '../db/schema.js';
 import { findUnit } from '../db/units.repository.js';
 import { insertVersion, listVersions, type VersionSummary } from '../db/versions.repository.js';
 import { mayManageDocument, maySeeRound, type Actor } from '../domain/permissions.js';
 import { isOpen, nextRoundNumber } from '../domain/rounds.js';
-import { conflict, forbidden, invalid, notFound } from '../errors.js';
+import { conflict, forbidden, invalid, notFound, notFoundAs } from '../errors.js';
 import type { Clock } from './clock.js';
 import type { DocumentEvents } from './document-events.js';
 import type { DocumentsService } from './documents.service.js';
-
-export interface PublicRound {
-  id: string;
-  documentId: string;
-  number: number;
-  baseVersion: number;
-  status: 'open' | 'closed';
-  closesAt: string;
-  closedAt: string | null;
-  scopeUnitId: string;
-  visibility: RoundVisibility;
-  createdAt: string;
-}
-
-export interface PublicVersion {
-  number: number;
-  label: string;
-  createdAt: string;
-  roundNumber: number | null;
-}
+import type { AuditService } from './audit.service.js';
+import type { NotificationsService } from './notifications.service.js';
+import { auditTargets } from '../domain/notification-texts.js';
+import type { Round as PublicRound } from '../http/schemas/rounds.js';
+import type { Version as PublicVersion } from '../http/schemas/versions.js';
 
 const toPublicVersion = (v: VersionSummary): PublicVersion => ({
   number: v.number,
@@ -54,6 +38,8 @@ export class RoundsService {
     private readonly documents: DocumentsService,
     private readonly events: DocumentEvents,
     private readonly clock: Clock,
+    private readonly notifications: NotificationsService,
+    private readonly audit: AuditService,
   ) {}
 
   /** The round as its clients see it: past its deadline it is closed, even before the scheduler ran. */
@@ -77,8 +63,8 @@ export class RoundsService {
     const { document } = await this.documents.visible(actor, documentId);
     if (!mayManageDocument(actor, document)) throw forbidden('only drafters and secretaries of the document’s unit can name versions');
     const frozen = await this.documents.liveSnapshot(documentId);
-    const version = await this.db.transaction().execute(async (tx) => {
-      await lockDocument(tx, documentId);
+    const version = await this.events.transaction(this.db, async (tx, writeEvent) => {
+      await lockDocumentForRound(tx, documentId);
       const version = await insertVersion(tx, {
         documentId,
         label: label.normalize('NFC').trim(),
@@ -88,10 +74,9 @@ export class RoundsService {
         roundNumber: null,
         createdBy: actor.memberId,
       });
-      await insertEvent(tx, { documentId, type: 'version.created', payload: { ...toPublicVersion(version) }, actorId: actor.memberId });
+      await writeEvent({ documentId, type: 'version.created', payload: { ...toPublicVersion(version) }, actorId: actor.memberId });
       return version;
     });
-    this.events.committed(documentId);
     return toPublicVersion(version);
   }
 
@@ -107,7 +92,7 @@ export class RoundsService {
   ): Promise<PublicRound> {
     const { document } = await this.documents.visible(actor, documentId);
     if (!mayManageDocument(actor, document)) throw forbidden('only drafters and secretaries of the document’s unit can open rounds');
-    const scope = input.scopeUnitId ? await findUnit(this.db, input.scopeUnitId) : { id: document.unitId, path: document.unitPath };
+    const scope = await findUnit(this.db, input.scopeUnitId ?? document.unitId);
     if (!scope) throw invalid('scopeUnitId does not name a unit');
     const closesAt = new Date(input.closesAt);
     const now = this.clock.now();
@@ -115,14 +100,13 @@ export class RoundsService {
     nextRoundNumber({ now, closesAt, maxRounds: document.maxRounds, existing: await listRounds(this.db, documentId), documentUnitPath: document.unitPath, scopeUnitPath: scope.path });
     const frozen = await this.documents.liveSnapshot(documentId);
 
-    const roundId = await this.db
-      .transaction()
-      .execute(async (tx) => {
-        const { max_rounds } = await lockDocument(tx, documentId);
+    const roundId = await this.events
+      .transaction(this.db, async (tx, writeEvent) => {
+        const { maxRounds } = await lockDocumentForRound(tx, documentId);
         const number = nextRoundNumber({
           now,
           closesAt,
-          maxRounds: max_rounds,
+          maxRounds,
           existing: await listRounds(tx, documentId),
           documentUnitPath: document.unitPath,
           scopeUnitPath: scope.path,
@@ -145,10 +129,14 @@ export class RoundsService {
           visibility: input.visibility ?? 'private',
           openedBy: actor.memberId,
         });
-        await tx.updateTable('documents').set({ current_round: number, status: 'in_round', updated_at: now }).where('id', '=', documentId).execute();
-        await insertEvent(tx, { documentId, type: 'version.created', payload: { ...toPublicVersion(version) }, actorId: actor.memberId });
+        await setDocumentRoundState(tx, documentId, { status: 'in_round', round: number }, now);
+        // Participants are told, and the trail records who distributed it, in the same transaction.
+        await this.notifications.roundOpened(tx, { id, documentId, number, closesAt, scopePath: scope.path }, document.title, actor.memberId);
+        await this.notifications.skipPassedReminders(tx, id, closesAt);
+        await this.audit.record(tx, { documentId, memberId: actor.memberId, action: 'distributed', target: auditTargets.round(number, scope.name) });
+        await writeEvent({ documentId, type: 'version.created', payload: { ...toPublicVersion(version) }, actorId: actor.memberId });
         const round = this.toPublic((await findRound(tx, id))!);
-        await insertEvent(tx, { documentId, type: 'round.opened', payload: { ...round }, roundId: id, actorId: actor.memberId });
+        await writeEvent({ documentId, type: 'round.opened', payload: { ...round }, roundId: id, actorId: actor.memberId });
         return id;
       })
       .catch((error: unknown) => {
@@ -156,7 +144,6 @@ export class RoundsService {
         if ((error as { code?: string }).code === '23505') throw conflict('another round of this document is still open');
         throw error;
       });
-    this.events.committed(documentId);
     const round = this.toPublic((await findRound(this.db, roundId))!);
     this.onRoundOpened(round);
     return round;
@@ -173,6 +160,11 @@ export class RoundsService {
   }
 
   /** Closes every open round whose deadline has passed (the scheduler's job; idempotent). */
+  /** The earliest deadline of an open round, or undefined when none is open. */
+  nextDeadline(): Promise<Date | undefined> {
+    return nextDeadline(this.db);
+  }
+
   async closeDue(): Promise<number> {
     let closed = 0;
     for (const id of await dueRoundIds(this.db, this.clock.now())) {
@@ -195,29 +187,20 @@ export class RoundsService {
   async visibleRound(actor: Actor, roundId: string): Promise<{ round: RoundRecord; document: DocumentRecord }> {
     const round = await findRound(this.db, roundId);
     if (!round) throw notFound('round');
-    const { document } = await this.documents.visible(actor, round.documentId).catch(() => {
-      throw notFound('round');
-    });
+    const { document } = await this.documents.visible(actor, round.documentId).catch(notFoundAs('round'));
     if (!maySeeRound(actor, document, round.scopePath)) throw notFound('round');
     return { round, document };
   }
 
   private async closeRound(round: RoundRecord, closedAt: Date, closedBy: string | null): Promise<boolean> {
-    const closed = await this.db.transaction().execute(async (tx) => {
+    const closed = await this.events.transaction(this.db, async (tx, writeEvent) => {
       if (!(await markClosed(tx, round.id, closedAt, closedBy))) return false;
-      await tx.updateTable('documents').set({ status: 'drafting', updated_at: this.clock.now() }).where('id', '=', round.documentId).execute();
+      await setDocumentRoundState(tx, round.documentId, { status: 'drafting' }, this.clock.now());
       const after = (await findRound(tx, round.id))!;
-      await insertEvent(tx, { documentId: round.documentId, type: 'round.closed', payload: { ...this.toPublic(after) }, roundId: round.id, actorId: closedBy });
+      await writeEvent({ documentId: round.documentId, type: 'round.closed', payload: { ...this.toPublic(after) }, roundId: round.id, actorId: closedBy });
       return true;
     });
-    if (closed) {
-      this.events.committed(round.documentId);
-      this.onRoundClosed(round.id);
-    }
+    if (closed) this.onRoundClosed(round.id);
     return closed;
   }
-}
-
-async function lockDocument(tx: Db, documentId: string): Promise<{ max_rounds: number }> {
-  return tx.selectFrom('documents').select('max_rounds').where('id', '=', documentId).forUpdate().executeTakeFirstOrThrow();
 }

@@ -5,30 +5,35 @@
  * 78,000 members must not scan the whole cache once per member.
  */
 import type { Authenticated } from './auth.service.js';
+import { lruCache, type Cache } from './cache.js';
+import { systemClock, type Clock } from './clock.js';
 
 export class SessionCache {
-  private readonly entries = new Map<string, { caller: Authenticated; until: number }>();
+  private readonly entries: Cache<string, Authenticated>;
   private readonly byMember = new Map<string, Set<string>>();
   private readonly bySession = new Map<string, string>();
 
+  /** `ttlMs` ≤ 0 caches nothing. */
   constructor(
     private readonly ttlMs: number,
-    private readonly capacity: number,
-  ) {}
+    capacity: number,
+    clock: Clock = systemClock,
+  ) {
+    this.entries = lruCache<string, Authenticated>(clock, { max: capacity, ttlMs, dispose: (caller, key) => this.unindex(key, caller) });
+  }
 
   /** The cached caller, if still fresh and its session not expired at `now`. */
   get(key: string, now: Date): Authenticated | undefined {
-    const entry = this.entries.get(key);
-    if (!entry) return undefined;
-    if (entry.until > Date.now() && entry.caller.expiresAt > now) return entry.caller;
-    this.delete(key);
+    const caller = this.entries.get(key);
+    if (!caller) return undefined;
+    if (caller.expiresAt > now) return caller;
+    this.entries.delete(key);
     return undefined;
   }
 
   set(key: string, caller: Authenticated): void {
-    this.delete(key);
-    if (this.entries.size >= this.capacity) this.delete(this.entries.keys().next().value!);
-    this.entries.set(key, { caller, until: Date.now() + this.ttlMs });
+    if (this.ttlMs <= 0) return;
+    this.entries.set(key, caller);
     let keys = this.byMember.get(caller.memberId);
     if (!keys) this.byMember.set(caller.memberId, (keys = new Set()));
     keys.add(key);
@@ -37,20 +42,17 @@ export class SessionCache {
 
   forgetSession(sessionId: string): void {
     const key = this.bySession.get(sessionId);
-    if (key !== undefined) this.delete(key);
+    if (key !== undefined) this.entries.delete(key);
   }
 
   forgetMember(memberId: string): void {
-    for (const key of [...(this.byMember.get(memberId) ?? [])]) this.delete(key);
+    for (const key of [...(this.byMember.get(memberId) ?? [])]) this.entries.delete(key);
   }
 
-  private delete(key: string): void {
-    const entry = this.entries.get(key);
-    if (!entry) return;
-    this.entries.delete(key);
-    const keys = this.byMember.get(entry.caller.memberId);
+  private unindex(key: string, caller: Authenticated): void {
+    const keys = this.byMember.get(caller.memberId);
     keys?.delete(key);
-    if (keys?.size === 0) this.byMember.delete(entry.caller.memberId);
-    if (this.bySession.get(entry.caller.sessionId) === key) this.bySession.delete(entry.caller.sessionId);
+    if (keys?.size === 0) this.byMember.delete(caller.memberId);
+    if (this.bySession.get(caller.sessionId) === key) this.bySession.delete(caller.sessionId);
   }
 }

@@ -1,92 +1,199 @@
 /**
- * Consolidated feedback in a real Chromium: the district's draft is distributed down to the
- * commune (set up through the API), a commune member's comment is in and the round closed; the commune secretary
- * submits the unit's package from the client, and the district secretary reads the merged
- * feedback and downloads it as DOCX.
+ * Issue 14's journey in a real Chromium on the demo workspace, phone (360 px) and desktop
+ * (1280 px):
+ * - a district drafter creates a draft from pasted Markdown, opens a round for the communes below
+ *   and sees which units have members commenting;
+ * - the commune secretary opens "Gửi ý kiến lên cấp trên", previews exactly what will be sent,
+ *   adds notes, sends once (a double click sends one package), sees the package with its date and
+ *   full hash after a reload, and sends a correction that visibly supersedes it;
+ * - the district secretary reads each point with its passage, "Nêu bởi 2/3 đơn vị", the units and
+ *   their notes, the pending unit with its deadline, filters, decides, and sends on to the province.
+ * Errors are in Vietnamese. Screenshots go to test-artifacts/screenshots/.
  */
-import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { buildClient, launchBrowser, logIn, PASSWORD, removeDir, shot, startServer, TIMEOUT, type E2eServer } from './harness.js';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { demoDistrictDraftTitle } from '../../server/services/demo-workspace.js';
+import { ApiClient } from '../helpers/api-client.js';
+import { downloaded, logIn, PASSWORD, repoRoot, screens, shot, TIMEOUT, useE2e } from './harness.js';
 
+const phone = screens.phone;
+const desktop = { ...screens.desktop, acceptDownloads: true };
 
-async function call<T>(server: E2eServer, method: string, url: string, token: string | null, body?: unknown): Promise<T> {
-  const response = await fetch(server.baseUrl + url, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  if (!response.ok) throw new Error(`${method} ${url}: ${response.status} ${await response.text()}`);
-  return (response.status === 204 ? undefined : await response.json()) as T;
-}
+describe('web client: consolidated feedback up the tree', () => {
+  const e2e = useE2e();
+  let districtDraftId = '';
 
-
-describe('web client: feedback packages and the merged feedback', () => {
-  let server: E2eServer;
-  let dist: string;
-  let browser: Browser;
-  let documentId = '';
+  const open = async (options: typeof phone | typeof desktop, login: string): Promise<Page> => {
+    const page = await e2e.newPage(options);
+    await logIn(page, e2e.baseUrl, login);
+    return page;
+  };
+  /** Takes the same view at the other width too, with `focus` (if given) at the top of the screen. */
+  const shotBoth = async (page: Page, name: string, focus?: Locator) => {
+    const place = async () => {
+      if (focus) await focus.first().evaluate((el) => el.scrollIntoView({ block: 'start' }));
+      await page.waitForTimeout(150);
+    };
+    const size = page.viewportSize()!;
+    await place();
+    await shot(page, `${name}-${size.width}`);
+    const other = size.width === 360 ? { width: 1280, height: 860 } : { width: 360, height: 780 };
+    await page.setViewportSize(other);
+    await place();
+    await shot(page, `${name}-${other.width}`);
+    await page.setViewportSize(size);
+  };
 
   beforeAll(async () => {
-    dist = buildClient();
-    server = await startServer(dist);
-    browser = await launchBrowser();
-    const token = async (login: string) => (await call<{ token: string }>(server, 'POST', '/api/v1/auth/login', null, { login, password: PASSWORD })).token;
-    const district = await token('huyen.thuky');
-    const me = await call<{ memberships: Array<{ unitId: string }> }>(server, 'GET', '/api/v1/me', district);
-    const districtUnit = me.memberships[0]!.unitId;
-    const communes = await call<Array<{ id: string; name: string }>>(server, 'GET', `/api/v1/units/${districtUnit}/children`, district);
-    const commune = communes.find((u) => u.name.includes('Minh Sơn'))!;
-    const created = await call<{ id: string }>(server, 'POST', '/api/v1/documents', district, {
-      unitId: districtUnit,
-      title: 'Dự thảo Báo cáo chính trị Đại hội Đảng bộ huyện Đông Sơn',
-      content: { format: 'markdown', value: '# Báo cáo chính trị\n\n## I. Kinh tế\n\nTăng trưởng bình quân đạt 7,5% mỗi năm.\n\n## II. Xã hội\n\nTỷ lệ hộ nghèo giảm còn 3%.\n' },
-    });
-    documentId = created.id;
-    const round = await call<{ id: string }>(server, 'POST', `/api/v1/documents/${documentId}/rounds`, district, {
-      closesAt: new Date(Date.now() + 86_400_000).toISOString(),
-      scopeUnitId: commune.id,
-    });
-    const content = await call<{ text: string }>(server, 'GET', `/api/v1/documents/${documentId}/content`, district);
-    const start = content.text.indexOf('7,5%');
-    const member = await token('dangvien1');
-    await call(server, 'PUT', `/api/v1/rounds/${round.id}/annotations/${crypto.randomUUID()}`, member, {
-      kind: 'objection',
-      body: 'Chỉ tiêu 7,5% là quá cao so với thực tế của xã.',
-      anchor: { start, end: start + 4 },
-    });
-    // A package carries closed rounds only.
-    await call(server, 'POST', `/api/v1/rounds/${round.id}/close`, district);
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    if (dist) removeDir(dist);
+    const district = await ApiClient.logIn(e2e.baseUrl, 'huyen.thuky', PASSWORD);
+    districtDraftId = (await district.json<Array<{ id: string; title: string }>>('GET', '/api/v1/documents')).find((d) => d.title === demoDistrictDraftTitle)!.id;
   });
 
-  it('lets the commune secretary submit the package, and the district secretary read and export it', async () => {
-    const commune = await (await browser.newContext({ viewport: { width: 1100, height: 800 }, locale: 'vi-VN' })).newPage();
-    await logIn(commune, server.baseUrl, 'xa.thuky');
-    await commune.goto(`${server.baseUrl}/d/${documentId}/feedback`);
-    const form = commune.locator('form', { hasText: 'Gửi ý kiến tổng hợp lên cấp trên' });
+  it('lets a district drafter create a draft, distribute it to the communes and see who is commenting', async () => {
+    const page = await open(desktop, 'huyen.soanthao');
+    await page.getByText('Tạo dự thảo mới').click();
+    await page.getByLabel('Tên dự thảo').fill('Dự thảo Chương trình hành động chuyển đổi số huyện Đông Sơn');
+    await page
+      .getByLabel('Nội dung (dán văn bản hoặc Markdown)')
+      .fill('# Chương trình hành động\n\n## I. Mục tiêu\n\nĐến năm 2030, 100% thủ tục hành chính được giải quyết trực tuyến.\n\n## II. Giải pháp\n\n- Đào tạo kỹ năng số cho cán bộ xã\n- Phủ sóng 4G đến mọi thôn\n');
+    await shot(page, 'feedback-01-new-draft-1280');
+    await page.getByRole('button', { name: 'Tạo dự thảo' }).click();
+    await page.getByRole('heading', { name: 'Dự thảo Chương trình hành động chuyển đổi số huyện Đông Sơn' }).waitFor({ timeout: TIMEOUT });
+    // Distributed to the district and every commune below it (the default), or one chosen commune.
+    const scope = page.getByLabel('Phát cho');
+    // The communes arrive after the form: wait for them as a person would, not read the first frame.
+    await expect
+      .poll(() => scope.locator('option').allTextContents(), { timeout: TIMEOUT })
+      .toEqual(expect.arrayContaining(['Đơn vị soạn thảo và mọi đơn vị trực thuộc', 'Đảng ủy xã Minh Sơn', 'Đảng ủy xã Tân Lập', 'Đảng ủy xã Hòa Bình']));
+    await page.getByRole('button', { name: 'Mở vòng 1' }).click();
+    await page.locator('.pill-open', { hasText: 'đang mở' }).waitFor({ timeout: TIMEOUT });
+
+    // A member of Minh Sơn comments; the drafter sees that unit commenting.
+    const documentId = page.url().split('/d/')[1]!.split('/')[0]!;
+    const member = await ApiClient.logIn(e2e.baseUrl, 'dangvien1', PASSWORD);
+    const [round] = await member.json<Array<{ id: string }>>('GET', `/api/v1/documents/${documentId}/rounds`);
+    const content = await member.content(documentId);
+    const start = content.text.indexOf('Phủ sóng 4G');
+    await member.putAnnotation(round!.id, crypto.randomUUID(), { kind: 'question', body: 'Kinh phí phủ sóng lấy từ đâu?', anchor: { start, end: start + 11 } });
+    // The comment arrives as a live event: the list follows without a reload.
+    await page.locator('.participation li', { hasText: /Đảng ủy xã Minh Sơn: 1\/\d+ người đã góp ý/ }).waitFor({ timeout: TIMEOUT });
+    await expect(page.locator('.participation li', { hasText: 'Đảng ủy xã Hòa Bình' }).textContent()).resolves.toMatch(/0\/1 người đã góp ý/);
+    await shotBoth(page, 'feedback-02-round-participation');
+  }, 90_000);
+
+  it('lets the commune secretary preview, send once, see what was sent after a reload, and correct it', async () => {
+    const page = await open(phone, 'xa.thuky');
+    await page.getByRole('link', { name: demoDistrictDraftTitle }).click();
+    // The district's summary is not the commune's to read: the refusal is in Vietnamese only.
+    await page.getByRole('link', { name: 'Tổng hợp ý kiến' }).click();
+    const refusal = page.getByRole('alert');
+    await refusal.waitFor({ timeout: TIMEOUT });
+    expect(await refusal.textContent()).toBe('Bạn không có quyền làm việc này.');
+    // …and it says where the unit's own points are.
+    await page.locator('p.muted', { hasText: 'Bản tổng hợp của vòng này do đơn vị soạn thảo xem.' }).getByRole('link', { name: 'Gửi ý kiến lên cấp trên' }).click();
+    const form = page.locator('.send-package form');
     await form.waitFor({ timeout: TIMEOUT });
-    await form.getByLabel('Vòng 1').check();
-    await form.getByLabel('Ghi chú kèm theo').fill('Ý kiến của Đảng bộ xã Minh Sơn.');
-    await form.getByRole('button', { name: 'Gửi gói ý kiến' }).click();
-    await form.getByText(/Đã gửi gói ý kiến lúc/).waitFor({ timeout: TIMEOUT });
-    await shot(commune, '13-package-submitted');
+    await expect(page.locator('.send-package').textContent()).resolves.toContain('Gửi tới: Huyện ủy Đông Sơn');
+    // Exactly what will be sent: by section, the quoted passage, the count, the unit's decisions.
+    await form.getByRole('heading', { name: 'II. Các chỉ tiêu chủ yếu' }).waitFor({ timeout: TIMEOUT });
+    const growth = form.locator('.cluster', { hasText: 'Tốc độ tăng giá trị sản xuất bình quân đạt 9% mỗi năm.' });
+    await expect(growth.locator('.quote').textContent()).resolves.toBe('“Tốc độ tăng giá trị sản xuất bình quân đạt 9% mỗi năm.”');
+    await expect(growth.textContent()).resolves.toContain('1 ý kiến');
+    await expect(growth.textContent()).resolves.toContain('Quyết định của đơn vị: Chưa xử lý: 1');
+    await growth.getByLabel('Ghi chú của đơn vị về ý kiến này').fill('Chi bộ thôn Đồng Tâm thống nhất đề nghị 8%.');
+    await form.getByLabel('Ghi chú chung của đơn vị').fill('Ý kiến của Đảng bộ xã Minh Sơn.');
+    await shotBoth(page, 'feedback-03-package-preview', page.locator('.send-package'));
 
-    const district = await (await browser.newContext({ viewport: { width: 1100, height: 800 }, locale: 'vi-VN', acceptDownloads: true })).newPage();
-    await logIn(district, server.baseUrl, 'huyen.thuky');
-    await district.goto(`${server.baseUrl}/d/${documentId}/feedback`);
-    const item = district.locator('.cluster', { hasText: 'Chỉ tiêu 7,5% là quá cao' });
-    await item.waitFor({ timeout: TIMEOUT });
-    await expect(item.textContent()).resolves.toContain('Nêu bởi 1 đơn vị');
-    await shot(district, '14-merged-feedback');
-    const [download] = await Promise.all([district.waitForEvent('download'), district.getByRole('button', { name: 'Tải Word (DOCX)' }).click()]);
-    const bytes = readFileSync(await download.path());
-    expect(bytes.subarray(0, 2).toString()).toBe('PK'); // a DOCX is a zip
-    expect(download.suggestedFilename()).toMatch(/\.docx$/);
-  });
+    // A double click sends one package.
+    await form.getByRole('button', { name: 'Gửi ý kiến' }).dblclick();
+    await page.locator('.sent-packages li').first().waitFor({ timeout: TIMEOUT });
+    const secretary = await ApiClient.logIn(e2e.baseUrl, 'xa.thuky', PASSWORD);
+    const me = await secretary.me();
+    const sent = (await secretary.json<Array<{ id: string; fromUnitId: string; contentHash: string }>>('GET', `/api/v1/documents/${districtDraftId}/packages`)).filter(
+      (p) => p.fromUnitId === me.memberships[0]!.unitId,
+    );
+    expect(sent).toHaveLength(1);
+
+    // After a reload: the date and the full hash.
+    await page.reload();
+    const first = page.locator('.sent-packages li').first();
+    await first.waitFor({ timeout: TIMEOUT });
+    await expect(first.locator('.hash').textContent()).resolves.toBe(sent[0]!.contentHash);
+    await expect(first.textContent()).resolves.toMatch(/Đã gửi lúc .*2\d{3}/);
+    await expect(first.textContent()).resolves.toContain('đang có hiệu lực');
+    await shotBoth(page, 'feedback-04-package-sent');
+
+    // A corrected package supersedes it, visibly.
+    await form.getByLabel('Ghi chú chung của đơn vị').fill('Ý kiến của Đảng bộ xã Minh Sơn (bổ sung sau hội nghị).');
+    await form.getByRole('button', { name: 'Gửi bản sửa (thay thế lần gửi trước)' }).click();
+    await page.locator('.sent-packages li.superseded').waitFor({ timeout: TIMEOUT });
+    await expect(page.locator('.sent-packages li').first().textContent()).resolves.toMatch(/đang có hiệu lực.*thay thế lần gửi lúc/);
+    await expect(page.locator('.sent-packages li.superseded').textContent()).resolves.toContain('đã được thay thế bởi lần gửi sau');
+    await shotBoth(page, 'feedback-05-package-superseded', page.locator('.send-package'));
+  }, 90_000);
+
+  it('lets the district secretary read, filter and decide on what came in, and send it on to the province', async () => {
+    const page = await open(desktop, 'huyen.thuky');
+    await page.getByRole('link', { name: demoDistrictDraftTitle }).click();
+    await page.getByRole('link', { name: 'Ý kiến cấp dưới' }).click();
+    const merged = page.locator('.merged-feedback');
+    await merged.getByText('Đã nhận 2/3 đơn vị').waitFor({ timeout: TIMEOUT });
+    await expect(merged.locator('.unit-status li', { hasText: 'Đảng ủy xã Hòa Bình' }).textContent()).resolves.toMatch(/Chưa gửi — hạn .*2\d{3}/);
+    const growth = merged.locator('.cluster', { hasText: 'Tốc độ tăng giá trị sản xuất bình quân đạt 9% mỗi năm.' });
+    await expect(growth.locator('.raised-by').textContent()).resolves.toBe('Nêu bởi 2/3 đơn vị');
+    const notes = growth.locator('.unit-notes');
+    await expect(notes.textContent()).resolves.toContain('Đảng ủy xã Minh Sơn (1 ý kiến): Chi bộ thôn Đồng Tâm thống nhất đề nghị 8%.');
+    await expect(notes.textContent()).resolves.toContain('Đảng ủy xã Tân Lập (1 ý kiến)');
+    await shotBoth(page, 'feedback-06-merged');
+
+    // Filters: points raised by at least two units; by kind; by section.
+    await merged.getByLabel('Số đơn vị nêu').selectOption('2');
+    await expect(merged.locator('.cluster').count()).resolves.toBe(1);
+    await merged.getByLabel('Số đơn vị nêu').selectOption('1');
+    await merged.getByLabel('Loại ý kiến').selectOption('question');
+    await expect(merged.locator('.cluster').allTextContents()).resolves.toEqual([expect.stringContaining('Chỉ tiêu 90%')]);
+    await merged.getByLabel('Loại ý kiến').selectOption('');
+    await merged.getByLabel('Phần', { exact: true }).selectOption({ label: 'III. Nhiệm vụ và giải pháp' });
+    await expect(merged.locator('.cluster').allTextContents()).resolves.toEqual([expect.stringContaining('cán bộ dôi dư')]);
+    await merged.getByLabel('Phần', { exact: true }).selectOption('');
+
+    // The district's own decision on the point.
+    await growth.getByLabel('Quyết định của Huyện ủy Đông Sơn').selectOption('partially_accepted');
+    await growth.getByLabel('Lý do').fill('Điều chỉnh chỉ tiêu còn 8,5% cho phù hợp khả năng các xã.');
+    await growth.getByRole('button', { name: 'Ghi quyết định' }).click();
+    await growth.locator('.decided').waitFor({ timeout: TIMEOUT });
+    await expect(growth.locator('.decided').textContent()).resolves.toContain('Tiếp thu một phần — Phạm Thị Huyền (Thư ký Huyện ủy)');
+    await shotBoth(page, 'feedback-07-decided', growth);
+
+    // The district's package to the province, with provenance down to each annotation.
+    const send = page.locator('.send-package');
+    await expect(send.textContent()).resolves.toContain('Gửi tới: Tỉnh ủy Minh Hà');
+    const growthUp = send.locator('.cluster', { hasText: 'Tốc độ tăng giá trị' });
+    await growthUp.getByText('Tiếp thu một phần: 2').waitFor({ timeout: TIMEOUT });
+    // The reason of the district's decision is the point's note, to keep or rewrite.
+    await expect(growthUp.getByLabel('Ghi chú của đơn vị về ý kiến này').inputValue()).resolves.toBe('Điều chỉnh chỉ tiêu còn 8,5% cho phù hợp khả năng các xã.');
+    await send.getByLabel('Ghi chú chung của đơn vị').fill('Huyện ủy Đông Sơn tổng hợp ý kiến các đảng bộ xã.');
+    await send.getByRole('button', { name: 'Gửi ý kiến' }).click();
+    await send.locator('.sent-packages li').first().waitFor({ timeout: TIMEOUT });
+    await shotBoth(page, 'feedback-08-sent-to-province', send);
+
+    const province = await ApiClient.logIn(e2e.baseUrl, 'tinh.thuky', PASSWORD);
+    const provinceUnit = (await province.me()).memberships[0]!.unitId;
+    const atProvince = await province.feedback(districtDraftId, provinceUnit);
+    const item = atProvince.items.find((i) => i.quote.includes('9% mỗi năm'))!;
+    expect(item.annotationIds).toHaveLength(2);
+    expect(item.decisions.partially_accepted).toBe(2);
+    expect(item.units[0]!.note).toBe('Điều chỉnh chỉ tiêu còn 8,5% cho phù hợp khả năng các xã.');
+    expect(atProvince.units.map((u) => u.name)).toEqual(['Huyện ủy Đông Sơn']);
+
+    // The merged feedback as Word, with the new fields.
+    const [download] = await Promise.all([page.waitForEvent('download'), merged.getByRole('button', { name: 'Tải Word (DOCX)' }).click()]);
+    const bytes = await downloaded(download);
+    expect(bytes.subarray(0, 2).toString()).toBe('PK');
+    // Kept for rendering and looking at (LibreOffice → PDF → PNG), as docs/screenshots shows it.
+    await download.saveAs(path.join(repoRoot, 'test-artifacts', 'exports', 'merged-feedback.docx'));
+    const [sentDocx] = await Promise.all([page.waitForEvent('download'), send.getByRole('button', { name: 'Tải văn bản đã gửi (DOCX)' }).first().click()]);
+    await sentDocx.saveAs(path.join(repoRoot, 'test-artifacts', 'exports', 'district-package.docx'));
+  }, 120_000);
 });

@@ -6,44 +6,17 @@
  * annotation that waits in the outbox and is sent on reconnect, and an export download.
  * Screenshots of each main view go to test-artifacts/screenshots/.
  */
-import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { buildClient, launchBrowser, logIn, PASSWORD, removeDir, shot, startServer, TIMEOUT, type E2eServer } from './harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { downloaded, logIn, PASSWORD, screens, selectInDraft, shot, TIMEOUT, useE2e } from './harness.js';
 
 const PASSAGE = 'diện tích lúa chất lượng cao đạt 420 ha';
 const REWORDING = 'diện tích lúa chất lượng cao đạt 450 ha';
 
 
 
-/** Selects `text` inside the editor the way a mouse would, leaving ProseMirror to read it. */
-async function selectInDraft(page: Page, text: string): Promise<void> {
-  await page.locator('.ProseMirror').getByText(text, { exact: false }).first().waitFor({ timeout: TIMEOUT });
-  await page.evaluate((needle) => {
-    const root = document.querySelector('.ProseMirror')!;
-    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      const at = node.textContent!.indexOf(needle);
-      if (at >= 0) {
-        const range = document.createRange();
-        range.setStart(node, at);
-        range.setEnd(node, at + needle.length);
-        (root as HTMLElement).focus();
-        const selection = window.getSelection()!;
-        selection.removeAllRanges();
-        selection.addRange(range);
-        return;
-      }
-    }
-    throw new Error(`not in the draft: ${needle}`);
-  }, text);
-}
-
 describe('web client: comment, decide, apply, compare, export', () => {
-  let server: E2eServer;
-  let dist: string;
-  let browser: Browser;
-  let drafterContext: BrowserContext;
+  const e2e = useE2e();
   let memberContext: BrowserContext;
   let drafter: Page;
   let member: Page;
@@ -51,27 +24,17 @@ describe('web client: comment, decide, apply, compare, export', () => {
   const consoleErrors: string[] = [];
 
   beforeAll(async () => {
-    dist = buildClient();
-    server = await startServer(dist);
-    browser = await launchBrowser();
-    drafterContext = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'vi-VN', acceptDownloads: true });
-    memberContext = await browser.newContext({ viewport: { width: 360, height: 780 }, locale: 'vi-VN', isMobile: true, hasTouch: true });
-    drafter = await drafterContext.newPage();
+    drafter = await e2e.newPage({ ...screens.desktop, acceptDownloads: true });
+    memberContext = await e2e.newContext(screens.phone);
     member = await memberContext.newPage();
     for (const page of [drafter, member]) page.on('pageerror', (error) => consoleErrors.push(String(error)));
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    if (dist) removeDir(dist);
   });
 
   it('logs the drafter in and lists the demo report', async () => {
-    await drafter.goto(server.baseUrl + '/');
+    await drafter.goto(e2e.baseUrl + '/');
     await drafter.getByLabel('Tên đăng nhập').waitFor();
     await shot(drafter, '01-login');
-    await logIn(drafter, server.baseUrl, 'xa.soanthao');
+    await logIn(drafter, e2e.baseUrl, 'xa.soanthao');
     const link = drafter.getByRole('link', { name: /Dự thảo Báo cáo chính trị/ });
     await expect(link.isVisible()).resolves.toBe(true);
     await shot(drafter, '02-documents');
@@ -92,14 +55,15 @@ describe('web client: comment, decide, apply, compare, export', () => {
   });
 
   it('lets the member suggest a rewording on a 360 px screen', async () => {
-    await logIn(member, server.baseUrl, 'dangvien1');
+    await logIn(member, e2e.baseUrl, 'dangvien1');
     await member.goto(documentUrl + '/draft');
     await member.getByText('Vòng 2 đang mở').waitFor({ timeout: TIMEOUT });
     await selectInDraft(member, PASSAGE);
     const form = member.getByRole('form', { name: 'Ý kiến mới về đoạn đã chọn' });
     await form.waitFor({ timeout: TIMEOUT });
     await expect(form.locator('.quote').textContent()).resolves.toBe(PASSAGE);
-    await member.getByRole('button', { name: /Ý kiến mới về đoạn đã chọn/ }).click(); // the phone's jump-to-form button
+    // On a phone the form opens as a bottom sheet where the passage was selected.
+    await expect(form.evaluate((el) => getComputedStyle(el).position)).resolves.toBe('fixed');
     await form.getByLabel('Đề nghị sửa câu chữ').check();
     await form.getByLabel('Đề nghị sửa thành').fill(REWORDING);
     await form.getByLabel('Nội dung').fill('Số liệu cập nhật theo báo cáo tháng 9.');
@@ -180,8 +144,7 @@ describe('web client: comment, decide, apply, compare, export', () => {
     await drafter.locator('.cluster').first().waitFor({ timeout: TIMEOUT });
     await shot(drafter, '11-review-summary');
     const [download] = await Promise.all([drafter.waitForEvent('download'), drafter.getByRole('button', { name: 'Tải Markdown' }).click()]);
-    const file = await download.path();
-    const markdown = readFileSync(file, 'utf8');
+    const markdown = (await downloaded(download)).toString('utf8');
     expect(markdown).toContain('450 ha');
   });
 

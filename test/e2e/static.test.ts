@@ -23,6 +23,8 @@ describe('serveClient', () => {
     writeFileSync(path.join(dist, 'index.html'), '<!doctype html><title>draftroom</title><div id="app"></div>');
     writeFileSync(path.join(dist, 'assets', 'index-abc123.js'), 'console.log(1)');
     writeFileSync(path.join(dist, 'favicon.svg'), '<svg/>');
+    writeFileSync(path.join(dist, 'sw.js'), 'self.addEventListener("fetch", () => {});');
+    writeFileSync(path.join(dist, 'manifest.webmanifest'), '{"name":"draftroom"}');
     built = await buildApp({ config, db: database.db, jobs: false, clientDir: dist });
     await built.ready();
     missing = await buildApp({ config, db: database.db, jobs: false, clientDir: path.join(dist, 'nowhere') });
@@ -75,6 +77,18 @@ describe('serveClient', () => {
       const response = await built.inject({ method: 'GET', url: '/nothing/here', headers: { accept } });
       expect(response.statusCode, accept).toBe(404);
     }
+  });
+
+  it('serves the service worker and the manifest un-cached, with their types (a stale worker would pin an old build)', async () => {
+    const worker = await built.inject({ method: 'GET', url: '/sw.js' });
+    expect(worker.statusCode).toBe(200);
+    expect(worker.headers['cache-control']).toBe('no-cache');
+    expect(worker.headers['content-type']).toMatch(/javascript/);
+    const manifest = await built.inject({ method: 'GET', url: '/manifest.webmanifest' });
+    expect(manifest.statusCode).toBe(200);
+    expect(manifest.headers['content-type']).toMatch(/^application\/manifest\+json/);
+    const icon = await built.inject({ method: 'GET', url: '/favicon.svg' });
+    expect(icon.headers['content-type']).toMatch(/^image\/svg\+xml/);
   });
 
   it('does not serve files outside the dist folder', async () => {

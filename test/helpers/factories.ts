@@ -1,10 +1,15 @@
-/** Real rows for tests, written through the repositories the app uses. */
+/**
+ * Real rows for tests: units and members through the repositories the app uses; documents, rounds
+ * and annotations through the API, as a member makes them (so every rule on the way applies).
+ */
 import { randomUUID } from 'node:crypto';
+import { expect } from 'vitest';
 import type { Db } from '../../server/db/connect.js';
 import { insertMember, upsertMembership } from '../../server/db/members.repository.js';
 import type { Role } from '../../server/db/schema.js';
 import { findUnit, insertUnit, type Unit } from '../../server/db/units.repository.js';
 import { hashPassword } from '../../server/services/secrets.js';
+import type { TestApp } from './test-app.js';
 
 export const testPassword = 'correct horse battery';
 let cachedHash: Promise<string> | undefined;
@@ -41,4 +46,65 @@ export async function reloadUnit(db: Db, id: string): Promise<Unit> {
   const unit = await findUnit(db, id);
   if (!unit) throw new Error(`no unit ${id}`);
   return unit;
+}
+
+/** A two-section report, in Markdown: "I. Kinh tế" (8,2%) and "II. Xã hội" (4,1%). */
+export const sampleReport = '# I. Kinh tế\nTốc độ tăng trưởng đạt 8,2% mỗi năm.\n# II. Xã hội\nTỷ lệ hộ nghèo giảm còn 4,1%.\n';
+/** `sampleReport` as its plain-text projection reads (headings without their `# `): what offsets count in. */
+export const sampleReportText = sampleReport.replace(/^# /gm, '');
+
+/** An ISO instant `hours` from now (a round's deadline). */
+export const inHours = (hours: number): string => new Date(Date.now() + hours * 3600_000).toISOString();
+
+/** A document of `unitId` created by `token` (its drafter or secretary) from Markdown; its id. */
+export async function makeDocument(t: TestApp, token: string | undefined, options: { unitId: string; title?: string; markdown?: string }): Promise<string> {
+  const created = await t.request({
+    method: 'POST',
+    url: '/api/v1/documents',
+    token,
+    payload: { unitId: options.unitId, title: options.title ?? 'Dự thảo', content: { format: 'markdown', value: options.markdown ?? sampleReport } },
+  });
+  expect(created.statusCode, created.body).toBe(201);
+  return created.json().id;
+}
+
+export interface RoundOptions {
+  closesAt?: string;
+  visibility?: 'private' | 'open';
+  scopeUnitId?: string;
+}
+
+/** Opens the document's next round (private, closing in 24 h unless told); its id. */
+export async function openRound(t: TestApp, token: string | undefined, documentId: string, options: RoundOptions = {}): Promise<string> {
+  const round = await t.request({
+    method: 'POST',
+    url: `/api/v1/documents/${documentId}/rounds`,
+    token,
+    payload: { closesAt: options.closesAt ?? inHours(24), ...(options.visibility ? { visibility: options.visibility } : {}), ...(options.scopeUnitId ? { scopeUnitId: options.scopeUnitId } : {}) },
+  });
+  expect(round.statusCode, round.body).toBe(201);
+  return round.json().id;
+}
+
+/** A document of `unitId` with its first round open. */
+export async function makeDocumentInRound(
+  t: TestApp,
+  token: string | undefined,
+  options: RoundOptions & { unitId: string; title?: string; markdown?: string },
+): Promise<{ documentId: string; roundId: string }> {
+  const documentId = await makeDocument(t, token, options);
+  return { documentId, roundId: await openRound(t, token, documentId, options) };
+}
+
+/** Writes an annotation (PUT, under `id` or a new one) and answers the response as it came. */
+export function putAnnotation(t: TestApp, token: string | undefined, roundId: string, body: Record<string, unknown>, id: string = randomUUID()) {
+  return t.request({ method: 'PUT', url: `/api/v1/rounds/${roundId}/annotations/${id}`, token, payload: body });
+}
+
+/** Writes a new annotation that must be created (201); its id. */
+export async function makeAnnotation(t: TestApp, token: string | undefined, roundId: string, body: Record<string, unknown>): Promise<string> {
+  const id = randomUUID();
+  const response = await putAnnotation(t, token, roundId, body, id);
+  expect(response.statusCode, response.body).toBe(201);
+  return id;
 }

@@ -1,7 +1,9 @@
 /**
  * Once per `npm test`: a PostgreSQL (DATABASE_URL's server, or an embedded one in a temp dir) and a
  * template database migrated with the production migrator. Each test file then clones the
- * template (`CREATE DATABASE … TEMPLATE`), so files run in parallel on rows of their own.
+ * template (`CREATE DATABASE … TEMPLATE`), so files run in parallel on rows of their own. The
+ * browser tests' shared client build, Chromium and demo database are made on demand
+ * (e2e-fixtures.ts).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -11,11 +13,14 @@ import type { TestProject } from 'vitest/node';
 import { connectDatabase } from '../../server/db/connect.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../server/db/embedded-postgres.js';
 import { migrateToLatest } from '../../server/db/migrate.js';
+import { startE2eFixtures } from './e2e-fixtures.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     adminUrl: string;
     templateDatabase: string;
+    /** Where the browser tests ask for what they share (e2e-fixtures.ts). */
+    e2eFixtures: string;
   }
 }
 
@@ -41,8 +46,16 @@ export default async function setup(project: TestProject) {
   }
   project.provide('adminUrl', adminUrl);
   project.provide('templateDatabase', templateDatabase);
+  const fixtures = await startE2eFixtures({
+    adminUrl,
+    template: templateDatabase,
+    clone: (name, template = templateDatabase) => cloneDatabase(adminUrl, template, name),
+    urlOf: (name) => withDatabase(adminUrl, name),
+  });
+  project.provide('e2eFixtures', fixtures.url);
 
   return async () => {
+    await fixtures.close();
     const client = new pg.Client({ connectionString: adminUrl });
     await client.connect();
     const leftovers = await client.query<{ datname: string }>('select datname from pg_database where datname like $1', [`${testDatabasePrefix}%`]);
@@ -66,5 +79,18 @@ export async function runAdmin(adminUrl: string, statements: string[]): Promise<
     for (const statement of statements) await client.query(statement);
   } finally {
     await client.end();
+  }
+}
+
+/** `create database name template template`; retried briefly while a sibling file clones it too. */
+export async function cloneDatabase(adminUrl: string, template: string, name: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await runAdmin(adminUrl, [`create database ${name} template ${template}`]);
+      return;
+    } catch (error) {
+      if (attempt >= 20 || !String(error).includes('being accessed by other users')) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 200));
+    }
   }
 }

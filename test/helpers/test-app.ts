@@ -8,6 +8,7 @@ import { loadConfig, type Config } from '../../server/config.js';
 import type { LoginLimits } from '../../server/services/auth.service.js';
 import type { Clock } from '../../server/services/clock.js';
 import type { CollabOptions } from '../../server/collab/collab-server.js';
+import type { HttpTimeouts } from '../../server/http/edges.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 import { makeMember, testPassword, type TestMember } from './factories.js';
 
@@ -29,7 +30,7 @@ export interface TestApp {
 }
 
 export async function startTestApp(
-  options: { clock?: Clock; env?: Record<string, string>; loginLimits?: LoginLimits; collab?: Partial<CollabOptions> } = {},
+  options: { clock?: Clock; env?: Record<string, string>; loginLimits?: LoginLimits; collab?: Partial<CollabOptions>; httpTimeouts?: Partial<HttpTimeouts> } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase();
   const config = loadConfig({ DATABASE_URL: database.url, DEMO: '0', ...options.env });
@@ -39,6 +40,7 @@ export async function startTestApp(
       db: database.db,
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.collab ? { collab: options.collab } : {}),
+      ...(options.httpTimeouts ? { httpTimeouts: options.httpTimeouts } : {}),
       loginLimits: options.loginLimits ?? { perLogin: 1000, perAddress: 100_000, windowSeconds: 60 },
     });
     await built.ready();

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { connectDatabase, type DatabaseHandle } from '../../server/db/connect.js';
-import { runAdmin, withDatabase } from './global-setup.js';
+import { cloneDatabase, runAdmin, withDatabase } from './global-setup.js';
 
 export interface TestDatabase extends DatabaseHandle {
   readonly url: string;
@@ -11,20 +11,11 @@ export interface TestDatabase extends DatabaseHandle {
   drop(): Promise<void>;
 }
 
-export async function createTestDatabase(): Promise<TestDatabase> {
+/** `template`: another template to clone than the migrated one (the browser tests' demo database). */
+export async function createTestDatabase(template = inject('templateDatabase')): Promise<TestDatabase> {
   const adminUrl = inject('adminUrl');
-  const template = inject('templateDatabase');
-  const name = `${template.replace(/template$/, '')}${randomBytes(6).toString('hex')}`;
-  // Cloning needs the template free of connections; retry briefly if a sibling file is cloning too.
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await runAdmin(adminUrl, [`create database ${name} template ${template}`]);
-      break;
-    } catch (error) {
-      if (attempt >= 20 || !String(error).includes('being accessed by other users')) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 200));
-    }
-  }
+  const name = `${inject('templateDatabase').replace(/template$/, '')}${randomBytes(6).toString('hex')}`;
+  await cloneDatabase(adminUrl, template, name);
   const url = withDatabase(adminUrl, name);
   const handle = connectDatabase(url, { max: 10 });
   return {

@@ -81,6 +81,17 @@ export function paragraphsOf(doc: Y.Doc): string[] {
 }
 
 /** Appends a paragraph with `text`, as an editor would. */
+/** A paste of `bytes` ASCII letters, different per `seed` (nothing shared between pastes, so Yjs cannot shrink it). */
+export function pasteText(bytes: number, seed: number): string {
+  let state = seed + 1;
+  const chars: string[] = [];
+  for (let i = 0; i < bytes; i++) {
+    state = (state * 1103515245 + 12345) % 2 ** 31;
+    chars.push(String.fromCharCode(97 + (state % 26)));
+  }
+  return chars.join('');
+}
+
 export function appendParagraph(doc: Y.Doc, text: string): void {
   doc.transact(() => {
     const paragraph = new Y.XmlElement('paragraph');

@@ -1,8 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mammoth from 'mammoth';
+import { annotationsForSummary } from '../../server/db/annotations.repository.js';
+import { listClusterEdits } from '../../server/db/cluster-edits.repository.js';
+import { findVersionContent } from '../../server/db/versions.repository.js';
+import { clusterAnnotations } from '../../server/domain/clustering.js';
 import { contentHash } from '../../server/domain/content-hash.js';
+import type { Section } from '../../server/domain/sections.js';
 import type { Unit } from '../../server/db/units.repository.js';
+import { pdfContent } from '../helpers/export-files.js';
 import { makeMember, makeUnit, type TestMember } from '../helpers/factories.js';
 import { expectProblem, startTestApp, type TestApp } from '../helpers/test-app.js';
 
@@ -100,6 +106,22 @@ describe('round summary', () => {
     expect(byUnit.get(d3.id)).toEqual({ unitId: d3.id, invited: 4, commented: 0 });
   });
 
+  it('gathers each section’s anchors into passages, each with its points inside', async () => {
+    const summary = (await t.request({ method: 'GET', url: `/api/v1/rounds/${roundId}/summary`, token: await token(staff.provinceDrafter!) })).json();
+    const [economy, society] = summary.sections;
+    const digital = economy.clusters.find((c: { count: number }) => c.count === 4);
+    const objection = economy.clusters.find((c: { kind: string }) => c.kind === 'objection');
+    // "8,2%" and "Chuyển đổi số …" are in different sentences and paragraphs: two passages.
+    expect(economy.passages).toEqual([
+      { ...at('8,2%'), quote: '8,2%', count: 1, clusterIds: [objection.id] },
+      { ...at('Chuyển đổi số bước đầu'), quote: 'Chuyển đổi số bước đầu', count: 4, clusterIds: [digital.id] },
+    ]);
+    // A comment and a support on "4,1%": one passage, two points.
+    expect(society.passages).toHaveLength(1);
+    expect(society.passages[0]).toMatchObject({ ...at('4,1%'), quote: '4,1%', count: 2 });
+    expect([...society.passages[0].clusterIds].sort()).toEqual(society.clusters.map((c: { id: string }) => c.id).sort());
+  });
+
   it('counts decisions per cluster', async () => {
     await t.request({
       method: 'PUT',
@@ -130,6 +152,109 @@ describe('round summary', () => {
     await t.request({ method: 'DELETE', url: `/api/v1/rounds/${roundId}/annotations/${id}`, token: await token(members.d3![0]!) });
     const after = (await t.request({ method: 'GET', url: `/api/v1/rounds/${roundId}/summary`, token: await token(staff.provinceDrafter!) })).json();
     expect(after.sections[1].clusters.flatMap((c: { annotationIds: string[] }) => c.annotationIds)).not.toContain(id);
+  });
+
+  it('after writes, moves to another section, withdrawals and edits by hand, equals the round clustered afresh', async () => {
+    const db = t.database.db;
+    const drafter = await token(staff.provinceDrafter!);
+    const doc = (await t.request({ method: 'POST', url: '/api/v1/documents', token: drafter, payload: { unitId: province.id, title: 'Dự thảo 2', content: { format: 'markdown', value: text } } })).json();
+    const round = (await t.request({ method: 'POST', url: `/api/v1/documents/${doc.id}/rounds`, token: drafter, payload: { closesAt: new Date(Date.now() + 3600_000).toISOString() } })).json();
+    const write = async (who: TestMember, id: string, body: string, quote: string, expected = 201) => {
+      const response = await t.request({ method: 'PUT', url: `/api/v1/rounds/${round.id}/annotations/${id}`, token: await token(who), payload: { kind: 'comment', body, anchor: at(quote) } });
+      expect(response.statusCode).toBe(expected);
+    };
+    const read = async () => (await t.request({ method: 'GET', url: `/api/v1/rounds/${round.id}/summary`, token: drafter })).json();
+    // What clustering every annotation of the round from scratch gives (the decisions as recorded now).
+    const afresh = async () => {
+      const version = (await findVersionContent<Section>(db, doc.id, round.baseVersion))!;
+      const edits = await listClusterEdits(db, [round.id]);
+      return clusterAnnotations(await annotationsForSummary(db, [round.id]), version.sections, { text: version.text, edits }).map((s) => ({
+        ...s,
+        clusters: s.clusters.map(({ authorIds: _, ...c }) => c),
+      }));
+    };
+    const ids = Array.from({ length: 5 }, () => randomUUID());
+    await write(members.c1a![0]!, ids[0]!, 'Đề nghị bổ sung chỉ tiêu về chuyển đổi số', 'Chuyển đổi số');
+    await write(members.c1a![1]!, ids[1]!, 'Đề nghị bổ sung thêm chỉ tiêu chuyển đổi số.', 'Chuyển đổi số');
+    await write(members.c2![0]!, ids[2]!, 'Cần nêu rõ giải pháp giảm nghèo bền vững', '4,1%');
+    expect((await read()).sections).toEqual(await afresh());
+    // Moved from section I to section II alone: both sections change.
+    await write(members.c1a![1]!, ids[1]!, 'Cần nêu rõ giải pháp giảm nghèo bền vững.', '4,1%', 200);
+    expect((await read()).sections).toEqual(await afresh());
+    // A new one, one withdrawn.
+    await write(members.c2![1]!, ids[3]!, 'Con số 8,2% chưa có căn cứ', '8,2%');
+    await t.request({ method: 'DELETE', url: `/api/v1/rounds/${round.id}/annotations/${ids[0]}`, token: await token(members.c1a![0]!) });
+    expect((await read()).sections).toEqual(await afresh());
+    // Split by hand, then undone; a decision changes no cluster but is counted.
+    const split = (await t.request({ method: 'POST', url: `/api/v1/rounds/${round.id}/clusters/split`, token: drafter, payload: { annotationIds: [ids[1]] } })).json();
+    let summary = await read();
+    expect(summary.sections).toEqual(await afresh());
+    expect(summary.sections[1].clusters).toHaveLength(2);
+    await t.request({ method: 'DELETE', url: `/api/v1/rounds/${round.id}/clusters/edits/${split.id}`, token: drafter });
+    await t.request({ method: 'PUT', url: `/api/v1/annotations/${ids[3]}/disposition`, token: drafter, payload: { decision: 'noted', note: '' } });
+    summary = await read();
+    expect(summary.sections).toEqual(await afresh());
+    expect(summary.sections[1].clusters).toHaveLength(1);
+    expect(summary.sections[0].clusters[0].decisions).toMatchObject({ noted: 1 });
+  });
+
+  it('answers one section on demand, as the whole summary has it; 404 for a section it does not have', async () => {
+    const drafter = await token(staff.provinceDrafter!);
+    const whole = (await t.request({ method: 'GET', url: `/api/v1/rounds/${roundId}/summary`, token: drafter })).json();
+    // Section I holds a decided annotation (above): its decisions are counted as in the whole summary.
+    expect(whole.sections[0].clusters.some((c: { decisions: { accepted: number } }) => c.decisions.accepted > 0)).toBe(true);
+    for (const section of whole.sections) {
+      const response = await t.request({ method: 'GET', url: `/api/v1/rounds/${roundId}/summary?section=${encodeURIComponent(section.path)}`, token: drafter });
+      expect(response.statusCode).toBe(200);
+      expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
+      expect(response.json()).toEqual({ ...whole, sections: [section] });
+    }
+    expectProblem(await t.request({ method: 'GET', url: `/api/v1/rounds/${roundId}/summary?section=${encodeURIComponent('III')}`, token: drafter }), 404, 'not_found');
+    expectProblem(await t.request({ method: 'GET', url: `/api/v1/rounds/${roundId}/summary?section=II`, token: await token(members.c1a![0]!) }), 403, 'forbidden');
+  });
+
+  it('lists the sections as counts (/summary/sections), the whole summary otherwise unchanged', async () => {
+    const drafter = await token(staff.provinceDrafter!);
+    const whole = (await t.request({ method: 'GET', url: `/api/v1/rounds/${roundId}/summary`, token: drafter })).json();
+    const response = await t.request({ method: 'GET', url: `/api/v1/rounds/${roundId}/summary/sections`, token: drafter });
+    expect(response.statusCode).toBe(200);
+    const index = response.json();
+    type Counts = { accepted: number; partially_accepted: number; rejected: number; noted: number; undecided: number };
+    const sum = (all: Counts[]) => all.reduce((a, c) => ({ accepted: a.accepted + c.accepted, partially_accepted: a.partially_accepted + c.partially_accepted, rejected: a.rejected + c.rejected, noted: a.noted + c.noted, undecided: a.undecided + c.undecided }));
+    expect(Object.keys(index)).toEqual(['documentId', 'roundId', 'roundNumber', 'baseVersion', 'participation', 'document', 'sections']);
+    expect(index).toEqual({
+      documentId,
+      roundId,
+      roundNumber: 1,
+      baseVersion: whole.baseVersion,
+      participation: whole.participation,
+      document: whole.document,
+      sections: whole.sections.map((s: { path: string; title: string; clusters: Array<{ count: number; decisions: Counts }>; passages: unknown[] }) => ({
+        path: s.path,
+        title: s.title,
+        annotations: s.clusters.reduce((n, c) => n + c.count, 0),
+        points: s.clusters.length,
+        passages: s.passages.length,
+        decisions: sum(s.clusters.map((c) => c.decisions)),
+      })),
+    });
+    // Section I: the digital point (4, one accepted above) and the objection, on two passages.
+    expect(index.sections[0]).toMatchObject({ path: 'I', title: 'I. Kinh tế', passages: 2 });
+    expect(index.sections[0].decisions.accepted).toBe(1);
+    expect(index.sections[0].annotations).toBe(index.sections[0].decisions.accepted + index.sections[0].decisions.partially_accepted + index.sections[0].decisions.rejected + index.sections[0].decisions.noted + index.sections[0].decisions.undecided);
+    expect(index.sections.map((s: { path: string }) => s.path)).toEqual(['I', 'II']);
+    // Beside a section, its annotations alone (`/rounds/:id/annotations?section=`): those of its points, exactly.
+    for (const section of whole.sections as Array<{ path: string; clusters: Array<{ annotationIds: string[] }> }>) {
+      const listed = await t.request({ method: 'GET', url: `/api/v1/rounds/${roundId}/annotations?section=${encodeURIComponent(section.path)}`, token: drafter });
+      expect(listed.statusCode).toBe(200);
+      const got = (listed.json() as Array<{ id: string; anchor: { section: string } }>);
+      expect(got.map((a) => a.id).sort()).toEqual(section.clusters.flatMap((c) => c.annotationIds).sort());
+      expect(new Set(got.map((a) => a.anchor.section))).toEqual(new Set([section.path]));
+    }
+    expect((await t.request({ method: 'GET', url: `/api/v1/rounds/${roundId}/annotations?section=III`, token: drafter })).json()).toEqual([]);
+    expectProblem(await t.request({ method: 'GET', url: `/api/v1/rounds/${roundId}/summary/sections`, token: await token(members.c1a![0]!) }), 403, 'forbidden');
+    expectProblem(await t.request({ method: 'GET', url: `/api/v1/rounds/${randomUUID()}/summary/sections`, token: drafter }), 404, 'not_found');
+    expectProblem(await t.request({ method: 'GET', url: `/api/v1/rounds/${roundId}/summary/sections` }), 401, 'unauthenticated');
   });
 
   it('is for reviewers only', async () => {
@@ -168,7 +293,10 @@ describe('summary exports', () => {
     const selectors = items[0].target.selector.map((sel: { type: string }) => sel.type).sort();
     expect(selectors).toEqual(['TextPositionSelector', 'TextQuoteSelector']);
 
-    expectProblem(await t.request({ method: 'GET', url: `${url}?format=pdf`, token: reviewer }), 400, 'validation_failed');
+    const pdf = await t.request({ method: 'GET', url: `${url}?format=pdf`, token: reviewer });
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    expect((await pdfContent(pdf.rawPayload)).text.replace(/\s+/g, '')).toContain('ĐẢNGCỘNGSẢNVIỆTNAM');
+    expectProblem(await t.request({ method: 'GET', url: `${url}?format=xlsx`, token: reviewer }), 400, 'validation_failed');
     expectProblem(await t.request({ method: 'GET', url: `${url}?format=docx`, token: await token(members.c1a![0]!) }), 403, 'forbidden');
   });
 });
@@ -177,8 +305,7 @@ describe('feedback packages and roll-up', () => {
   const submit = async (who: TestMember, from: Unit, note = '') =>
     t.request({ method: 'POST', url: `/api/v1/documents/${documentId}/packages`, token: await token(who), payload: { fromUnitId: from.id, roundIds: [roundId], note } });
 
-  it('refuses packages from the wrong people, for open rounds, and from the document’s own unit', async () => {
-    expectProblem(await submit(staff.c1a!, c1a), 409, 'conflict'); // the round is still open
+  it('refuses packages from the wrong people, from a unit without a parent, and for unknown rounds', async () => {
     await t.request({ method: 'POST', url: `/api/v1/rounds/${roundId}/close`, token: await token(staff.provinceSecretary!) });
     expectProblem(await submit(members.c1a![0]!, c1a), 403, 'forbidden');
     expectProblem(await submit(staff.c1b!, c1a), 403, 'forbidden');
@@ -243,7 +370,26 @@ describe('feedback packages and roll-up', () => {
     expect(mine.map((p: { fromUnitId: string }) => p.fromUnitId)).toEqual([c1a.id]);
   });
 
-  it('exports the merged feedback as Markdown and DOCX', async () => {
+  it('exports a package as sent, as DOCX and PDF, to the staff of the units it went between only', async () => {
+    const [sent] = (await t.request({ method: 'GET', url: `/api/v1/documents/${documentId}/packages`, token: await token(staff.c1a!) })).json();
+    const url = `/api/v1/documents/${documentId}/packages/${sent.id}/export`;
+    const docx = await t.request({ method: 'GET', url: `${url}?format=docx`, token: await token(staff.c1a!) });
+    expect(docx.statusCode).toBe(200);
+    const { value } = await mammoth.extractRawText({ buffer: docx.rawPayload });
+    expect(value).toContain('Ý kiến của Xã 1a đối với Dự thảo Báo cáo chính trị');
+    expect(value).toContain('Ý kiến của xã 1a');
+    expect(value).toContain('“Chuyển đổi số');
+    expect(value).toContain(sent.contentHash);
+    const pdf = await t.request({ method: 'GET', url: `${url}?format=pdf`, token: await token(staff.d1!) });
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    expect((await pdfContent(pdf.rawPayload)).text.replace(/\s+/g, '')).toContain(`Tảixuốngbởi${staff.d1!.displayName.replace(/\s+/g, '')}`);
+    // Another commune's secretary, and the commune's members, do not see it.
+    expectProblem(await t.request({ method: 'GET', url: `${url}?format=docx`, token: await token(staff.c1b!) }), 404, 'not_found');
+    expectProblem(await t.request({ method: 'GET', url: `${url}?format=docx`, token: await token(members.c1a![0]!) }), 404, 'not_found');
+    expectProblem(await t.request({ method: 'GET', url: `${url}?format=md`, token: await token(staff.c1a!) }), 400, 'validation_failed');
+  });
+
+  it('exports the merged feedback as Markdown, DOCX and PDF', async () => {
     const url = `/api/v1/documents/${documentId}/feedback`;
     const secretary = await token(staff.provinceSecretary!);
     const md = await t.request({ method: 'GET', url: `${url}?format=md`, token: secretary });
@@ -253,6 +399,14 @@ describe('feedback packages and roll-up', () => {
     const docx = await t.request({ method: 'GET', url: `${url}?format=docx`, token: secretary });
     const { value } = await mammoth.extractRawText({ buffer: docx.rawPayload });
     expect(value.toLowerCase()).toContain('chuyển đổi số');
+    // The quoted passage comes with each point.
+    expect(value).toContain('“Chuyển đổi số');
+    const pdf = await t.request({ method: 'GET', url: `${url}?format=pdf`, token: secretary });
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    const text = (await pdfContent(pdf.rawPayload)).text.replace(/\s+/g, '').toLowerCase();
+    expect(text).toContain('chuyểnđổisố');
+    expect(text).toContain(`tảixuốngbởi${staff.provinceSecretary!.displayName.replace(/\s+/g, '').toLowerCase()}`);
+    expectProblem(await t.request({ method: 'GET', url: `${url}?format=pdf`, token: await token(staff.d1!) }), 403, 'forbidden');
   });
 
   it('shows merged feedback only to the receiving unit’s staff', async () => {
@@ -260,5 +414,32 @@ describe('feedback packages and roll-up', () => {
     const d1View = await t.request({ method: 'GET', url: `/api/v1/documents/${documentId}/feedback?unitId=${d1.id}`, token: await token(staff.d1!) });
     expect(d1View.statusCode).toBe(200);
     expect(d1View.json().units.map((u: { name: string }) => u.name)).toEqual(['Xã 1a', 'Xã 1b']);
+  });
+});
+
+describe('submitting a package is done once', () => {
+  it('stores one package and one event when the same submission arrives five times at once', async () => {
+    const payload = { fromUnitId: c1b.id, roundIds: [roundId], note: 'Ý kiến của xã 1b' };
+    const who = await token(staff.c1b!);
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => t.request({ method: 'POST', url: `/api/v1/documents/${documentId}/packages`, token: who, payload })),
+    );
+    // One stores it; the others are the same request again, answered with the same package.
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([200, 200, 200, 200, 201]);
+    expect(new Set(answers.map((a) => a.json().id)).size).toBe(1);
+    const stored = await t.database.db.selectFrom('feedback_packages').select('id').where('document_id', '=', documentId).where('from_unit_id', '=', c1b.id).execute();
+    expect(stored).toHaveLength(1);
+    const events = await t.database.db.selectFrom('events').select('payload').where('document_id', '=', documentId).where('type', '=', 'package.submitted').execute();
+    expect(events.filter((e) => (e.payload as { fromUnitId: string }).fromUnitId === c1b.id)).toHaveLength(1);
+    // A different note is another package for the same round: it must say what it corrects.
+    expectProblem(await t.request({ method: 'POST', url: `/api/v1/documents/${documentId}/packages`, token: who, payload: { ...payload, note: 'Bổ sung' } }), 409, 'conflict');
+    const corrected = await t.request({
+      method: 'POST',
+      url: `/api/v1/documents/${documentId}/packages`,
+      token: who,
+      payload: { ...payload, note: 'Bổ sung', supersedes: answers[0]!.json().id },
+    });
+    expect(corrected.statusCode).toBe(201);
+    expect(corrected.json()).toMatchObject({ supersedes: answers[0]!.json().id, note: 'Bổ sung' });
   });
 });

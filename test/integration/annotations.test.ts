@@ -2,17 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { Unit } from '../../server/db/units.repository.js';
-import { makeMember, makeUnit, type TestMember } from '../helpers/factories.js';
+import { docxPart, xmlTexts } from '../helpers/export-files.js';
+import { inHours, makeDocumentInRound, makeMember, makeUnit, putAnnotation, sampleReport as report, type TestMember } from '../helpers/factories.js';
 import { expectProblem, startTestApp, type TestApp } from '../helpers/test-app.js';
-import { connectClient, eventually, paragraphsOf } from '../helpers/ws-client.js';
+import { appendParagraph, connectClient, eventually, paragraphsOf } from '../helpers/ws-client.js';
 
 let t: TestApp;
 let baseUrl: string;
 let district: Unit, commune: Unit;
 let drafter: TestMember, secretary: TestMember, alice: TestMember, bob: TestMember, districtSecretary: TestMember;
 const tok: Record<string, string> = {};
-const report = '# I. Kinh tế\nTốc độ tăng trưởng đạt 8,2% mỗi năm.\n# II. Xã hội\nTỷ lệ hộ nghèo giảm còn 4,1%.\n';
-const inHours = (h: number) => new Date(Date.now() + h * 3600_000).toISOString();
 
 beforeAll(async () => {
   t = await startTestApp();
@@ -29,26 +28,10 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 
-async function documentInRound(options: { visibility?: 'private' | 'open'; closesAt?: string } = {}): Promise<{ documentId: string; roundId: string }> {
-  const created = await t.request({
-    method: 'POST',
-    url: '/api/v1/documents',
-    token: tok[drafter.id],
-    payload: { unitId: commune.id, title: 'Dự thảo', content: { format: 'markdown', value: report } },
-  });
-  const documentId = created.json().id;
-  const round = await t.request({
-    method: 'POST',
-    url: `/api/v1/documents/${documentId}/rounds`,
-    token: tok[drafter.id],
-    payload: { closesAt: options.closesAt ?? inHours(24), visibility: options.visibility ?? 'private' },
-  });
-  expect(round.statusCode).toBe(201);
-  return { documentId, roundId: round.json().id };
-}
+const documentInRound = (options: { visibility?: 'private' | 'open'; closesAt?: string } = {}) =>
+  makeDocumentInRound(t, tok[drafter.id], { unitId: commune.id, visibility: options.visibility ?? 'private', ...(options.closesAt ? { closesAt: options.closesAt } : {}) });
 
-const put = (roundId: string, id: string, member: TestMember, body: Record<string, unknown>) =>
-  t.request({ method: 'PUT', url: `/api/v1/rounds/${roundId}/annotations/${id}`, token: tok[member.id], payload: body });
+const put = (roundId: string, id: string, member: TestMember, body: Record<string, unknown>) => putAnnotation(t, tok[member.id], roundId, body, id);
 
 const onGrowth = (text = 'Nên nói rõ cơ sở của con số này') => {
   const start = report.replace(/^# /gm, '').indexOf('8,2%');
@@ -250,6 +233,73 @@ describe('re-anchoring and carrying forward', () => {
     expect(review[0].carriedForward).toMatchObject({ fromRoundId: roundId, anchorStatus: 'moved', section: 'I' });
     const forMember = (await t.request({ method: 'GET', url: `/api/v1/rounds/${round2.id}/annotations`, token: tok[alice.id] })).json();
     expect(forMember).toEqual([]);
+  });
+});
+
+describe('a draft typed decomposed (NFD): offsets in the space of the text each route serves', () => {
+  it('annotates with version-text (NFC) offsets, places in NFC for a version and as typed for live, and survives a precomposed retyping', async () => {
+    const sentence = 'Xã Minh Sơn đã hoàn thành tiêu chí nông thôn mới.';
+    const quote = 'hoàn thành tiêu chí';
+    const created = await t.request({ method: 'POST', url: '/api/v1/documents', token: tok[drafter.id], payload: { unitId: commune.id, title: 'Dự thảo NFD', content: { format: 'markdown', value: report } } });
+    const documentId = created.json().id;
+    const content = async (version: string) => (await t.request({ method: 'GET', url: `/api/v1/documents/${documentId}/content${version === 'live' ? '' : `?version=${version}`}`, token: tok[drafter.id] })).json().text as string;
+
+    // The drafter types a paragraph decomposed (as macOS and some Vietnamese input methods do).
+    const editor = connectClient(baseUrl, documentId, tok[drafter.id]);
+    await editor.synced;
+    appendParagraph(editor.doc, sentence.normalize('NFD'));
+    await eventually(async () => (await content('live')).includes(sentence.normalize('NFD')), 'the NFD paragraph is stored as typed');
+
+    const round = await t.request({ method: 'POST', url: `/api/v1/documents/${documentId}/rounds`, token: tok[drafter.id], payload: { closesAt: inHours(24) } });
+    expect(round.statusCode).toBe(201);
+    const { id: roundId, baseVersion } = round.json();
+    const versionText = await content(String(baseVersion));
+    expect(versionText).toContain(sentence); // frozen NFC
+    const liveText = await content('live');
+    expect(liveText.length).toBeGreaterThan(versionText.length); // the live draft is served as typed
+
+    // A member selects in the version's text as served.
+    const start = versionText.indexOf(quote);
+    const id = randomUUID();
+    const response = await put(roundId, id, alice, { kind: 'comment', body: 'Nêu rõ tiêu chí nào', anchor: { start, end: start + quote.length } });
+    expect(response.statusCode).toBe(201);
+    expect(response.json().anchor).toMatchObject({ start, end: start + quote.length, quote: { exact: versionText.slice(start, start + quote.length) }, section: 'II' });
+    expect(response.json().anchor.quote.exact).toBe(quote);
+    expect(response.json().anchor.quote.prefix).toBe(versionText.slice(Math.max(0, start - 32), start));
+
+    const placed = async (version: string) => {
+      const list = (await t.request({ method: 'GET', url: `/api/v1/documents/${documentId}/annotations?version=${version}`, token: tok[drafter.id] })).json();
+      return list.find((a: { id: string }) => a.id === id) as { anchorStatus: string; position: { start: number | null; end: number | null; section: string | null } };
+    };
+    const inVersion = await placed(String(baseVersion));
+    expect(inVersion).toMatchObject({ anchorStatus: 'exact', position: { start, end: start + quote.length, section: 'II' } });
+    expect(versionText.slice(inVersion.position.start!, inVersion.position.end!)).toBe(quote);
+    const inLive = await placed('live');
+    expect(inLive).toMatchObject({ anchorStatus: 'exact', position: { section: 'II' } });
+    expect(liveText.slice(inLive.position.start!, inLive.position.end!)).toBe(quote.normalize('NFD'));
+
+    // The Word-comments export lays the anchor over the version's text: the comment spans the quote.
+    const docx = await t.request({ method: 'GET', url: `/api/v1/rounds/${roundId}/annotations?format=docx`, token: tok[drafter.id] });
+    expect(docx.statusCode).toBe(200);
+    const xml = (await docxPart(docx.rawPayload, 'word/document.xml'))!;
+    const from = xml.indexOf('<w:commentRangeStart w:id="1"/>');
+    expect(from).toBeGreaterThan(-1);
+    expect(xmlTexts(xml.slice(from, xml.indexOf('<w:commentRangeEnd w:id="1"/>')), 'w:t').join('')).toBe(quote);
+
+    // The drafter retypes the sentence precomposed: the annotation is still found, never orphaned.
+    editor.doc.transact(() => {
+      const fragment = editor.doc.getXmlFragment('default');
+      const text = (fragment.get(fragment.length - 1) as Y.XmlElement).get(0) as Y.XmlText;
+      text.delete(0, text.length);
+      text.insert(0, sentence);
+    });
+    await eventually(async () => (await content('live')).includes(sentence), 'the retyping is stored');
+    editor.destroy();
+    const retypedText = await content('live');
+    const afterRetype = await placed('live');
+    expect(['exact', 'moved']).toContain(afterRetype.anchorStatus);
+    expect(retypedText.slice(afterRetype.position.start!, afterRetype.position.end!)).toBe(quote);
+    expect(await placed(String(baseVersion))).toEqual(inVersion);
   });
 });
 

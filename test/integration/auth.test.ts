@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeMember, makeUnit, testPassword } from '../helpers/factories.js';
 import { expectProblem, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { defaultLoginLimits } from '../../server/services/auth.service.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -49,7 +50,7 @@ describe('login', () => {
 });
 
 describe('login rate limit', () => {
-  it('locks a login after repeated failures, with Retry-After', async () => {
+  it('slows guesses for a login from one address, with Retry-After', async () => {
     const limited = await startTestApp({ loginLimits: { perLogin: 3, perAddress: 1000, windowSeconds: 60 } });
     try {
       const member = await makeMember(limited.database.db);
@@ -57,9 +58,28 @@ describe('login rate limit', () => {
         const r = await limited.request({ method: 'POST', url: '/api/v1/auth/login', payload: { login: member.login, password: 'wrong password' } });
         expectProblem(r, 401, 'unauthenticated');
       }
-      const locked = await limited.request({ method: 'POST', url: '/api/v1/auth/login', payload: { login: member.login, password: testPassword } });
-      expectProblem(locked, 429, 'rate_limited');
-      expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0);
+      const slowed = await limited.request({ method: 'POST', url: '/api/v1/auth/login', payload: { login: member.login, password: testPassword } });
+      expectProblem(slowed, 429, 'rate_limited');
+      expect(Number(slowed.headers['retry-after'])).toBeGreaterThan(0);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('ten wrong passwords from one address do not stop the real member logging in from another', async () => {
+    const limited = await startTestApp({ loginLimits: defaultLoginLimits });
+    try {
+      const member = await makeMember(limited.database.db);
+      const attempt = (password: string, remoteAddress: string) =>
+        limited.request({ method: 'POST', url: '/api/v1/auth/login', remoteAddress, payload: { login: member.login, password } });
+      for (let i = 0; i < 10; i++) expectProblem(await attempt(`wrong password ${i}`, '203.0.113.7'), 401, 'unauthenticated');
+      expectProblem(await attempt('wrong password again', '203.0.113.7'), 429, 'rate_limited');
+      // The attacker's address is slowed, even with the right password …
+      expectProblem(await attempt(testPassword, '203.0.113.7'), 429, 'rate_limited');
+      // … the member, from their own address, is not.
+      const real = await attempt(testPassword, '198.51.100.20');
+      expect(real.statusCode).toBe(200);
+      expect(real.json().member.id).toBe(member.id);
     } finally {
       await limited.close();
     }

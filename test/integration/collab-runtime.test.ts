@@ -1,55 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import type { Unit } from '../../server/db/units.repository.js';
-import { makeMember, makeUnit, type TestMember } from '../helpers/factories.js';
-import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { appendParagraph, connectClient, eventually, paragraphsOf, rawSocket, type TestClient } from '../helpers/ws-client.js';
+import { startLiveWorkspace, type LiveWorkspace } from '../helpers/live-workspace.js';
+import { appendParagraph, eventually, paragraphsOf, rawSocket } from '../helpers/ws-client.js';
 import { compactDocument, docFromStoredState, readStoredState } from '../../server/db/document-log.repository.js';
 
-const clients: TestClient[] = [];
-afterAll(() => clients.forEach((c) => c.destroy()));
+type Setup = LiveWorkspace;
+const opened: LiveWorkspace[] = [];
+afterAll(() => opened.forEach((w) => w.destroyClients()));
 
-interface Setup {
-  t: TestApp;
-  baseUrl: string;
-  unit: Unit;
-  drafter: TestMember;
-  reader: TestMember;
-  token(m: TestMember): Promise<string>;
-  newDocument(text?: string): Promise<string>;
-  client(m: TestMember, id: string): Promise<TestClient>;
-}
-
-async function setup(options: Parameters<typeof startTestApp>[0] = {}): Promise<Setup> {
-  const t = await startTestApp(options);
-  const unit = await makeUnit(t.database.db);
-  const drafter = await makeMember(t.database.db, { roles: [[unit, 'drafter']] });
-  const reader = await makeMember(t.database.db, { roles: [[unit, 'member']] });
-  const baseUrl = await t.listen();
-  const tokens = new Map<string, string>();
-  const token = async (m: TestMember) => tokens.get(m.id) ?? tokens.set(m.id, await t.tokenFor(m)).get(m.id)!;
-  return {
-    t,
-    baseUrl,
-    unit,
-    drafter,
-    reader,
-    token,
-    async newDocument(text = 'Mở đầu') {
-      const response = await t.request({
-        method: 'POST',
-        url: '/api/v1/documents',
-        token: await token(drafter),
-        payload: { unitId: unit.id, title: 'Dự thảo', content: { format: 'text', value: text } },
-      });
-      return response.json().id as string;
-    },
-    async client(m, id) {
-      const c = connectClient(baseUrl, id, await token(m));
-      clients.push(c);
-      return c;
-    },
-  };
+async function setup(options: Parameters<typeof startLiveWorkspace>[0] = {}): Promise<Setup> {
+  const workspace = await startLiveWorkspace(options);
+  opened.push(workspace);
+  return workspace;
 }
 
 describe('presence', () => {
@@ -94,8 +56,7 @@ describe('presence', () => {
     await eventually(() => watcher.provider.awareness.getStates().has(owner.doc.clientID), 'owner presence arrives');
     const forger = new Y.Doc();
     forger.clientID = owner.doc.clientID;
-    const forged = connectClient(s.baseUrl, id, await s.token(s.reader), { doc: forger });
-    clients.push(forged);
+    const forged = await s.client(s.reader, id, forger);
     await forged.synced;
     forged.provider.awareness.setLocalStateField('cursor', { anchor: 99, head: 99 });
     await new Promise((resolve) => setTimeout(resolve, 200));

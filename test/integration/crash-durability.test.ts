@@ -7,6 +7,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { docFromStoredState, readStoredState } from '../../server/db/document-log.repository.js';
 import { insertDocument } from '../../server/db/documents.repository.js';
+import { ApiClient } from '../helpers/api-client.js';
 import { makeMember, makeUnit, testPassword } from '../helpers/factories.js';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
@@ -23,12 +24,7 @@ afterAll(async () => {
 });
 
 async function login(baseUrl: string, login: string): Promise<string> {
-  const response = await fetch(`${baseUrl}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ login, password: testPassword }),
-  });
-  return ((await response.json()) as { token: string }).token;
+  return (await new ApiClient(baseUrl).login(login, testPassword)).token;
 }
 
 /** True when `stored` contains every operation `seen` contains. */

@@ -4,10 +4,12 @@ import type { Unit } from '../../server/db/units.repository.js';
 import { makeMember, makeUnit, type TestMember } from '../helpers/factories.js';
 import { expectProblem, startTestApp, type TestApp } from '../helpers/test-app.js';
 import { eventually } from '../helpers/ws-client.js';
+import { insertEvent } from '../../server/db/events.repository.js';
+import { DocumentEvents } from '../../server/services/document-events.js';
 
 /** A minimal Server-Sent Events reader over fetch: enough to check ids, types and data. */
 function subscribe(url: string, headers: Record<string, string> = {}) {
-  const events: Array<{ id: number; type: string; data: any }> = [];
+  const events: Array<{ id: number; type: string; data: Record<string, unknown> }> = [];
   const controller = new AbortController();
   const done = (async () => {
     const response = await fetch(url, { headers, signal: controller.signal });
@@ -21,7 +23,7 @@ function subscribe(url: string, headers: Record<string, string> = {}) {
         const block = buffer.slice(0, cut);
         buffer = buffer.slice(cut + 2);
         const fields = Object.fromEntries(block.split('\n').filter((l) => !l.startsWith(':') && l.includes(': ')).map((l) => [l.slice(0, l.indexOf(': ')), l.slice(l.indexOf(': ') + 2)]));
-        if (fields.event) events.push({ id: Number(fields.id), type: fields.event, data: JSON.parse(fields.data ?? "null") });
+        if (fields.event) events.push({ id: Number(fields.id), type: fields.event, data: JSON.parse(fields.data ?? '{}') as Record<string, unknown> });
       }
     }
   })().catch((error) => {
@@ -81,6 +83,33 @@ describe('live events', () => {
     asBob.close();
   });
 
+  it('delivers an event whose transaction commits after a later one started, never skipping it', async () => {
+    const { documentId, roundId } = await documentInRound();
+    const stream = subscribe(`${baseUrl}/api/v1/documents/${documentId}/events`, { authorization: `Bearer ${tok[drafter.id]}` });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // A transaction writes an event of the document and stays open while a member comments.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let heldWritten!: () => void;
+    const written = new Promise<void>((resolve) => (heldWritten = resolve));
+    const slow = t.database.db.transaction().execute(async (tx) => {
+      await insertEvent(tx, { documentId, type: 'version.created', payload: { number: 99, label: 'giữ lâu' } });
+      heldWritten();
+      await held;
+    });
+    await written;
+    const quick = comment(roundId, alice, 'ý kiến viết sau');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    release();
+    await slow;
+    expect((await quick).statusCode).toBe(201);
+    await eventually(() => stream.events.length === 2, `both events arrive (got ${JSON.stringify(stream.events.map((e) => [e.id, e.type]))})`);
+    expect(stream.events.map((e) => e.type)).toEqual(['version.created', 'annotation.upserted']);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(stream.events).toHaveLength(2);
+    stream.close();
+  });
+
   it('resumes with Last-Event-ID across a server restart, missing nothing', async () => {
     const { documentId, roundId } = await documentInRound();
     const first = subscribe(`${baseUrl}/api/v1/documents/${documentId}/events`, { authorization: `Bearer ${tok[drafter.id]}` });
@@ -107,5 +136,39 @@ describe('live events', () => {
     expectProblem(await t.request({ method: 'GET', url: `/api/v1/documents/${documentId}/events` }), 401, 'unauthenticated');
     const stranger = await makeMember(t.database.db, { roles: [[await makeUnit(t.database.db), 'member']] });
     expectProblem(await t.request({ method: 'GET', url: `/api/v1/documents/${documentId}/events`, token: await t.tokenFor(stranger) }), 404, 'not_found');
+  });
+});
+
+describe('DocumentEvents.transaction: write the events, tell the streams after commit', () => {
+  it('tells once after commit, never after a rollback, and not when no event was written', async () => {
+    const { documentId } = await documentInRound();
+    const events = new DocumentEvents();
+    const told: string[] = [];
+    events.on('committed', (id) => told.push(id));
+    const count = async () => Number((await t.database.db.selectFrom('events').select((eb) => eb.fn.countAll().as('n')).where('document_id', '=', documentId).executeTakeFirstOrThrow()).n);
+    const before = await count();
+
+    const seen: string[][] = [];
+    await events.transaction(t.database.db, async (_tx, writeEvent) => {
+      await writeEvent({ documentId, type: 'version.created', payload: { number: 98, label: 'một' } });
+      await writeEvent([
+        { documentId, type: 'version.created', payload: { number: 99, label: 'hai' } },
+        { documentId, type: 'version.created', payload: { number: 100, label: 'ba' } },
+      ]);
+      seen.push([...told]); // inside the transaction: nobody told yet
+    });
+    expect(seen).toEqual([[]]);
+    expect(told).toEqual([documentId]);
+    expect(await count()).toBe(before + 3);
+
+    await expect(
+      events.transaction(t.database.db, async (_tx, writeEvent) => {
+        await writeEvent({ documentId, type: 'version.created', payload: { number: 101, label: 'bỏ' } });
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    await events.transaction(t.database.db, async () => 'nothing written');
+    expect(told).toEqual([documentId]);
+    expect(await count()).toBe(before + 3);
   });
 });

@@ -252,14 +252,21 @@ describe('activation codes', () => {
     expect((await activate({ login: 'i.xa', code: code('i.xa'), password: 'mat-khau-moi-1' })).statusCode).toBe(200);
   });
 
-  it('a re-import replaces a pending member’s code: only the newest one works', async () => {
+  it('a re-import keeps every unexpired code valid and issues codes only to new members and expired ones', async () => {
     const body = tree('j');
     const first = await importOk(body);
+    const code = (login: string) => first.activations.find((a) => a.login === login)!.code;
+    const expired = await t.database.db.selectFrom('members').select('id').where('login', '=', 'j.dv2').executeTakeFirstOrThrow();
+    await sql`update activation_codes set expires_at = now() - interval '1 minute' where member_id = ${expired.id}`.execute(t.database.db);
+    body.members.push({ login: 'j.new', displayName: 'Người mới', unitKey: 'j-minh-son', role: 'member' });
+
     const second = await importOk(body);
-    const oldCode = first.activations.find((a) => a.login === 'j.xa')!.code;
-    const newCode = second.activations.find((a) => a.login === 'j.xa')!.code;
-    expectProblem(await activate({ login: 'j.xa', code: oldCode, password: 'mat-khau-moi-1' }), 401, 'unauthenticated');
-    expect((await activate({ login: 'j.xa', code: newCode, password: 'mat-khau-moi-1' })).statusCode).toBe(200);
+    expect(second.activations.map((a) => a.login).sort()).toEqual(['j.dv2', 'j.new']);
+    // The letters already handed out still work …
+    expect((await activate({ login: 'j.xa', code: code('j.xa'), password: 'mat-khau-moi-1' })).statusCode).toBe(200);
+    expect((await activate({ login: 'j.dv1', code: code('j.dv1'), password: 'mat-khau-moi-1' })).statusCode).toBe(200);
+    // … and so do the new ones.
+    for (const { login, code: fresh } of second.activations) expect((await activate({ login, code: fresh, password: 'mat-khau-moi-1' })).statusCode).toBe(200);
     // An activated member gets no new code.
     expect((await importOk(body)).activations.map((a) => a.login)).not.toContain('j.xa');
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { clusterAnnotations, matchAcrossUnits, type AnnotationForClustering, type Cluster } from '../../server/domain/clustering.js';
-import { nearDuplicate, profileText } from '../../server/domain/text-similarity.js';
+import { nearDuplicate } from '../../server/domain/same-meaning.js';
+import { profileText } from '../../server/domain/text-similarity.js';
 
 const S1 = 'PHẦN THỨ NHẤT > I';
 const S2 = 'PHẦN THỨ HAI > II';
@@ -76,10 +77,11 @@ describe('text similarity', () => {
     expect(profileText('Tỷ lệ'.normalize('NFD')).key).toBe(profileText('Tỷ lệ').key);
   });
 
-  it('reads polarity from accents, so "bổ sung" is not "bỏ"', () => {
-    expect(profileText('Đề nghị bổ sung chỉ tiêu').signature).toBe('add');
-    expect(profileText('Đề nghị bỏ chỉ tiêu').signature).toBe('remove');
-    expect(profileText('Tốc độ tăng trưởng và kết cấu hạ tầng').signature).toBe('');
+  it('reads stances from accents, so "bổ sung" is not "bỏ", and fixed phrases are no stance', () => {
+    expect(profileText('Đề nghị bổ sung chỉ tiêu').features).toContain('@add');
+    expect(profileText('Đề nghị bỏ chỉ tiêu').features).toContain('@remove');
+    expect(profileText('Tốc độ tăng trưởng và kết cấu hạ tầng').stances).toBe(0);
+    expect(profileText('de nghi bo chi tieu').stances).toBe(0);
   });
 });
 
@@ -114,15 +116,13 @@ describe('clusterAnnotations', () => {
     expect(result.flatMap((s) => s.clusters).every((c) => c.count === 1)).toBe(true);
   });
 
-  it('merges anchors a few characters apart, or in one paragraph when paragraphs are given', () => {
-    const a = ann({ body: 'Cần làm rõ giải pháp', start: 100, end: 120 });
-    const b = ann({ body: 'Cần làm rõ giải pháp', start: 122, end: 130 });
-    const c = ann({ body: 'Cần làm rõ giải pháp', start: 160, end: 170 });
+  it('merges anchors a few characters apart (the gap is an option), not farther', () => {
+    const a = ann({ body: 'Cần làm rõ giải pháp thu hút đầu tư', start: 100, end: 120 });
+    const b = ann({ body: 'Cần làm rõ giải pháp thu hút đầu tư', start: 122, end: 130 });
+    const c = ann({ body: 'Cần làm rõ giải pháp thu hút đầu tư', start: 160, end: 170 });
     expect(clustersOf([a, b, c]).map((x) => x.count)).toEqual([2, 1]);
-    const byParagraph = clusterAnnotations([a, b, c], sections, { paragraphStarts: [0, 90, 200] }).flatMap((s) => s.clusters);
-    expect(byParagraph.map((x) => x.count)).toEqual([3]);
-    const split = clusterAnnotations([a, b, c], sections, { paragraphStarts: [0, 90, 121, 200] }).flatMap((s) => s.clusters);
-    expect(split.map((x) => x.count)).toEqual([1, 2]);
+    const wide = clusterAnnotations([a, b, c], sections, { adjacentGap: 40 }).flatMap((s) => s.clusters);
+    expect(wide.map((x) => x.count)).toEqual([3]);
   });
 
   it('merges supports on one passage whatever they say, and suggestions by their replacement', () => {

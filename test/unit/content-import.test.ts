@@ -135,7 +135,7 @@ describe('importContent: markdown', () => {
 
   it('turns soft breaks into spaces and hard breaks into hardBreak nodes', () => {
     const { text, fragment } = md('one\ntwo  \nthree\\\nfour');
-    expect(text).toBe('one twothreefour\n');
+    expect(text).toBe('one two\nthree\nfour\n');
     expect(shape(fragment)).toBe('<paragraph>one two<hardBreak></hardBreak>three<hardBreak></hardBreak>four</paragraph>');
   });
 
@@ -235,5 +235,35 @@ describe('importContent: limits and transactions', () => {
   it('refuses an unknown format or a non-string source', () => {
     expect(refusal({ format: 'html' as 'text', value: '<p>x</p>' }).code).toBe('validation_failed');
     expect(refusal({ format: 'markdown', value: { a: 1 } }).code).toBe('validation_failed');
+  });
+});
+
+describe('importContent: text that enters is cleaned, never refused', () => {
+  const dirty = 'Mục\u0000 tiêu\u0007\ud83d tăng\u0085 trưởng';
+  const clean = 'Mục tiêu\ufffd tăng trưởng';
+
+  it('removes controls and replaces lone surrogates in text and Markdown', () => {
+    expect(imported({ format: 'text', value: `${dirty}\r\n${NFD}` }).text).toBe(`${clean}\n${NFC}\n`);
+    expect(md(`# ${dirty}\n\n**${dirty}**`).text).toBe(`${clean}\n${clean}\n`);
+  });
+
+  it('cleans ProseMirror text nodes, drops those left empty and turns their newlines into hard breaks', () => {
+    const { text, fragment } = imported({
+      format: 'prosemirror',
+      value: {
+        type: 'doc',
+        content: [
+          { type: 'paragraph', content: [{ type: 'text', text: '\u0000\u0001' }, { type: 'text', text: dirty, marks: [{ type: 'bold' }] }] },
+          { type: 'paragraph', content: [{ type: 'text', text: 'tăng trưởng 8%\r\ngiảm nghèo 1%\n' }] },
+        ],
+      },
+    });
+    expect(text).toBe(`${clean}\ntăng trưởng 8%\ngiảm nghèo 1%\n\n`);
+    expect(shape(fragment)).toBe(`<paragraph>${clean}</paragraph><paragraph>tăng trưởng 8%<hardBreak></hardBreak>giảm nghèo 1%<hardBreak></hardBreak></paragraph>`);
+  });
+
+  it('counts hard breaks against the projection limit', () => {
+    const breaks = Array.from({ length: MAX_PROJECTION_LENGTH }, () => ({ type: 'hardBreak' }));
+    expect(refusal({ format: 'prosemirror', value: { type: 'doc', content: [{ type: 'paragraph', content: breaks }] } }).code).toBe('too_large');
   });
 });

@@ -8,19 +8,40 @@ import { annotationsToJsonLd } from '../../server/exports/summary-jsonld.js';
 import { summaryToMarkdown } from '../../server/exports/summary-markdown.js';
 import type { FeedbackExport, RoundSummaryExport } from '../../server/exports/summary-types.js';
 import { escapeMarkdownInline } from '../../server/exports/text-escape.js';
+import type { FrameContext } from '../../server/exports/report-parts.js';
+import { feedbackToPdf } from '../../server/exports/feedback-docx.js';
+import { summaryToPdf } from '../../server/exports/summary-docx.js';
+import { docxPart, pdfContent, xmlTexts } from '../helpers/export-files.js';
+
+const context: FrameContext = {
+  locale: 'vi',
+  issuer: { name: 'Huyện ủy Đông Sơn', upperName: 'Tỉnh ủy Minh Hà' },
+  date: new Date('2026-11-29T03:00:00Z'),
+  downloadedBy: 'Phạm Thị Huyền',
+  downloadedAt: new Date('2026-11-29T03:00:00Z'),
+};
 
 const none = { accepted: 0, partially_accepted: 0, rejected: 0, noted: 0, undecided: 0 };
 const HOSTILE = '| *bold* _em_ # head [link](http://x) <script>alert(1)</script> `code` &lt; ~~s~~ \\ end';
 
 const summary: RoundSummaryExport = {
   title: 'Báo cáo chính trị nhiệm kỳ 2025–2030',
+  roundNumber: 1,
   participation: { invited: 40, commented: 17, annotations: 23, byUnit: [{ unitId: 'u1', name: 'Chi bộ thôn Đồng Tâm', invited: 40, commented: 17 }] },
   sections: [
     {
       path: 'PHẦN THỨ NHẤT > I',
       title: 'I. Về phát triển kinh tế',
       clusters: [
-        { kind: 'comment', count: 12, representative: { body: 'Đề nghị bổ sung chỉ tiêu về chuyển đổi số', replacement: null }, decisions: { ...none, accepted: 5, undecided: 7 } },
+        {
+          kind: 'comment',
+          count: 12,
+          representative: { body: 'Đề nghị bổ sung chỉ tiêu về chuyển đổi số', replacement: null },
+          decisions: { ...none, accepted: 5, undecided: 7 },
+          quote: 'Tốc độ tăng trưởng đạt 8,2%',
+          unitNames: ['Chi bộ thôn Đồng Tâm'],
+          reasons: ['Bổ sung ở phụ lục.'],
+        },
         { kind: 'suggestion', count: 3, representative: { body: HOSTILE, replacement: '- item\n2. second\n# not a heading' }, decisions: { ...none, undecided: 3 } },
       ],
     },
@@ -70,18 +91,30 @@ describe('summary as Markdown', () => {
 });
 
 describe('summary as DOCX', () => {
-  it('opens in a DOCX reader with the headings, a Vietnamese comment and the counts', async () => {
-    const buffer = await summaryToDocx({ ...summary, title: `${summary.title}\u0000\u0007` });
+  it('opens in a DOCX reader with numbered parts, the quoted passage, the counts and no empty sections', async () => {
+    const buffer = await summaryToDocx({ ...summary, title: `${summary.title}\u0000\u0007` }, context);
     expect(buffer.subarray(0, 2).toString()).toBe('PK');
     const { value } = await mammoth.extractRawText({ buffer });
-    expect(value).toContain('I. Về phát triển kinh tế');
-    expect(value).toContain('II. Về văn hóa, xã hội');
+    // The draft's headings carry their own numbers; no second one goes before them ("1. PHẦN …").
+    expect(value).toContain('PHẦN THỨ NHẤT › I. Về phát triển kinh tế');
+    expect(value).not.toMatch(/\d\. PHẦN/);
+    expect(value).toContain('“Tốc độ tăng trưởng đạt 8,2%”');
+    expect(value).toContain('Chi bộ thôn Đồng Tâm');
+    expect(value).toContain('Bổ sung ở phụ lục.');
+    // A section without comments is left out, and nothing says "no comments" section by section.
+    expect(value).not.toContain('II. Về văn hóa, xã hội');
+    expect(value).not.toContain('Không có ý kiến');
     expect(value).toContain('Đề nghị bổ sung chỉ tiêu về chuyển đổi số');
     expect(value).toContain('<script>alert(1)</script>');
     expect(value).toMatch(/\b12\b/);
     expect(value).toContain('5 tiếp thu, 7 chưa xử lý');
     const html = (await mammoth.convertToHtml({ buffer })).value;
-    expect(html).toContain('<h2>I. Về phát triển kinh tế</h2>');
+    expect(html).toContain('<h1>I. TÌNH HÌNH THAM GIA GÓP Ý</h1>');
+    expect(html).toContain('<h2>PHẦN THỨ NHẤT › I. Về phát triển kinh tế</h2>');
+    expect(html).toContain('BÁO CÁO');
+    expect(html).toContain('Tổng hợp ý kiến góp ý vòng 1 đối với Báo cáo chính trị nhiệm kỳ 2025–2030');
+    const footer = (await docxPart(buffer, 'word/footer1.xml'))!;
+    expect(xmlTexts(footer, 'w:t').join('')).toContain('Tải xuống bởi Phạm Thị Huyền lúc 10:00 ngày 29/11/2026');
     expect(html).not.toContain('<script>');
     expect(html).toMatch(/<table>/);
   });
@@ -90,7 +123,7 @@ describe('summary as DOCX', () => {
 const feedback: FeedbackExport = {
   title: 'Dự thảo Báo cáo chính trị Đảng bộ huyện',
   units: [
-    { unitId: 'x1', name: 'Xã Minh Sơn' },
+    { unitId: 'x1', name: 'Xã Minh Sơn', submittedAt: '2026-11-20T02:00:00Z' },
     { unitId: 'x2', name: 'Xã Đồng Tâm' },
     { unitId: 'x3', name: 'Thị trấn *Bắc* | Hà' },
   ],
@@ -111,12 +144,48 @@ describe('feedback exports', () => {
   });
 
   it('DOCX opens with the sections, texts and unit counts', async () => {
-    const buffer = await feedbackToDocx(feedback);
+    const buffer = await feedbackToDocx(feedback, context);
     const { value } = await mammoth.extractRawText({ buffer });
     expect(value).toContain('II. Các chỉ tiêu chủ yếu');
     expect(value).toContain('Đề nghị nâng chỉ tiêu thu nhập');
-    expect(value).toContain('2/3 đơn vị: Xã Minh Sơn, Thị trấn *Bắc* | Hà');
+    expect(value).toMatch(/2\/3 đơn vị\s+Xã Minh Sơn\s+Thị trấn \*Bắc\* \| Hà/);
     expect(value).toContain('đạt *90%*');
+    expect(value).toContain('1/3 đơn vị đã gửi ý kiến.');
+    expect(value).toContain('Chưa gửi');
+  });
+
+  it('DOCX adds no number before sections that carry their own, and writes a decision as a label', async () => {
+    const decided: FeedbackExport = {
+      ...feedback,
+      sectionTitles: { ...feedback.sectionTitles, 'Mở đầu': 'Mở đầu' },
+      items: [
+        { ...feedback.items[0]!, disposition: { decision: 'partially_accepted', note: 'Nâng lên 60 triệu' } },
+        { ...feedback.items[0]!, section: 'Mở đầu' },
+      ],
+    };
+    const html = (await mammoth.convertToHtml({ buffer: await feedbackToDocx(decided, context) })).value;
+    const headings = [...html.matchAll(/<h2>(.*?)<\/h2>/g)].map((m) => m[1]);
+    expect(headings).toEqual(['PHẦN THỨ HAI › II. Các chỉ tiêu chủ yếu', 'Mở đầu']);
+    expect(html).toContain('Tiếp thu một phần');
+    expect(html).not.toContain('tiếp thu một phần');
+    const plain: FeedbackExport = { ...feedback, sectionTitles: { a: 'Mở đầu', b: 'Kết luận' }, items: [{ ...feedback.items[0]!, section: 'a' }, { ...feedback.items[0]!, section: 'b' }] };
+    const plainHtml = (await mammoth.convertToHtml({ buffer: await feedbackToDocx(plain, context) })).value;
+    expect([...plainHtml.matchAll(/<h2>(.*?)<\/h2>/g)].map((m) => m[1])).toEqual(['1. Mở đầu', '2. Kết luận']);
+  });
+
+  it('PDF carries the frame, the items and the downloader, in the embedded font', async () => {
+    const pdf = await pdfContent(await feedbackToPdf(feedback, context));
+    const text = pdf.text.replace(/\s+/g, '');
+    for (const expected of ['ĐẢNGBỘTỈNHMINHHÀ', 'HUYỆNỦYĐÔNGSƠN', 'ĐôngSơn,ngày29tháng11năm2026', 'Đềnghịnângchỉtiêuthunhập', '2/3đơnvị', 'TảixuốngbởiPhạmThịHuyền']) {
+      expect(text).toContain(expected);
+    }
+    expect(pdf.fonts.every((f) => f.includes('+Tinos'))).toBe(true);
+  });
+
+  it('a summary PDF has the same frame', async () => {
+    const text = (await pdfContent(await summaryToPdf(summary, context))).text.replace(/\s+/g, '');
+    expect(text).toContain('ĐẢNGCỘNGSẢNVIỆTNAM');
+    expect(text).toContain('Đềnghịbổsungchỉtiêuvềchuyểnđổisố');
   });
 });
 
@@ -136,7 +205,15 @@ describe('JSON-LD', () => {
       { id: 'a5', kind: 'suggestion', body: 'Chính xác hơn', replacement: 'Tốc độ tăng', start: 3, end: 9, quote: { exact: 'Tốc độ', prefix: '', suffix: '' } },
     ],
   });
-  const items = (doc.first as { items: Record<string, any>[] }).items;
+  /** The parts of a W3C Web Annotation these tests read. */
+  interface WebAnnotation {
+    id: string;
+    type: string;
+    motivation: string;
+    body: Array<{ type: string; value: string; purpose: string; format?: string; language?: string }>;
+    target: { source: string; selector: unknown[] };
+  }
+  const items = (doc.first as { items: WebAnnotation[] }).items;
 
   it('is an AnnotationCollection in the W3C context with one page of Annotations', () => {
     expect(doc['@context']).toBe('http://www.w3.org/ns/anno.jsonld');
@@ -150,9 +227,9 @@ describe('JSON-LD', () => {
   it('maps kinds to the model\'s motivations and bodies', () => {
     expect(items.map((a) => a.motivation)).toEqual(['commenting', 'questioning', 'assessing', 'assessing', 'editing']);
     expect(items[0]!.body).toEqual([{ type: 'TextualBody', value: 'Làm rõ', format: 'text/plain', language: 'vi', purpose: 'commenting' }]);
-    expect(items[2]!.body.map((b: any) => [b.purpose, b.value])).toEqual([['assessing', 'Không đồng ý'], ['tagging', 'objection']]);
-    expect(items[3]!.body.map((b: any) => [b.purpose, b.value])).toEqual([['tagging', 'support']]);
-    expect(items[4]!.body.map((b: any) => [b.purpose, b.value])).toEqual([['editing', 'Chính xác hơn'], ['editing', 'Tốc độ tăng']]);
+    expect(items[2]!.body.map((b) => [b.purpose, b.value])).toEqual([['assessing', 'Không đồng ý'], ['tagging', 'objection']]);
+    expect(items[3]!.body.map((b) => [b.purpose, b.value])).toEqual([['tagging', 'support']]);
+    expect(items[4]!.body.map((b) => [b.purpose, b.value])).toEqual([['editing', 'Chính xác hơn'], ['editing', 'Tốc độ tăng']]);
   });
 
   it('targets the version with quote and position selectors, positions in code points', () => {

@@ -11,6 +11,7 @@ import {
   encodeRelativePositionBase64,
   headingLabel,
   isWithin,
+  nfcContent,
   offsetOfRelativePosition,
   projectFragment,
   relativePositionAt,
@@ -71,11 +72,21 @@ describe('projectFragment', () => {
     expect(marked.textblocks[0]!.runs).toHaveLength(1); // y-prosemirror keeps one Y.XmlText with formats
   });
 
-  it('lets a hard break contribute nothing and splits the block into runs', () => {
-    const { fragment } = build(p(t('line one'), { type: 'hardBreak' }, t('line two')));
+  it('lets a hard break contribute a newline between the runs it splits', () => {
+    const { fragment } = build(p(t('tăng trưởng 8%'), { type: 'hardBreak' }, t('giảm nghèo 1%')));
     const projection = projectFragment(fragment);
-    expect(projection.text).toBe('line oneline two\n');
-    expect(projection.textblocks[0]!.runs.map((r) => [r.childIndex, r.offset, r.length])).toEqual([[0, 0, 8], [2, 8, 8]]);
+    expect(projection.text).toBe('tăng trưởng 8%\ngiảm nghèo 1%\n');
+    expect(projection.textblocks[0]!.runs.map((r) => [r.childIndex, r.offset, r.length])).toEqual([[0, 0, 14], [2, 15, 13]]);
+    expect(projection.textblocks[0]!.breaks.map((b) => [b.childIndex, b.offset])).toEqual([[1, 14]]);
+    expect(projection.textblocks[0]!.length).toBe(28);
+  });
+
+  it('projects hard breaks at the start, the end and in a row, and keeps headings whole', () => {
+    const br = { type: 'hardBreak' };
+    const { fragment } = build({ type: 'heading', attrs: { level: 1 }, content: [t('I.'), br, t('Kinh tế')] }, p(br, br, t('x'), br), p(br));
+    const projection = projectFragment(fragment);
+    expect(projection.text).toBe('I.\nKinh tế\n\n\nx\n\n\n\n');
+    expect(projection.sections).toEqual([{ path: 'I', title: 'I. Kinh tế', level: 1, start: 0, end: projection.text.length }]);
   });
 
   it('counts UTF-16 code units exactly as Yjs does (emoji are two)', () => {
@@ -92,6 +103,56 @@ describe('projectFragment', () => {
   it('does not normalise: decomposed text written by a client stays as written', () => {
     const decomposed = 'Vie\u0323\u0302t';
     expect(projectFragment(build(p(t(decomposed))).fragment).text).toBe(`${decomposed}\n`);
+  });
+});
+
+describe('the NFC form of a projection', () => {
+  const nfd = (s: string) => s.normalize('NFD');
+
+  it('composes text typed decomposed, with its own sections and offset maps back to the projection', () => {
+    const { doc, fragment } = build(h(1, nfd('I. Kinh tế')), p(t(nfd('Tăng trưởng 8%'))));
+    const projection = projectFragment(fragment);
+    expect(projection.text).toBe(`${nfd('I. Kinh tế')}\n${nfd('Tăng trưởng 8%')}\n`);
+    const { nfc } = projection;
+    expect(nfc.identity).toBe(false);
+    expect(nfc.text).toBe('I. Kinh tế\nTăng trưởng 8%\n');
+    expect(nfc.sections).toEqual([{ path: 'I', title: 'I. Kinh tế', level: 1, start: 0, end: nfc.text.length }]);
+    expect(projection.sections[0]!.title).toBe('I. Kinh tế'); // titles and paths are NFC in both forms
+    // An NFC offset reaches Yjs through toSource, and comes back through toNfc.
+    const at = nfc.text.indexOf('8%');
+    const rpos = relativePositionAt(projection, nfc.toSource(at));
+    expect(nfc.toNfc(offsetOfRelativePosition(doc, fragment, rpos, projection)!)).toBe(at);
+    expect(projection.text.slice(nfc.toSource(at), nfc.toSource(at + 2))).toBe('8%');
+  });
+
+  it('is the projection itself when the text is NFC already', () => {
+    const projection = projectFragment(build(h(1, 'I. Kinh tế'), p(t('x'))).fragment);
+    expect(projection.nfc).toMatchObject({ identity: true, text: projection.text, sections: projection.sections });
+  });
+
+  it('normalises a stored text and its sections (versions frozen before texts were NFC)', () => {
+    const text = `${nfd('Mở đầu')}\n${nfd('I. Kinh tế')}\nx\n`;
+    const sections: Section[] = [
+      { path: '', title: '', level: 0, start: 0, end: nfd('Mở đầu').length + 1 },
+      { path: 'I', title: nfd('I. Kinh tế'), level: 1, start: nfd('Mở đầu').length + 1, end: text.length },
+    ];
+    const nfcText = 'Mở đầu\nI. Kinh tế\nx\n';
+    expect(nfcContent(text, sections)).toEqual({
+      text: nfcText,
+      sections: [
+        { path: '', title: '', level: 0, start: 0, end: 7 },
+        { path: 'I', title: 'I. Kinh tế', level: 1, start: 7, end: nfcText.length },
+      ],
+    });
+    expect(nfcContent(nfcText, sections).text).toBe(nfcText);
+  });
+
+  it('shows controls and lone surrogates typed live as one U+FFFD each (CR, VT and FF as a space)', () => {
+    const { fragment } = build(p(t('a\u0000b\u0007c\u0085d\re\u000bf\u000cg\th')));
+    expect(projectFragment(fragment).text).toBe('a\ufffdb\ufffdc\ufffdd e f g\th\n');
+    const text = (fragment.get(0) as Y.XmlElement).get(0) as Y.XmlText;
+    text.insert(0, '\ud83d');
+    expect(projectFragment(fragment).text.startsWith('\ufffda')).toBe(true);
   });
 });
 
@@ -183,12 +244,19 @@ describe('sections', () => {
 
 describe('relativePositionAt / offsetOfRelativePosition', () => {
   const sample = () =>
-    build(h(1, 'I. A'), p(), p(t('ab'), { type: 'hardBreak' }, t('cd')), { type: 'bulletList', content: [li(p(t('x😀')))] }, p(t('end')));
+    build(
+      h(1, 'I. A'),
+      p(),
+      p(t('ab'), { type: 'hardBreak' }, t('cd')),
+      p({ type: 'hardBreak' }, { type: 'hardBreak' }, t('e'), { type: 'hardBreak' }),
+      { type: 'bulletList', content: [li(p(t('x😀')))] },
+      p(t('end')),
+    );
 
   it('round-trips every offset, for both associations', () => {
     const { doc, fragment } = sample();
     const projection = projectFragment(fragment);
-    expect(projection.text).toBe('I. A\n\nabcd\nx😀\nend\n');
+    expect(projection.text).toBe('I. A\n\nab\ncd\n\n\ne\n\nx😀\nend\n');
     for (let offset = 0; offset <= projection.text.length; offset++) {
       for (const assoc of [0, -1]) {
         const rpos = relativePositionAt(projection, offset, assoc);

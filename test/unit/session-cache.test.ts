@@ -36,6 +36,22 @@ describe('SessionCache', () => {
     expect(short.get('b', new Date())).toBeUndefined();
   });
 
+  it('measures its time to live on the injected clock', () => {
+    let now = Date.parse('2026-03-01T08:00:00Z');
+    const clock = { now: () => new Date(now) };
+    const cache = new SessionCache(10_000, 100, clock);
+    const far = { ...caller('m1', 's1'), expiresAt: new Date(now + 3600_000) };
+    cache.set('a', far);
+    now += 9_999;
+    expect(cache.get('a', clock.now())).toBeDefined();
+    now += 2;
+    expect(cache.get('a', clock.now())).toBeUndefined();
+    // Expired entries leave the member and session indexes too.
+    cache.forgetMember('m1');
+    cache.set('b', { ...far, sessionId: 's2' });
+    expect(cache.get('b', clock.now())?.sessionId).toBe('s2');
+  });
+
   it('keeps within its capacity, dropping the oldest', () => {
     const cache = new SessionCache(10_000, 2);
     cache.set('a', caller('m1', 's1'));

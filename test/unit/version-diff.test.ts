@@ -7,7 +7,6 @@ import {
   diffWords,
   escapeHtml,
   rebuild,
-  rebuildsBoth,
   sectionChanges,
   type DiffOp,
 } from '../../server/domain/version-diff.js';

@@ -1,22 +1,32 @@
 /** One annotation: its passage, kind, text, replies, and — for reviewers — decision and apply. */
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
-import type { Annotation, Decision, PlacedAnnotation } from '../api/types';
+import { decisions, type Decision } from '@domain/vocabulary';
+import type { Annotation, PlacedAnnotation } from '@schemas/annotations';
 import { ErrorText, useAction } from '../ui/components';
-import { formatDate, t, tk } from '../ui/i18n';
+import { formatDate, t } from '../ui/i18n';
 import { api } from '../ui/session';
+import { AttachmentLink, RecordedNote, ScopeNote } from './provenance';
 
-export const DECISIONS: Decision[] = ['accepted', 'partially_accepted', 'rejected', 'noted'];
 
 export function AnnotationCard(props: {
   annotation: Annotation | PlacedAnnotation;
   mine: boolean;
   active?: boolean;
   canEdit: boolean;
+  /** Withdraw without editing: a comment staff recorded in this member's name. */
+  canWithdraw?: boolean;
   canReview: boolean;
+  /** The number of the earlier round it was made in, when shown beside the current round's. */
+  fromRound?: number | string | undefined;
   onActivate?: () => void;
   onEdit?: () => void;
   onWithdraw?: () => void;
   onChanged: () => void;
+  /** The title of a section comment's section, when the view knows the outline. */
+  sectionTitle?: string | undefined;
+  /** Extra buttons for this annotation (the summary's "split out"). */
+  actions?: ComponentChildren;
 }) {
   const a = props.annotation;
   const placed = 'anchorStatus' in a ? a : null;
@@ -28,18 +38,24 @@ export function AnnotationCard(props: {
     >
       <div class="row spread">
         <span>
-          <span class={`pill kind-pill kind-${a.kind}`}>{tk(`kind_${a.kind}`)}</span>
+          <span class={`pill kind-pill kind-${a.kind}`}>{t(`kind_${a.kind}`)}</span>
           {props.mine && <span class="pill">{t('mine')}</span>}
-          {placed && placed.anchorStatus !== 'exact' && <span class="pill pill-warn">{tk(`anchor_${placed.anchorStatus}`)}</span>}
+          {props.fromRound !== undefined && <span class="pill">{t('fromRound', { n: props.fromRound })}</span>}
+          {placed && placed.anchorStatus !== 'exact' && <span class="pill pill-warn">{t(`anchor_${placed.anchorStatus}`)}</span>}
         </span>
         <time class="muted" dateTime={a.updatedAt}>{formatDate(a.updatedAt)}</time>
       </div>
-      {!props.mine && a.authorName && <p class="muted author">{a.authorName}</p>}
-      <button type="button" class="quote quote-button" onClick={props.onActivate} title={a.anchor.section || t('preamble')}>
-        {a.anchor.quote.exact}
-      </button>
+      <RecordedNote annotation={a} showAuthor={!props.mine} />
+      {a.anchor.quote ? (
+        <button type="button" class="quote quote-button" onClick={props.onActivate} title={a.anchor.section || t('preamble')}>
+          {a.anchor.quote.exact}
+        </button>
+      ) : (
+        <ScopeNote annotation={a} sectionTitle={props.sectionTitle} />
+      )}
       {a.replacement !== null && <p class="replacement">→ {a.replacement}</p>}
       {a.body && <p class="body">{a.body}</p>}
+      <AttachmentLink annotation={a} />
       {a.replies.length > 0 && (
         <ul class="replies" aria-label={t('replies')}>
           {a.replies.map((r) => (
@@ -51,17 +67,18 @@ export function AnnotationCard(props: {
       )}
       {a.disposition && (
         <p class={`disposition decision-${a.disposition.decision}`}>
-          <strong>{tk(`decision_${a.disposition.decision}`)}</strong>
+          <strong>{t(`decision_${a.disposition.decision}`)}</strong>
           {a.disposition.note && <> — {a.disposition.note}</>}
           {a.disposition.appliedAt && <span class="muted"> · {t('applied', { date: formatDate(a.disposition.appliedAt) })}</span>}
         </p>
       )}
-      {props.canEdit && (
+      {(props.canEdit || props.canWithdraw) && (
         <div class="row">
-          <button type="button" onClick={props.onEdit}>{t('edit')}</button>
+          {props.canEdit && <button type="button" onClick={props.onEdit}>{t('edit')}</button>}
           <button type="button" onClick={props.onWithdraw}>{t('withdraw')}</button>
         </div>
       )}
+      {props.actions && <div class="row wrap">{props.actions}</div>}
       {props.canReview && <DecisionForm annotation={a} onChanged={props.onChanged} />}
       <ReplyForm annotation={a} onChanged={props.onChanged} />
     </li>
@@ -70,7 +87,8 @@ export function AnnotationCard(props: {
 
 export function DecisionForm(props: { annotation: Annotation; onChanged: () => void }) {
   const a = props.annotation;
-  const [decision, setDecision] = useState<Decision>(a.disposition?.decision ?? 'accepted');
+  // Nothing preselected: one careless click must not accept a point (issue 15).
+  const [decision, setDecision] = useState<Decision | ''>(a.disposition?.decision ?? '');
   const [note, setNote] = useState(a.disposition?.note ?? '');
   const { busy, error, run } = useAction(props.onChanged);
   const canApply = a.kind === 'suggestion' && a.disposition?.decision === 'accepted' && !a.disposition.appliedAt;
@@ -79,15 +97,16 @@ export function DecisionForm(props: { annotation: Annotation; onChanged: () => v
       class="decision-form"
       onSubmit={(e) => {
         e.preventDefault();
-        void run(() => api.decide(a.id, decision, note.trim()));
+        if (decision) void run(() => api.decide(a.id, decision, note.trim()));
       }}
     >
       <div class="row wrap">
         <label>
           {t('decision')}{' '}
-          <select name="decision" value={decision} onChange={(e) => setDecision(e.currentTarget.value as Decision)}>
-            {DECISIONS.map((d) => (
-              <option key={d} value={d}>{tk(`decision_${d}`)}</option>
+          <select name="decision" required value={decision} onChange={(e) => setDecision(e.currentTarget.value as Decision | '')}>
+            <option value="" disabled>{t('chooseDecision')}</option>
+            {decisions.map((d) => (
+              <option key={d} value={d}>{t(`decision_${d}`)}</option>
             ))}
           </select>
         </label>
@@ -95,7 +114,7 @@ export function DecisionForm(props: { annotation: Annotation; onChanged: () => v
           {t('reason')}{' '}
           <input name="note" value={note} onInput={(e) => setNote(e.currentTarget.value)} />
         </label>
-        <button type="submit" disabled={busy}>{t('recordDecision')}</button>
+        <button type="submit" disabled={busy || !decision}>{t('recordDecision')}</button>
         {canApply && (
           <button type="button" class="primary" disabled={busy} onClick={() => void run(() => api.apply(a.id))}>
             {t('applySuggestion')}

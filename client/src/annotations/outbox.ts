@@ -5,11 +5,15 @@
  *
  * A write the server refuses (round closed, anchor no longer valid…) stays in the outbox with the
  * refusal shown next to it until the person edits or discards it: nothing is dropped silently.
+ *
+ * Each write belongs to the member who made it: on a shared device only theirs are shown and
+ * sent, so another member signing in never sends (or reads) someone else's unsent comments under
+ * their own name; the writes wait for their author to sign in again.
  */
 import { createStore, del, entries, set } from 'idb-keyval';
-import type { AnnotationWrite } from '../api/types';
+import type { AnnotationWrite } from '@schemas/annotations';
 import { ApiError, NetworkError } from '../api/http';
-import { api } from '../ui/session';
+import { api, me } from '../ui/session';
 import { signal } from '../ui/signal';
 
 export interface OutboxEntry {
@@ -24,6 +28,14 @@ export interface OutboxEntry {
   queuedAt: string;
   /** The server's refusal code, when it refused (network failures leave it unset). */
   error?: string;
+  /** Who made the write (entries queued before this field existed have none). */
+  memberId?: string;
+}
+
+/** True when `entry` is the signed-in member's to show and send. */
+function isMine(entry: OutboxEntry): boolean {
+  const member = me.get()?.member.id;
+  return member !== undefined && (entry.memberId === undefined || entry.memberId === member);
 }
 
 const store = typeof indexedDB !== 'undefined' ? createStore('draftroom', 'outbox') : undefined;
@@ -34,7 +46,7 @@ export const delivered = signal<{ id: string; at: number } | null>(null);
 
 async function reload(): Promise<void> {
   if (!store) return;
-  const all = (await entries<string, OutboxEntry>(store)).map(([, value]) => value);
+  const all = (await entries<string, OutboxEntry>(store)).map(([, value]) => value).filter(isMine);
   all.sort((a, b) => a.queuedAt.localeCompare(b.queuedAt));
   pending.set(all);
 }
@@ -65,8 +77,8 @@ export function flush(): Promise<void> {
 }
 
 /** Queues a write (replacing an unsent one of the same annotation) and tries to send it now. */
-export async function enqueue(entry: Omit<OutboxEntry, 'queuedAt'>): Promise<void> {
-  const queued: OutboxEntry = { ...entry, queuedAt: new Date().toISOString() };
+export async function enqueue(entry: Omit<OutboxEntry, 'queuedAt' | 'memberId'>): Promise<void> {
+  const queued: OutboxEntry = { ...entry, queuedAt: new Date().toISOString(), memberId: me.get()?.member.id };
   if (store) {
     await set(entry.id, queued, store);
     await reload();
@@ -92,5 +104,7 @@ export function startOutbox(): void {
   setInterval(() => {
     if (navigator.onLine && api.http.getToken() && pending.get().some((e) => !e.error)) void flush();
   }, 10_000);
-  void reload().then(() => (api.http.getToken() ? flush() : undefined));
+  // Whoever signs in sees and sends their own pending writes, and only those.
+  me.subscribe(() => void reload().then(() => (api.http.getToken() && me.get() ? flush() : undefined)));
+  void reload().then(() => (api.http.getToken() && me.get() ? flush() : undefined));
 }

@@ -3,24 +3,10 @@
  * cannot send headers, so the token rides in `?token=`; on reconnect the browser resends
  * Last-Event-ID by itself, and the server replays what was missed.
  */
-export const EVENT_TYPES = [
-  'round.opened',
-  'round.closed',
-  'version.created',
-  'annotation.upserted',
-  'annotation.withdrawn',
-  'reply.created',
-  'disposition.set',
-  'suggestion.applied',
-  'package.submitted',
-] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
+import { documentEventTypes } from '@domain/vocabulary';
+import type { DocumentEvent } from '@schemas/events';
 
-export interface DocumentEvent {
-  id: string;
-  type: EventType;
-  data: Record<string, unknown>;
-}
+export type { DocumentEvent };
 
 export interface EventStream {
   close(): void;
@@ -33,7 +19,7 @@ export function subscribeToDocument(
   onState?: (state: 'open' | 'reconnecting') => void,
 ): EventStream {
   const source = new EventSource(`/api/v1/documents/${encodeURIComponent(documentId)}/events?token=${encodeURIComponent(token)}`);
-  for (const type of EVENT_TYPES) {
+  for (const type of documentEventTypes) {
     source.addEventListener(type, (message) => {
       const event = message as MessageEvent<string>;
       let data: Record<string, unknown> = {};

@@ -2,13 +2,19 @@
  * The typed fetch wrapper: bearer token on every call, JSON in and out, and every refusal turned
  * into an `ApiError` carrying the problem+json `code` (API.md, "Errors") the UI translates.
  */
-export interface Problem { type?: string; title?: string; status: number; detail?: string; code: string; retryAfterSeconds?: number }
+import { httpStatusOf, type ErrorCode } from '@errors';
+import type { Problem as ServerProblem } from '@schemas/common';
+
+/** A refusal's code: one of the server's (server/errors.ts), or `unavailable` when a proxy answered 502–504. */
+export type ProblemCode = ErrorCode | 'unavailable';
+/** A problem+json answer; fields other than `status` and `code` may be missing when a proxy answered. */
+export type Problem = Partial<Omit<ServerProblem, 'code' | 'status'>> & { status: number; code: ProblemCode };
 
 export class ApiError extends Error {
   constructor(readonly problem: Problem) {
     super(problem.detail ?? problem.title ?? problem.code);
   }
-  get code(): string {
+  get code(): ProblemCode {
     return this.problem.code;
   }
   get status(): number {
@@ -66,8 +72,8 @@ export class Http {
   }
 
   /** A binary answer (exports): the token goes as a header, never in the URL. */
-  async blob(path: string): Promise<{ blob: Blob; filename: string | null }> {
-    const response = await this.raw('GET', path);
+  async blob(path: string, method: 'GET' | 'POST' = 'GET', body?: unknown): Promise<{ blob: Blob; filename: string | null }> {
+    const response = await this.raw(method, path, body);
     const disposition = response.headers.get('content-disposition') ?? '';
     const match = /filename\*=UTF-8''([^;]+)|filename="?([^";]+)"?/i.exec(disposition);
     const filename = match ? decodeURIComponent((match[1] ?? match[2] ?? '').trim()) : null;
@@ -99,17 +105,10 @@ export class Http {
   }
 }
 
-function codeOfStatus(status: number): string {
-  switch (status) {
-    case 400: return 'validation_failed';
-    case 401: return 'unauthenticated';
-    case 403: return 'forbidden';
-    case 404: return 'not_found';
-    case 409: return 'conflict';
-    case 413: return 'too_large';
-    case 422: return 'anchor_mismatch';
-    case 429: return 'rate_limited';
-    case 502: case 503: case 504: return 'unavailable';
-    default: return 'internal';
-  }
+/** The code of an answer without a problem body: the server's code for that status (409: `conflict`). */
+function codeOfStatus(status: number): ProblemCode {
+  if (status >= 502 && status <= 504) return 'unavailable';
+  if (status === 409) return 'conflict';
+  const code = (Object.keys(httpStatusOf) as ErrorCode[]).find((c) => httpStatusOf[c] === status);
+  return code ?? 'internal';
 }

@@ -4,7 +4,8 @@
  * side is built from `ops` as text nodes, so nothing here parses markup from the text.
  */
 import { useEffect, useState } from 'preact/hooks';
-import type { Diff, DocumentInfo, Version, VersionRef } from '../api/types';
+import type { DocumentInfo } from '@schemas/documents';
+import type { Diff, Version, VersionRef } from '@schemas/versions';
 import { ErrorText, Loading } from '../ui/components';
 import { formatDate, t } from '../ui/i18n';
 import { api } from '../ui/session';

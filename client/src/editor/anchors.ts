@@ -14,7 +14,7 @@ import type { Editor } from '@tiptap/core';
 import { absolutePositionToRelativePosition, ySyncPluginKey } from '@tiptap/y-tiptap';
 import * as Y from 'yjs';
 import { encodeRelativePositionBase64, projectFragment, relativePositionAt } from '@domain/projection';
-import type { PlacedAnnotation } from '../api/types';
+import type { PlacedAnnotation } from '@schemas/annotations';
 import { highlightKey, type Highlight } from './highlights';
 
 interface Binding {
@@ -82,8 +82,14 @@ export function refreshHighlights(editor: Editor): void {
   if (!editor.isDestroyed) editor.view.dispatch(editor.state.tr.setMeta(highlightKey, { refresh: true }));
 }
 
-/** Scrolls the first highlight of an annotation into view. */
-export function revealAnnotation(root: HTMLElement, id: string): void {
+/**
+ * Scrolls the first highlight of an annotation into view: to the middle of the screen, or with
+ * `aboveSheet` (phones) near its top, above the bottom sheet that shows the annotation's thread.
+ */
+export function revealAnnotation(root: HTMLElement, id: string, aboveSheet = false): void {
   const element = root.querySelector(`[data-annotation-id="${CSS.escape(id)}"]`);
-  element?.scrollIntoView({ block: 'center', behavior: 'smooth' });
+  if (!element) return;
+  if (!aboveSheet) return element.scrollIntoView({ block: 'center', behavior: 'smooth' });
+  const top = element.getBoundingClientRect().top;
+  if (top < 8 || top > window.innerHeight * 0.3) window.scrollBy({ top: top - 56, behavior: 'instant' as ScrollBehavior });
 }

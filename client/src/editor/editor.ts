@@ -8,24 +8,27 @@
  * comes from the Yjs binding (remote edits). `inputmode="none"` keeps phones' keyboards closed.
  */
 import { Editor, Extension } from '@tiptap/core';
-import StarterKit from '@tiptap/starter-kit';
 import Collaboration from '@tiptap/extension-collaboration';
-import CollaborationCaret from '@tiptap/extension-collaboration-caret';
 import { Plugin } from '@tiptap/pm/state';
 import { ySyncPluginKey } from '@tiptap/y-tiptap';
 import type { WebsocketProvider } from 'y-websocket';
 import type * as Y from 'yjs';
+import type { DraftingKit } from './drafting';
 import { Highlights } from './highlights';
+import { draftStarterKit } from './starter-kit';
 
 export interface EditorOptions {
   element: HTMLElement;
   fragment: Y.XmlFragment;
   provider: WebsocketProvider;
   editable: boolean;
+  /** Editable only: the drafting kit (loaded apart, client/src/editor/drafting.ts). */
+  drafting?: DraftingKit | null;
   user: { name: string; color: string };
   label: string;
   onSelection?: (from: number, to: number) => void;
-  onHighlightClick?: (id: string) => void;
+  /** Every annotation highlighted where the click landed, the clicked span's first. */
+  onHighlightClick?: (ids: string[]) => void;
 }
 
 const ReadOnlyGuard = Extension.create<{ readOnly: boolean }>({
@@ -43,28 +46,20 @@ function readOnlyPlugin(): Plugin {
 }
 
 export function createEditor(options: EditorOptions): Editor {
+  const drafting = options.editable ? options.drafting : null;
   const editor = new Editor({
     element: options.element,
     editable: true,
     extensions: [
-      StarterKit.configure({
-        undoRedo: false, // Collaboration brings the Yjs undo manager
-        heading: { levels: [1, 2, 3] },
-        code: false,
-        codeBlock: false,
-        strike: false,
-        underline: false,
-        link: false,
-        horizontalRule: false,
-        trailingNode: false,
-      }),
+      draftStarterKit(drafting?.table),
       Collaboration.configure({ fragment: options.fragment }),
-      ...(options.editable ? [CollaborationCaret.configure({ provider: options.provider, user: options.user })] : []),
+      ...(drafting ? [drafting.caret(options.provider, options.user)] : []),
       ReadOnlyGuard.configure({ readOnly: !options.editable }),
       Highlights.configure({ onClick: options.onHighlightClick ?? (() => {}) }),
     ],
     editorProps: {
       attributes: {
+        id: 'draft-editor',
         class: `draft ${options.editable ? 'draft-editable' : 'draft-readonly'}`,
         role: 'textbox',
         'aria-multiline': 'true',

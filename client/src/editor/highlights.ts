@@ -37,11 +37,17 @@ function build(state: EditorState, highlights: Highlight[], active: string | nul
       const to = relativePositionToAbsolutePosition(binding.doc, binding.type, highlight.relEnd, binding.mapping as never);
       if (from === null || to === null || to <= from || to > state.doc.content.size) continue;
       decorations.push(
-        Decoration.inline(from, to, {
-          class: `${highlight.className}${highlight.id === active ? ' hl-active' : ''}`,
-          'data-annotation-id': highlight.id,
-          ...(highlight.title ? { title: highlight.title } : {}),
-        }),
+        Decoration.inline(
+          from,
+          to,
+          {
+            class: `${highlight.className}${highlight.id === active ? ' hl-active' : ''}`,
+            'data-annotation-id': highlight.id,
+            ...(highlight.title ? { title: highlight.title } : {}),
+          },
+          // Overlapping highlights render as one span with one id; the spec keeps each.
+          { annotationId: highlight.id },
+        ),
       );
     } catch {
       // The mapping can lag one transaction behind a local edit; the next refresh places it.
@@ -50,7 +56,11 @@ function build(state: EditorState, highlights: Highlight[], active: string | nul
   return DecorationSet.create(state.doc, decorations);
 }
 
-export const Highlights = Extension.create<{ onClick: (id: string) => void }>({
+/**
+ * `onClick` gets every annotation highlighted where the click landed (overlapping passages), the
+ * one whose span was clicked first.
+ */
+export const Highlights = Extension.create<{ onClick: (ids: string[]) => void }>({
   name: 'draftroomHighlights',
   addOptions: () => ({ onClick: () => {} }),
   addProseMirrorPlugins() {
@@ -75,10 +85,13 @@ export const Highlights = Extension.create<{ onClick: (id: string) => void }>({
         },
         props: {
           decorations: (state) => highlightKey.getState(state)?.decorations ?? DecorationSet.empty,
-          handleClick: (_view, _pos, event) => {
+          handleClick: (view, pos, event) => {
             const target = (event.target as HTMLElement | null)?.closest?.('[data-annotation-id]');
             const id = target?.getAttribute('data-annotation-id');
-            if (id) onClick(id);
+            if (!id) return false;
+            const set = highlightKey.getState(view.state)?.decorations ?? DecorationSet.empty;
+            const here = set.find(pos, pos, (spec: { annotationId?: string }) => typeof spec.annotationId === 'string').map((d) => (d.spec as { annotationId: string }).annotationId);
+            onClick([id, ...new Set(here.filter((other) => other !== id))]);
             return false;
           },
         },

@@ -1,8 +1,7 @@
 /** Small shared pieces: banners, error text, a link that routes, a labelled field. */
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
-import { ApiError } from '../api/http';
-import { errorMessage, t } from './i18n';
+import { errorText, t } from './i18n';
 import { navigate } from './router';
 
 export function Banner(props: { tone: 'info' | 'warn' | 'error'; children: ComponentChildren; action?: ComponentChildren }) {
@@ -16,11 +15,10 @@ export function Banner(props: { tone: 'info' | 'warn' | 'error'; children: Compo
 
 export function ErrorText(props: { error: unknown }) {
   if (!props.error) return null;
-  // The server's own detail (English) follows the translated message, for the specifics.
-  const detail = props.error instanceof ApiError ? props.error.problem.detail : undefined;
+  const { message, detail } = errorText(props.error);
   return (
     <p class="error" role="alert">
-      {errorMessage(props.error)}
+      {message}
       {detail && <small class="detail"> ({detail})</small>}
     </p>
   );

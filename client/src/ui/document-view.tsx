@@ -2,25 +2,36 @@
  * One document: its tabs (draft, rounds, versions and diff, merged comments, feedback from units
  * below), the live event stream that refreshes them, and a "new comment" notice for reviewers.
  */
-import { useEffect, useState } from 'preact/hooks';
-import type { DocumentInfo, Round, Version } from '../api/types';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { DocumentInfo } from '@schemas/documents';
+import type { Round } from '@schemas/rounds';
+import type { Version } from '@schemas/versions';
 import { subscribeToDocument, type DocumentEvent } from '../api/events';
 import { DraftView } from '../editor/draft-view';
-import { DiffView } from '../diff/diff-view';
-import { ReviewView } from '../review/review-view';
-import { FeedbackView } from '../review/feedback-view';
+import { lazyView } from './lazy';
 import { RoundsView } from './rounds-view';
+import { DraftExport } from './draft-export';
 import { ErrorText, Link, Loading } from './components';
 import { t } from './i18n';
-import { api, canDraft, http, me } from './session';
+import { api, canDraft, http, me, roleOn } from './session';
+import { refreshUnread } from '../notifications/bell';
 import type { Tab } from './router';
+
+// Tabs a member rarely or never opens load on first use (a chunk each): the first screen stays light.
+const DiffView = lazyView(() => import('../diff/diff-view').then((m) => m.DiffView));
+const ReviewView = lazyView(() => import('../review/review-view').then((m) => m.ReviewView));
+const FeedbackView = lazyView(() => import('../review/feedback-view').then((m) => m.FeedbackView));
+const AuditView = lazyView(() => import('../notifications/audit-view').then((m) => m.AuditView));
+const ParticipationView = lazyView(() => import('../review/participation-view').then((m) => m.ParticipationView));
 
 const TAB_KEYS: Record<Tab, Parameters<typeof t>[0]> = {
   draft: 'tabDraft',
   rounds: 'tabRounds',
   versions: 'tabVersions',
   review: 'tabReview',
+  people: 'tabPeople',
   feedback: 'tabFeedback',
+  audit: 'tabAudit',
 };
 
 export function DocumentView(props: { id: string; tab: Tab }) {
@@ -30,11 +41,23 @@ export function DocumentView(props: { id: string; tab: Tab }) {
   const [error, setError] = useState<unknown>(null);
   const [eventTick, setEventTick] = useState(0);
   const [notice, setNotice] = useState<DocumentEvent | null>(null);
+  const [parentId, setParentId] = useState<string | null>(null);
+  const [hasUnitsBelow, setHasUnitsBelow] = useState(false);
+  // Views that need each event itself (not only that one came) listen here: the summary refreshes
+  // only the sections an event names.
+  const listeners = useRef(new Set<(event: DocumentEvent) => void>());
+  const onEvent = useRef((listener: (event: DocumentEvent) => void) => {
+    listeners.current.add(listener);
+    return () => void listeners.current.delete(listener);
+  }).current;
 
   const load = async () => {
     const [d, r, v] = await Promise.all([api.document(props.id), api.rounds(props.id), api.versions(props.id)]);
     setDoc(d);
     setRounds(r);
+    const [unit, children] = await Promise.all([api.unit(d.unitId).catch(() => null), canDraft(d.unitId) ? api.children(d.unitId).catch(() => []) : Promise.resolve([])]);
+    setParentId(unit?.parentId ?? null);
+    setHasUnitsBelow(children.length > 0);
     setVersions(v);
   };
 
@@ -44,6 +67,9 @@ export function DocumentView(props: { id: string; tab: Tab }) {
     if (!token) return;
     const stream = subscribeToDocument(props.id, token, (event) => {
       setEventTick((n) => n + 1);
+      for (const listener of listeners.current) listener(event);
+      // A reply or a decision here may be a notification for me: the bell looks at once.
+      if (event.type === 'reply.created' || event.type === 'disposition.set' || event.type === 'round.opened' || event.type === 'package.submitted') void refreshUnread();
       if (event.type.startsWith('round.') || event.type === 'version.created' || event.type === 'suggestion.applied') void load().catch(() => undefined);
       if (event.type === 'annotation.upserted') setNotice(event);
     });
@@ -63,16 +89,22 @@ export function DocumentView(props: { id: string; tab: Tab }) {
   const reviewer = canDraft(doc.unitId);
   const reviewsSomewhere = reviewer || (me.get()?.memberships ?? []).some((m) => m.role !== 'member');
   const secretary = (me.get()?.memberships ?? []).some((m) => m.role === 'secretary');
-  const tabs: Tab[] = ['draft', 'rounds', 'versions', ...(reviewsSomewhere ? (['review'] as Tab[]) : []), ...(secretary ? (['feedback'] as Tab[]) : [])];
+  const tabs: Tab[] = ['draft', 'rounds', 'versions', ...(reviewsSomewhere ? (['review', 'people'] as Tab[]) : []), ...(secretary ? (['feedback'] as Tab[]) : []), ...(roleOn(doc.unitId) === 'secretary' ? (['audit'] as Tab[]) : [])];
   const tab = tabs.includes(props.tab) ? props.tab : 'draft';
+  // Staff of the document's unit (when it has units below) or of the unit above it read what came
+  // in from below; a secretary of a unit below, or of a unit with none, sends their unit's feedback up.
+  const receives = (reviewer && hasUnitsBelow) || (parentId !== null && canDraft(parentId));
 
   return (
     <main id="main" class="document">
-      <h1 class="doc-title">{doc.title}</h1>
+      <div class="doc-head">
+        <h1 class="doc-title">{doc.title}</h1>
+        {tab === 'draft' && <DraftExport documentId={doc.id} />}
+      </div>
       <nav class="tabs" aria-label={doc.title}>
         {tabs.map((key) => (
           <Link key={key} href={`/d/${doc.id}/${key}`} class={`tab${key === tab ? ' tab-active' : ''}`}>
-            <span aria-current={key === tab ? 'page' : undefined}>{t(TAB_KEYS[key])}</span>
+            <span aria-current={key === tab ? 'page' : undefined}>{t(key === 'feedback' && !receives ? 'tabSendUp' : TAB_KEYS[key])}</span>
           </Link>
         ))}
       </nav>
@@ -82,10 +114,12 @@ export function DocumentView(props: { id: string; tab: Tab }) {
         </div>
       )}
       {tab === 'draft' && <DraftView document={doc} rounds={rounds} canEdit={reviewer} eventTick={eventTick} />}
-      {tab === 'rounds' && <RoundsView document={doc} rounds={rounds} canManage={reviewer} onChanged={() => void load()} />}
+      {tab === 'rounds' && <RoundsView document={doc} rounds={rounds} canManage={reviewer} onChanged={() => void load()} eventTick={eventTick} />}
       {tab === 'versions' && <DiffView document={doc} versions={versions} canName={reviewer} onChanged={() => void load()} />}
-      {tab === 'review' && <ReviewView document={doc} rounds={rounds} eventTick={eventTick} />}
+      {tab === 'review' && <ReviewView document={doc} rounds={rounds} eventTick={eventTick} onEvent={onEvent} />}
+      {tab === 'people' && <ParticipationView document={doc} rounds={rounds} eventTick={eventTick} />}
       {tab === 'feedback' && <FeedbackView document={doc} rounds={rounds} eventTick={eventTick} />}
+      {tab === 'audit' && <AuditView document={doc} eventTick={eventTick} />}
     </main>
   );
 }

@@ -1,9 +1,15 @@
 /** The documents the caller may see, each with its unit, rounds and deadlines. */
 import { useEffect, useState } from 'preact/hooks';
-import type { DocumentInfo, Round, Unit } from '../api/types';
-import { api, roleOn } from './session';
+import type { Unit } from '@schemas/directory';
+import type { DocumentInfo } from '@schemas/documents';
+import type { Round } from '@schemas/rounds';
+import { api, me, roleOn } from './session';
+import { lazyView } from './lazy';
 import { ErrorText, Link, Loading } from './components';
-import { formatDate, t, tk } from './i18n';
+import { formatDate, t } from './i18n';
+
+// Only drafters and secretaries start drafts: the form is a chunk of its own.
+const NewDraft = lazyView(() => import('./new-draft').then((m) => m.NewDraft));
 
 interface Row {
   document: DocumentInfo;
@@ -13,6 +19,7 @@ interface Row {
 
 export function DocumentsView() {
   const [rows, setRows] = useState<Row[] | null>(null);
+  const [draftingUnits, setDraftingUnits] = useState<Unit[]>([]);
   const [error, setError] = useState<unknown>(null);
 
   useEffect(() => {
@@ -27,6 +34,9 @@ export function DocumentsView() {
         })),
       );
       if (!cancelled) setRows(loaded);
+      const drafting = (me.get()?.memberships ?? []).filter((m) => m.role !== 'member');
+      const units = await Promise.all(drafting.map((m) => api.unit(m.unitId).catch(() => null)));
+      if (!cancelled) setDraftingUnits(units.filter((u): u is Unit => u !== null));
     })().catch((failure) => !cancelled && setError(failure));
     return () => {
       cancelled = true;
@@ -38,6 +48,7 @@ export function DocumentsView() {
   return (
     <main id="main">
       <h1>{t('documentsTitle')}</h1>
+      {draftingUnits.length > 0 && <NewDraft units={draftingUnits} />}
       {rows.length === 0 && <p class="muted">{t('noDocuments')}</p>}
       <ul class="cards">
         {rows.map(({ document, unit, rounds }) => {
@@ -49,7 +60,7 @@ export function DocumentsView() {
               </h2>
               <p class="muted">
                 {unit?.name}
-                {role && <> · {t('yourRole', { role: tk(`role_${role}`) })}</>}
+                {role && <> · {t('yourRole', { role: t(`role_${role}`) })}</>}
                 {' · '}
                 {t('currentRound', { n: document.currentRound, max: document.maxRounds })}
               </p>
@@ -69,9 +80,9 @@ export function RoundList(props: { rounds: Round[] }) {
       {props.rounds.map((round) => (
         <li key={round.id} class={`round round-${round.status}`}>
           <strong>{t('roundN', { n: round.number })}</strong>{' '}
-          <span class={`pill pill-${round.status}`}>{round.status === 'open' ? t('roundOpen') : t('roundClosed')}</span>{' '}
+          <span class={`pill pill-${round.status}`}>{t(`roundStatus_${round.status}`)}</span>{' '}
           <span>{round.status === 'open' || !round.closedAt ? t('closesAt', { date: formatDate(round.closesAt) }) : t('closedAt', { date: formatDate(round.closedAt) })}</span>
-          <span class="muted"> · {t('baseVersion', { n: round.baseVersion })} · {round.visibility === 'open' ? t('visibilityOpen') : t('visibilityPrivate')}</span>
+          <span class="muted"> · {t('baseVersion', { n: round.baseVersion })} · {t(`visibility_${round.visibility}`)}</span>
         </li>
       ))}
     </ul>

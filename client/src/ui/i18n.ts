@@ -1,10 +1,15 @@
 /**
  * Two languages, Vietnamese by default; the choice is kept in localStorage. `t(key, params)` fills
  * `{name}` placeholders; dates go through Intl.DateTimeFormat in the chosen locale.
+ *
+ * Counts: a message may hold `{name, plural, one {# comment} other {# comments}}` (the ICU
+ * MessageFormat subset: categories of Intl.PluralRules, `=N` for an exact number, `#` for the
+ * number), so English says "1 comment" and "2 comments". Vietnamese has no plural forms: its
+ * messages keep the plain `{count} ý kiến`.
  */
-import { signal } from './signal';
-import { vi, type MessageKey, type Messages } from './vi';
-import { en } from './en';
+import { signal } from './signal.js';
+import { vi, type MessageKey, type Messages } from './vi.js';
+import { en } from './en.js';
 
 export type Lang = 'vi' | 'en';
 const dictionaries: Record<Lang, Messages> = { vi, en };
@@ -19,13 +24,32 @@ export function setLang(next: Lang): void {
 }
 
 export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
-  const template = dictionaries[lang.get()][key] ?? key;
+  const template = pluralize(dictionaries[lang.get()][key] ?? key, params);
   return template.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
 }
 
-/** `t` for keys built at run time (`kind_${kind}`), falling back to the raw word. */
-export function tk(key: string, params: Record<string, string | number> = {}): string {
-  return key in vi ? t(key as MessageKey, params) : key;
+const PLURAL = /\{(\w+), plural,((?:\s*(?:=\d+|zero|one|two|few|many|other)\s*\{[^{}]*\})+)\s*\}/g;
+const PLURAL_FORM = /(=\d+|zero|one|two|few|many|other)\s*\{([^{}]*)\}/g;
+
+/**
+ * Resolves the `{name, plural, …}` blocks of a message for the numbers in `params`, by the
+ * current language's Intl.PluralRules (an exact `=N` form first, then the category, then `other`).
+ */
+export function pluralize(template: string, params: Record<string, string | number>): string {
+  if (!template.includes(', plural,')) return template;
+  const rules = new Intl.PluralRules(lang.get() === 'vi' ? 'vi-VN' : 'en-GB');
+  return template.replace(PLURAL, (block, name: string, body: string) => {
+    const value = Number(params[name]);
+    if (!Number.isFinite(value)) return block;
+    const forms = new Map(Array.from(body.matchAll(PLURAL_FORM), (m) => [m[1]!, m[2]!] as const));
+    const form = forms.get(`=${value}`) ?? forms.get(rules.select(value)) ?? forms.get('other') ?? '';
+    return form.replace(/#/g, String(value));
+  });
+}
+
+/** Whether a key built at run time (`close_${name}`, `error_${code}`) has a message. */
+export function isMessageKey(key: string): key is MessageKey {
+  return key in vi;
 }
 
 export function formatDate(iso: string | Date, withTime = true): string {
@@ -36,9 +60,21 @@ export function formatDate(iso: string | Date, withTime = true): string {
   }).format(date);
 }
 
+/**
+ * An error as the interface shows it (the one place that decides): the message for its code in the
+ * current language and, in the English interface only, the server's own `detail` (always English)
+ * after it; the Vietnamese interface never shows English.
+ */
+export function errorText(error: unknown): { message: string; detail?: string } {
+  const message = errorMessage(error);
+  const problem = typeof error === 'object' && error !== null && 'problem' in error ? (error as { problem?: { detail?: unknown } }).problem : undefined;
+  const detail = lang.get() === 'en' && typeof problem?.detail === 'string' && problem.detail !== '' ? problem.detail : undefined;
+  return detail ? { message, detail } : { message };
+}
+
 /** The human message for an API error `code` (problem+json) in the current language. */
 export function errorMessage(error: unknown): string {
   const code = typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : 'internal';
   const key = `error_${code}`;
-  return key in vi ? t(key as MessageKey) : t('error_unknown', { code });
+  return isMessageKey(key) ? t(key) : t('error_unknown', { code });
 }

@@ -29,7 +29,7 @@ export function LoginView(props: { expired?: boolean }) {
   return (
     <main class="narrow" id="main">
       <h1>{mode === 'login' ? t('loginTitle') : t('activateTitle')}</h1>
-      {props.expired && <p class="banner banner-warn" role="alert">{t('close_4401')}</p>}
+      {props.expired && <p class="banner banner-warn" role="alert">{t('close_unauthenticated')}</p>}
       {mode === 'activate' && <p class="muted">{t('activateHint')}</p>}
       <form onSubmit={submit} class="stack" aria-busy={busy}>
         <label>

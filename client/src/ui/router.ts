@@ -15,13 +15,19 @@ window.addEventListener('popstate', () => path.set(location.pathname + location.
 
 export type Route =
   | { name: 'documents' }
-  | { name: 'document'; id: string; tab: Tab };
+  | { name: 'document'; id: string; tab: Tab }
+  | { name: 'settings' }
+  | { name: 'admin' }
+  | { name: 'unsubscribe'; token: string | null };
 
-export const TABS = ['draft', 'rounds', 'versions', 'review', 'feedback'] as const;
+export const TABS = ['draft', 'rounds', 'versions', 'review', 'people', 'feedback', 'audit'] as const;
 export type Tab = (typeof TABS)[number];
 
 export function parse(current: string): Route {
-  const pathname = current.split('?')[0] ?? '/';
+  const [pathname = '/', query = ''] = current.split('?');
+  if (pathname === '/settings') return { name: 'settings' };
+  if (pathname === '/admin') return { name: 'admin' };
+  if (pathname === '/unsubscribe') return { name: 'unsubscribe', token: new URLSearchParams(query).get('token') };
   const match = /^\/d\/([0-9a-f-]{36})(?:\/(\w+))?\/?$/i.exec(pathname);
   if (match) {
     const tab = (TABS as readonly string[]).includes(match[2] ?? '') ? (match[2] as Tab) : 'draft';

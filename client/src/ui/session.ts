@@ -1,7 +1,9 @@
 /** Who is logged in: the token (localStorage, so a reload keeps the session), `/me`, and the API. */
 import { Api } from '../api/api';
-import { Http } from '../api/http';
-import type { Me, Role } from '../api/types';
+import { Http, NetworkError } from '../api/http';
+import type { Role } from '@domain/vocabulary';
+import type { Me } from '@schemas/auth';
+import { forgetDevice } from './offline';
 import { signal } from './signal';
 
 const TOKEN_KEY = 'draftroom.token';
@@ -9,7 +11,7 @@ const TOKEN_KEY = 'draftroom.token';
 export const http = new Http('', localStorage.getItem(TOKEN_KEY));
 export const api = new Api(http);
 export const me = signal<Me | null>(null);
-/** Set when the server said 401 (or a socket closed with 4401): the shell shows the login form. */
+/** Set when the server said 401 (or a socket closed with `CloseCode.unauthenticated`): the shell shows the login form. */
 export const sessionExpired = signal(false);
 
 http.onUnauthenticated(() => {
@@ -27,7 +29,9 @@ export async function restoreSession(): Promise<void> {
   if (!http.getToken()) return;
   try {
     me.set(await api.me());
-  } catch {
+  } catch (error) {
+    // No network and nothing cached: keep the token, so the session resumes once online.
+    if (error instanceof NetworkError) return;
     forget();
   }
 }
@@ -42,9 +46,10 @@ export async function signOut(): Promise<void> {
   try {
     await api.logout();
   } catch {
-    /* the token may already be gone */
+    /* the token may already be gone, or the device is offline */
   }
   forget();
+  await forgetDevice();
 }
 
 /** The caller's role on a unit, from `/me` — for showing buttons only; the server's 403 decides. */

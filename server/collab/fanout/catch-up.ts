@@ -5,9 +5,8 @@
  * document coalesce: at most one read runs per document, and one more follows if asked meanwhile.
  */
 import type { FastifyBaseLogger } from 'fastify';
-import type { Db } from '../../db/connect.js';
 import type { Room } from '../room.js';
-import { lastSeqsOf, readLogAfter } from '../../db/log-tail.repository.js';
+import type { DocumentStorage } from '../storage.js';
 
 export interface LoadedRooms {
   room(documentId: string): Room | undefined;
@@ -24,7 +23,7 @@ export class CatchUp {
   private stopped = false;
 
   constructor(
-    private readonly db: Db,
+    private readonly storage: Pick<DocumentStorage, 'readAfter' | 'lastSeqs'>,
     private readonly rooms: LoadedRooms,
     private readonly logger: FastifyBaseLogger,
     private readonly observer: CatchUpObserver,
@@ -52,7 +51,7 @@ export class CatchUp {
     const rooms = this.rooms.liveRooms();
     if (rooms.length === 0 || this.stopped) return;
     try {
-      const lastSeqs = await lastSeqsOf(this.db, rooms.map((r) => r.documentId));
+      const lastSeqs = await this.storage.lastSeqs(rooms.map((r) => r.documentId));
       for (const room of rooms) if ((lastSeqs.get(room.documentId) ?? 0) > room.applied.through) this.request(room.documentId);
     } catch (error) {
       this.logger.error({ err: error }, 'could not compare loaded documents with the database; retried at the next check');
@@ -70,7 +69,7 @@ export class CatchUp {
     const room = this.rooms.room(documentId);
     if (!room) return;
     try {
-      const tail = await readLogAfter(this.db, documentId, room.applied.through);
+      const tail = await this.storage.readAfter(documentId, room.applied.through);
       // Unloaded (or failed and reloaded) while we read: the new room loaded the current state.
       if (this.rooms.room(documentId) !== room || (tail.rows.length === 0 && !tail.base)) return;
       const applied = room.applyCommitted(tail.rows, tail.base);

@@ -17,10 +17,10 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
-import type { Db } from '../../db/connect.js';
 import type { AccessEvents } from '../../services/access-events.js';
 import type { DocumentEvents } from '../../services/document-events.js';
 import type { RoomObserver } from '../collab-server.js';
+import type { DocumentStorage } from '../storage.js';
 import { CatchUp, type LoadedRooms } from './catch-up.js';
 import { createFanoutMetrics } from './fanout-metrics.js';
 import { streamKeys, type FanoutMessage } from './fanout-messages.js';
@@ -51,7 +51,7 @@ export const defaultFanoutOptions: FanoutOptions = {
 
 export interface FanoutDeps {
   redisUrl: string;
-  db: Db;
+  storage: Pick<DocumentStorage, 'readAfter' | 'lastSeqs'>;
   /** The CollabServer. */
   rooms: LoadedRooms & { observe(observer: RoomObserver): () => void };
   events: DocumentEvents;
@@ -95,7 +95,7 @@ export async function startFanout(deps: FanoutDeps): Promise<Fanout> {
     throw error;
   }
   let stopped = false;
-  const catchUp = new CatchUp(deps.db, rooms, logger, metrics);
+  const catchUp = new CatchUp(deps.storage, rooms, logger, metrics);
   const watch = (redis: Redis, role: string, back?: () => void) => {
     let down = false;
     const lost = (error?: unknown) => {

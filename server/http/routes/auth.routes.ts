@@ -3,9 +3,8 @@ import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AuthService } from '../../services/auth.service.js';
 import { callerOf } from '../authentication.js';
-import { errors, Login, MemberSchema, Password, RoleSchema, Uuid } from '../schemas.js';
-
-const LoginResult = Type.Object({ token: Type.String(), expiresAt: Type.String({ format: 'date-time' }), member: Type.Ref('Member') });
+import { ActivateBody, LoginBody, LoginResultSchema, MemberSchema, MeSchema } from '../schemas/auth.js';
+import { errors } from '../schemas/common.js';
 
 export function authRoutes(instance: FastifyInstance, deps: { auth: AuthService }): void {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
@@ -17,8 +16,10 @@ export function authRoutes(instance: FastifyInstance, deps: { auth: AuthService 
       config: { public: true },
       schema: {
         tags: ['auth'],
-        body: Type.Object({ login: Login, password: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false }),
-        response: { 200: LoginResult, ...errors(400, 401, 429) },
+        summary: 'Log in',
+        description: 'Checks a login and password and answers a bearer token for `Authorization: Bearer <token>`. Failed attempts are rate limited per login and per address (429 with `retryAfterSeconds`).',
+        body: LoginBody,
+        response: { 200: LoginResultSchema, ...errors(400, 401, 429) },
       },
     },
     async (request) => deps.auth.login(request.body.login, request.body.password, request.ip),
@@ -30,31 +31,39 @@ export function authRoutes(instance: FastifyInstance, deps: { auth: AuthService 
       config: { public: true },
       schema: {
         tags: ['auth'],
-        body: Type.Object({ login: Login, code: Type.String({ minLength: 4, maxLength: 32 }), password: Password }, { additionalProperties: false }),
-        response: { 200: LoginResult, ...errors(400, 401, 429) },
+        summary: 'Activate an imported account',
+        description: 'Sets the password of a member imported without one, with the one-time activation code the import gave; answers what log-in answers. A code works once and expires.',
+        body: ActivateBody,
+        response: { 200: LoginResultSchema, ...errors(400, 401, 429) },
       },
     },
     async (request) => deps.auth.activate(request.body.login, request.body.code, request.body.password, request.ip),
   );
 
-  app.post('/api/v1/auth/logout', { schema: { tags: ['auth'], response: { 204: Type.Null(), ...errors(401) } } }, async (request, reply) => {
-    await deps.auth.logout(callerOf(request).sessionId);
-    return reply.status(204).send(null);
-  });
+  app.post(
+    '/api/v1/auth/logout',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Log out',
+        description: 'Revokes the caller’s token at once: later calls and open connections with it are refused (401, close code 4401).',
+        response: { 204: Type.Null(), ...errors(401) },
+      },
+    },
+    async (request, reply) => {
+      await deps.auth.logout(callerOf(request).sessionId);
+      return reply.status(204).send(null);
+    },
+  );
 
   app.get(
     '/api/v1/me',
     {
       schema: {
         tags: ['auth'],
-        response: {
-          200: Type.Object({
-            member: Type.Ref('Member'),
-            isAdmin: Type.Boolean(),
-            memberships: Type.Array(Type.Object({ unitId: Uuid, role: RoleSchema })),
-          }),
-          ...errors(401),
-        },
+        summary: 'The caller',
+        description: 'Who the token belongs to, whether they administer the service, and their role in each unit.',
+        response: { 200: MeSchema, ...errors(401) },
       },
     },
     async (request) => {

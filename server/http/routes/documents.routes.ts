@@ -2,36 +2,16 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { DocumentsService } from '../../services/documents.service.js';
+import type { ExportsService } from '../../services/exports.service.js';
 import { toPublicDocument } from '../../services/documents.service.js';
+import type { AuditService } from '../../services/audit.service.js';
+import { auditTargets } from '../../domain/notification-texts.js';
 import { callerOf } from '../authentication.js';
-import { errors, IdParams, Uuid } from '../schemas.js';
+import { errors, IdParams, ref, Uuid } from '../schemas/common.js';
+import { ContentSchema, CreateDocumentBody, DocumentSchema, DraftExportQuery } from '../schemas/documents.js';
+import { sendFile } from '../send-file.js';
 
-const DocumentSchema = Type.Object(
-  {
-    id: Uuid,
-    unitId: Uuid,
-    title: Type.String(),
-    status: Type.String(),
-    maxRounds: Type.Integer(),
-    currentRound: Type.Integer(),
-    createdAt: Type.String({ format: 'date-time' }),
-    updatedAt: Type.String({ format: 'date-time' }),
-  },
-  { $id: 'Document' },
-);
-
-const Content = Type.Union([
-  Type.Object({ format: Type.Literal('text'), value: Type.String({ maxLength: 4_000_000 }) }, { additionalProperties: false }),
-  Type.Object({ format: Type.Literal('markdown'), value: Type.String({ maxLength: 4_000_000 }) }, { additionalProperties: false }),
-  Type.Object({ format: Type.Literal('prosemirror'), value: Type.Object({}, { additionalProperties: true }) }, { additionalProperties: false }),
-]);
-
-const ContentAnswer = Type.Object({
-  text: Type.String(),
-  sections: Type.Array(Type.Object({ path: Type.String(), title: Type.String(), level: Type.Integer(), start: Type.Integer(), end: Type.Integer() })),
-});
-
-export function documentRoutes(instance: FastifyInstance, deps: { documents: DocumentsService }): void {
+export function documentRoutes(instance: FastifyInstance, deps: { documents: DocumentsService; exports: ExportsService; audit: AuditService }): void {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   app.addSchema(DocumentSchema);
   const { documents } = deps;
@@ -39,18 +19,14 @@ export function documentRoutes(instance: FastifyInstance, deps: { documents: Doc
   app.post(
     '/api/v1/documents',
     {
+      config: { upload: true },
       schema: {
         tags: ['documents'],
-        body: Type.Object(
-          {
-            unitId: Uuid,
-            title: Type.String({ minLength: 1, maxLength: 300 }),
-            maxRounds: Type.Optional(Type.Integer({ minimum: 1, maximum: 10 })),
-            content: Type.Optional(Content),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 201: Type.Ref('Document'), ...errors(400, 401, 403, 404, 413) },
+        summary: 'Create a document',
+        description:
+          'A drafter or secretary of the unit creates a draft, empty or from `content`: `text` (a paragraph per line), `markdown` (`#`–`###` headings, `- ` bullet items), a `prosemirror` JSON document or a Word file (`docx`, base64, ≤ 20 MiB: Title / Heading 1–3 → headings, numbered and bulleted paragraphs → lists, bold, italic, tables). A file that is not a DOCX → 400 `validation_failed` with `fileProblem`; too large → 413.',
+        body: CreateDocumentBody,
+        response: { 201: ref(DocumentSchema), ...errors(400, 401, 403, 404, 413) },
       },
     },
     async (request, reply) => reply.status(201).send(await documents.create(callerOf(request), request.body)),
@@ -61,8 +37,10 @@ export function documentRoutes(instance: FastifyInstance, deps: { documents: Doc
     {
       schema: {
         tags: ['documents'],
+        summary: 'List documents',
+        description: 'The documents the caller may see, of one unit with `unitId`.',
         querystring: Type.Object({ unitId: Type.Optional(Uuid) }),
-        response: { 200: Type.Array(Type.Ref('Document')), ...errors(400, 401) },
+        response: { 200: Type.Array(ref(DocumentSchema)), ...errors(400, 401) },
       },
     },
     async (request) => documents.list(callerOf(request), request.query.unitId),
@@ -70,8 +48,22 @@ export function documentRoutes(instance: FastifyInstance, deps: { documents: Doc
 
   app.get(
     '/api/v1/documents/:id',
-    { schema: { tags: ['documents'], params: IdParams, response: { 200: Type.Ref('Document'), ...errors(400, 401, 404) } } },
-    async (request) => toPublicDocument((await documents.visible(callerOf(request), request.params.id)).document),
+    {
+      schema: {
+        tags: ['documents'],
+        summary: 'A document',
+        description: 'A document the caller may see; any other id is 404 (an invisible document is not revealed).',
+        params: IdParams,
+        response: { 200: ref(DocumentSchema), ...errors(400, 401, 404) },
+      },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      const { document } = await documents.visible(caller, request.params.id);
+      // Opening a draft is in its audit trail (once per ten minutes per reader).
+      await deps.audit.opened(document.id, caller.memberId, auditTargets.draft(document.title));
+      return toPublicDocument(document);
+    },
   );
 
   app.get(
@@ -79,12 +71,32 @@ export function documentRoutes(instance: FastifyInstance, deps: { documents: Doc
     {
       schema: {
         tags: ['documents'],
+        summary: 'A document’s text',
         description: 'The plain-text projection (DESIGN.md) of the live draft, or of version `n`, with its sections.',
         params: IdParams,
         querystring: Type.Object({ version: Type.Optional(Type.Integer({ minimum: 1 })) }),
-        response: { 200: ContentAnswer, ...errors(400, 401, 404) },
+        response: { 200: ContentSchema, ...errors(400, 401, 404) },
       },
     },
     async (request) => documents.content(callerOf(request), request.params.id, request.query.version),
+  );
+
+  app.get(
+    '/api/v1/documents/:id/export',
+    {
+      schema: {
+        tags: ['documents'],
+        summary: 'Export the draft',
+        description:
+          'The draft (live, or version `n`) as a formatted document: DOCX or PDF in the conventions of Vietnamese Party documents (unit, "ĐẢNG CỘNG SẢN VIỆT NAM", place and date, title; the downloader and time in the footer), or Markdown.',
+        params: IdParams,
+        querystring: DraftExportQuery,
+        response: { ...errors(400, 401, 404) },
+      },
+    },
+    async (request, reply) => {
+      const { format, version, lang } = request.query;
+      return sendFile(reply, await deps.exports.exportDraft(callerOf(request), request.params.id, format, version, lang));
+    },
   );
 }

@@ -1,35 +1,49 @@
-import { sql } from 'kysely';
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import type { Db } from '../../db/connect.js';
-import { migrationsApplied } from '../../db/migrate.js';
 import type { Metrics } from '../metrics.js';
 import { sendProblem } from '../problem.js';
+import { metricsAccess } from '../security.js';
 
 /** A dependency beyond the database that must be up for the instance to take traffic; undefined = fine. */
 export type ReadinessCheck = () => string | undefined;
 
-export function healthRoutes(app: FastifyInstance, deps: { db: Db; metrics: Metrics; readiness?: ReadinessCheck[] }): void {
+export function healthRoutes(
+  app: FastifyInstance,
+  deps: { database: () => Promise<string | undefined>; metrics: Metrics; readiness?: ReadinessCheck[]; metricsToken?: string | undefined },
+): void {
+  const mayReadMetrics = metricsAccess(deps.metricsToken);
   const publicRoute = { public: true };
-  app.get('/healthz', { config: publicRoute, schema: { tags: ['operations'], response: { 200: Type.Object({ status: Type.Literal('ok') }) } } }, async () => ({
+  const healthz = {
+    tags: ['operations'],
+    summary: 'Liveness',
+    description: 'The process is up and answering (no dependency is checked).',
+    response: { 200: Type.Object({ status: Type.Literal('ok') }) },
+  };
+  app.get('/healthz', { config: publicRoute, schema: healthz }, async () => ({
     status: 'ok' as const,
   }));
 
-  app.get('/readyz', { config: publicRoute, schema: { tags: ['operations'] } }, async (_request, reply) => {
-    try {
-      await sql`select 1`.execute(deps.db);
-      if (!(await migrationsApplied(deps.db))) return sendProblem(reply, 'internal', 'migrations are pending', {}, 503);
-      for (const check of deps.readiness ?? []) {
-        const problem = check();
-        if (problem) return sendProblem(reply, 'internal', problem, {}, 503);
-      }
-      return { status: 'ready' };
-    } catch {
-      return sendProblem(reply, 'internal', 'database unreachable', {}, 503);
+  const readyz = {
+    tags: ['operations'],
+    summary: 'Readiness',
+    description:
+      'Ready to take traffic: the database is reachable with every migration applied (and Redis, when configured); otherwise 503 with a problem saying what is missing.',
+  };
+  app.get('/readyz', { config: publicRoute, schema: readyz }, async (_request, reply) => {
+    const database = await deps.database();
+    if (database) return sendProblem(reply, 'unavailable', database);
+    for (const check of deps.readiness ?? []) {
+      const problem = check();
+      if (problem) return sendProblem(reply, 'unavailable', problem);
     }
+    return { status: 'ready' };
   });
 
-  app.get('/metrics', { config: publicRoute, schema: { tags: ['operations'], hide: true } }, async (_request, reply) => {
+  // Public as far as member tokens go: it has its own rule (loopback, or METRICS_TOKEN).
+  app.get('/metrics', { config: publicRoute, schema: { tags: ['operations'], hide: true } }, async (request, reply) => {
+    const access = mayReadMetrics(request);
+    if (access === 'unauthenticated') return sendProblem(reply, 'unauthenticated', 'metrics need the METRICS_TOKEN bearer token');
+    if (access === 'forbidden') return sendProblem(reply, 'forbidden', 'metrics are served to this machine only; set METRICS_TOKEN to scrape from elsewhere');
     reply.type(deps.metrics.registry.contentType);
     return deps.metrics.registry.metrics();
   });

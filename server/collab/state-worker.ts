@@ -1,0 +1,77 @@
+/**
+ * Runs on a worker thread (state-workers.ts): the CPU-heavy Yjs work on whole document states,
+ * so a big document never stalls the event loop that serves the others. Log rows arrive packed
+ * in one buffer (`ends[i]` = end offset of row i) so that crossing threads is one transfer, not
+ * 200,000 clones.
+ */
+import type { MessagePort } from 'node:worker_threads';
+import * as Y from 'yjs';
+import { docFromStoredState, mergeStoredState, StoredStateLoader, type LoadedRows, type MergedState } from '../domain/stored-state.js';
+import { readDoc, type LiveRead, type LiveReadResult } from '../services/live-reads.js';
+
+export type StateTask =
+  | { kind: 'merge'; snapshot: Uint8Array | undefined; rows: Uint8Array; ends: Uint32Array; throughSeq: number; lastSeq: number; summary: boolean }
+  | { kind: 'diff'; update: Uint8Array; stateVector: Uint8Array }
+  | { kind: 'read'; snapshot: Uint8Array | undefined; rows: Uint8Array; ends: Uint32Array; read: LiveRead }
+  | { kind: 'load'; snapshot: Uint8Array | undefined; port: MessagePort };
+
+/** What a load's port carries to the worker: the rows once read (and whether the merged state is wanted), or a cancel. */
+export type LoadInput = { rows: Uint8Array; ends: Uint32Array; merged: boolean } | { cancel: true };
+/** ... and back: what a room needs, as soon as the rows are applied. */
+export type LoadOutput = LoadedRows;
+
+export type MergeResult = MergedState;
+export type ReadResult = LiveReadResult<LiveRead>;
+
+/**
+ * merge → MergeResult (the state as one update, with its summary when asked); diff → the part of
+ * `update` a holder of `stateVector` lacks; read → what `read` computes on a Y.Doc of the
+ * snapshot and rows (live-reads.ts; rows that do not apply are skipped, as on a load).
+ */
+export default function run(task: StateTask): MergeResult | Uint8Array | ReadResult | Promise<Uint8Array | undefined> {
+  if (task.kind === 'load') return load(task.snapshot, task.port);
+  if (task.kind === 'diff') return Y.diffUpdate(task.update, task.stateVector);
+  const updates = unpack(task.rows, task.ends);
+  if (task.kind === 'read') {
+    const doc = docFromStoredState({ snapshot: task.snapshot, updates, throughSeq: 0, lastSeq: 0 });
+    try {
+      return readDoc(doc, task.read);
+    } finally {
+      doc.destroy();
+    }
+  }
+  return mergeStoredState({ snapshot: task.snapshot, updates, throughSeq: task.throughSeq, lastSeq: task.lastSeq }, { summary: task.summary });
+}
+
+/**
+ * load → the merged state when asked (else undefined). The snapshot is applied at once, while the
+ * rows are still being read; once they arrive on `port` and are applied, what a room needs
+ * (LoadOutput) goes back on `port` before the whole state is encoded.
+ */
+async function load(snapshot: Uint8Array | undefined, port: MessagePort): Promise<Uint8Array | undefined> {
+  const input = new Promise<LoadInput>((resolve) => {
+    port.once('message', resolve);
+    port.once('close', () => resolve({ cancel: true }));
+  });
+  const loader = new StoredStateLoader(snapshot);
+  try {
+    const rows = await input;
+    if ('cancel' in rows) return undefined;
+    loader.addRows(unpack(rows.rows, rows.ends));
+    port.postMessage(loader.loaded() satisfies LoadOutput);
+    return rows.merged ? loader.merged() : undefined;
+  } finally {
+    loader.destroy();
+    port.close();
+  }
+}
+
+export function unpack(rows: Uint8Array, ends: Uint32Array): Uint8Array[] {
+  const updates: Uint8Array[] = [];
+  let start = 0;
+  for (const end of ends) {
+    updates.push(rows.subarray(start, end));
+    start = end;
+  }
+  return updates;
+}

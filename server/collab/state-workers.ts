@@ -1,0 +1,191 @@
+/**
+ * A small pool of worker threads (piscina) for Yjs work on whole document states: merging a
+ * stored state for a load or a compaction, diffing a big state against a client's state
+ * vector, and the server's own reads of a big draft (live-reads.ts). Small states are done in place (a worker round trip costs more than they do).
+ */
+import { MessageChannel } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import * as Y from 'yjs';
+import { mergeStoredState, StoredStateLoader, type LoadedRows, type MergedState, type StoredState } from '../domain/stored-state.js';
+import { docFromStoredState } from '../domain/stored-state.js';
+import { readDoc, type LiveRead, type LiveReadResult } from '../services/live-reads.js';
+import type { LoadInput, LoadOutput, MergeResult, StateTask } from './state-worker.js';
+import type { EditAnswer, EditTask } from './edit-worker.js';
+import { fromRefusal } from '../errors.js';
+import type { EditedUpdate, LiveEdit } from '../services/live-edits.js';
+
+/**
+ * A load in progress (StateWorkers.load): started with the snapshot, given the rows once read.
+ * `loaded` is what a room needs (the rows' effect and the summary); `merged`, when asked, the whole
+ * state as one update (for the compaction that follows), encoded after `loaded` is sent.
+ */
+export interface StateLoad {
+  rows(updates: readonly Uint8Array[], options: { merged: boolean }): { loaded: Promise<LoadedRows>; merged: Promise<Uint8Array | undefined> };
+  /** The rows will not come (reading them failed): the worker stops. */
+  cancel(): void;
+}
+
+export interface StateWorkersOptions {
+  /** Threads at most (default: 2; the pool starts none until needed). */
+  maxThreads?: number;
+  /** States of fewer bytes (snapshot + rows) are merged on this thread. */
+  inPlaceBytes?: number;
+}
+
+// Source (tsx, vitest) or compiled JavaScript: the worker sits beside this module either way.
+const here = import.meta.url;
+const workerFile = new URL(here.endsWith('.ts') ? './state-worker.ts' : './state-worker.js', here);
+const editWorkerFile = new URL(here.endsWith('.ts') ? './edit-worker.ts' : './edit-worker.js', here);
+
+export class StateWorkers {
+  private readonly pool: Piscina;
+  private readonly inPlaceBytes: number;
+
+  constructor(options: StateWorkersOptions = {}) {
+    this.inPlaceBytes = options.inPlaceBytes ?? 256 * 1024;
+    this.pool = new Piscina({
+      filename: workerFile.href,
+      minThreads: 0,
+      maxThreads: options.maxThreads ?? 2,
+      idleTimeout: 30_000,
+      // TypeScript sources need the tsx loader in the worker too; compiled code needs nothing.
+      execArgv: here.endsWith('.ts') ? ['--import', 'tsx'] : [],
+    });
+  }
+
+  /**
+   * The stored state as one update (deleted content collected), with the rows that did not apply;
+   * with `summary` (a load) also its state vector and delete set (MergedState.summary).
+   */
+  async merge(state: StoredState, options: { summary?: boolean } = {}): Promise<MergedState> {
+    if (storedBytes(state) < this.inPlaceBytes) return mergeStoredState(state, options);
+    const { snapshot, rows, ends, transferList } = pack(state.snapshot, state.updates);
+    const task: StateTask = { kind: 'merge', snapshot, rows, ends, throughSeq: state.throughSeq, lastSeq: state.lastSeq, summary: options.summary ?? false };
+    return (await this.pool.run(task, { transferList })) as MergeResult;
+  }
+
+  /**
+   * Starts loading a stored state: a snapshot of `inPlaceBytes` or more starts applying on a
+   * worker at once, while the caller reads the rows; a smaller one waits for the rows and is done
+   * in place when they are small too. See StoredStateLoader.
+   */
+  load(snapshot: Uint8Array | undefined): StateLoad {
+    const started = (snapshot?.byteLength ?? 0) >= this.inPlaceBytes ? this.startLoad(snapshot) : undefined;
+    return {
+      rows: (updates, { merged }) => {
+        if (!started && storedBytes({ snapshot, updates }) < this.inPlaceBytes) {
+          const loader = new StoredStateLoader(snapshot);
+          try {
+            loader.addRows(updates);
+            return { loaded: Promise.resolve(loader.loaded()), merged: Promise.resolve(merged ? loader.merged() : undefined) };
+          } finally {
+            loader.destroy();
+          }
+        }
+        const load = started ?? this.startLoad(snapshot);
+        const { rows, ends, transferList } = pack(undefined, updates);
+        load.port.postMessage({ rows, ends, merged } satisfies LoadInput, transferList);
+        return { loaded: load.loaded, merged: load.merged };
+      },
+      cancel: () => started?.port.close(),
+    };
+  }
+
+  private startLoad(snapshot: Uint8Array | undefined) {
+    const { port1: port, port2 } = new MessageChannel();
+    const copy = snapshot?.slice();
+    const task: StateTask = { kind: 'load', snapshot: copy, port: port2 };
+    const merged = this.pool.run(task, { transferList: [port2, ...(copy ? [copy.buffer as ArrayBuffer] : [])] }) as Promise<Uint8Array | undefined>;
+    const loaded = new Promise<LoadOutput>((resolve, reject) => {
+      port.once('message', resolve);
+      // The worker closes its end when done; what it sent before arrives first.
+      port.once('close', () => reject(new Error('the load ended without an answer')));
+      merged.catch(reject);
+    });
+    // Whoever does not wait for `merged` must not see its rejection as unhandled (it rejects `loaded` too).
+    merged.catch(() => {});
+    void loaded.finally(() => port.close()).catch(() => {});
+    return { port, loaded, merged };
+  }
+
+  /**
+   * What `read` (live-reads.ts) computes on a Y.Doc of `snapshot` followed by `updates` (a room's
+   * base and the updates committed since, or a stored state): on a worker thread, unless they
+   * total fewer than `inPlaceBytes` (a Y.Doc of them is built here then). The event loop only
+   * copies the bytes over and receives the answer.
+   */
+  async read<R extends LiveRead>(snapshot: Uint8Array | undefined, updates: readonly Uint8Array[], read: R): Promise<LiveReadResult<R>> {
+    if (storedBytes({ snapshot, updates }) < this.inPlaceBytes) {
+      const doc = docFromStoredState({ snapshot, updates: [...updates], throughSeq: 0, lastSeq: 0 });
+      try {
+        return readDoc(doc, read);
+      } finally {
+        doc.destroy();
+      }
+    }
+    const packed = pack(snapshot, updates);
+    const task: StateTask = { kind: 'read', snapshot: packed.snapshot, rows: packed.rows, ends: packed.ends, read };
+    return (await this.pool.run(task, { transferList: packed.transferList })) as LiveReadResult<R>;
+  }
+
+  /** What of `update` (a whole state) a holder of `stateVector` lacks. */
+  async diff(update: Uint8Array, stateVector: Uint8Array): Promise<Uint8Array> {
+    if (update.byteLength < this.inPlaceBytes) return Y.diffUpdate(update, stateVector);
+    const task: StateTask = { kind: 'diff', update, stateVector };
+    return (await this.pool.run(task)) as Uint8Array;
+  }
+
+  /**
+   * The update `edit` (live-edits.ts) makes on a Y.Doc of `snapshot` followed by `updates`, made
+   * on a worker thread (edit-worker.ts, same pool): a server edit of a big draft. Throws the
+   * edit's refusal as the AppError it was.
+   */
+  async edit(snapshot: Uint8Array | undefined, updates: readonly Uint8Array[], edit: LiveEdit): Promise<EditedUpdate> {
+    const packed = pack(snapshot, updates);
+    const task: EditTask = { snapshot: packed.snapshot, rows: packed.rows, ends: packed.ends, edit };
+    const answer = (await this.pool.run(task, { filename: editWorkerFile.href, transferList: packed.transferList })) as EditAnswer;
+    if ('refused' in answer) throw fromRefusal(answer.refused);
+    return answer;
+  }
+
+  async close(): Promise<void> {
+    await this.pool.destroy();
+  }
+}
+
+/** Bytes of a stored state: its snapshot and rows. */
+export function storedBytes(state: { snapshot: Uint8Array | undefined; updates: readonly Uint8Array[] }): number {
+  let total = state.snapshot?.byteLength ?? 0;
+  for (const u of state.updates) total += u.byteLength;
+  return total;
+}
+
+/**
+ * Copies of a snapshot and its rows for a worker, the rows packed in one buffer (`ends[i]` = end
+ * offset of row i): buffers of our own (never Node's shared pool, nor a room's state, which stays
+ * in use) so they can be transferred, not cloned again.
+ */
+function pack(snapshot: Uint8Array | undefined, updates: readonly Uint8Array[]) {
+  const rows = new Uint8Array(storedBytes({ snapshot: undefined, updates }));
+  const ends = new Uint32Array(updates.length);
+  let offset = 0;
+  // Rows read packed (document-log.repository.ts) are consecutive views of a few buffers: one copy per run.
+  let run: Uint8Array | undefined;
+  let runStart = 0;
+  const flush = () => {
+    if (run) rows.set(new Uint8Array(run.buffer, runStart, run.byteOffset + run.byteLength - runStart), offset - (run.byteOffset + run.byteLength - runStart));
+  };
+  updates.forEach((u, i) => {
+    if (run && u.buffer === run.buffer && u.byteOffset === run.byteOffset + run.byteLength) run = u;
+    else {
+      flush();
+      run = u;
+      runStart = u.byteOffset;
+    }
+    ends[i] = offset += u.byteLength;
+  });
+  flush();
+  const copy = snapshot ? snapshot.slice() : undefined;
+  const transferList = [rows.buffer, ends.buffer, ...(copy ? [copy.buffer] : [])] as ArrayBuffer[];
+  return { snapshot: copy, rows, ends, transferList };
+}

@@ -1,0 +1,74 @@
+/**
+ * The PostgreSQL adapter behind the collaboration runtime's storage port (collab/storage.ts):
+ * `document_updates` (append-only log, per-document seq from `documents.last_seq`) plus one
+ * `document_snapshots` row per document. It matches the port structurally; db/ never imports
+ * collab/, and app.ts plugs one into the other.
+ */
+import { sql } from 'kysely';
+import type { Db } from './connect.js';
+import { appendUpdates, compactDocument, readStoredState, storeMergedState, type AppendRequest, type CompactionResult, type SnapshotListener, type StoredState } from './document-log.repository.js';
+import { lastSeqsOf, readLogAfter, type LogTail } from './log-tail.repository.js';
+
+export type AppendOutcome = { seq: number } | { error: unknown };
+
+export class PgDocumentStorage {
+  constructor(private readonly db: Db) {}
+
+  load(documentId: string, onSnapshot?: SnapshotListener): Promise<StoredState> {
+    return readStoredState(this.db, documentId, onSnapshot);
+  }
+
+  /**
+   * See DocumentStorage.append: per-request outcomes; rejects only when the transaction failed.
+   * The whole batch is tried at once (two statements) inside a savepoint; if the database refuses
+   * it, the batch is appended again one document at a time, each in its own savepoint, so a row
+   * refused for one document rolls back only that document's rows and the others still commit.
+   */
+  async append(requests: readonly AppendRequest[]): Promise<AppendOutcome[]> {
+    return this.db.transaction().execute(async (tx) => {
+      await sql`savepoint whole_batch`.execute(tx);
+      try {
+        return (await appendUpdates(tx, requests)).map((seq) => ({ seq }));
+      } catch {
+        // A lost connection makes this rollback throw too, and the whole transaction fails.
+        await sql`rollback to savepoint whole_batch`.execute(tx);
+      }
+      const outcomes: AppendOutcome[] = new Array(requests.length);
+      const byDocument = new Map<string, number[]>();
+      requests.forEach((r, i) => {
+        const key = r.documentId.toLowerCase();
+        byDocument.set(key, [...(byDocument.get(key) ?? []), i]);
+      });
+      // The same stable order as appendUpdates, so concurrent appenders cannot deadlock.
+      for (const id of [...byDocument.keys()].sort()) {
+        const indexes = byDocument.get(id)!;
+        await sql`savepoint one_document`.execute(tx);
+        try {
+          const seqs = await appendUpdates(tx, indexes.map((i) => requests[i]!));
+          await sql`release savepoint one_document`.execute(tx);
+          indexes.forEach((index, k) => (outcomes[index] = { seq: seqs[k]! }));
+        } catch (error) {
+          await sql`rollback to savepoint one_document`.execute(tx);
+          for (const index of indexes) outcomes[index] = { error };
+        }
+      }
+      return outcomes;
+    });
+  }
+
+  compact(documentId: string, merge: (state: StoredState) => Promise<Uint8Array>): Promise<CompactionResult> {
+    return compactDocument(this.db, documentId, merge);
+  }
+
+  storeMerged(documentId: string, merged: { fromSeq: number; throughSeq: number; state: () => Promise<Uint8Array> }): Promise<CompactionResult> {
+    return storeMergedState(this.db, documentId, merged);
+  }
+
+  readAfter(documentId: string, afterSeq: number): Promise<LogTail> {
+    return readLogAfter(this.db, documentId, afterSeq);
+  }
+
+  lastSeqs(documentIds: readonly string[]): Promise<Map<string, number>> {
+    return lastSeqsOf(this.db, documentIds);
+  }
+}

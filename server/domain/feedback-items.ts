@@ -1,0 +1,42 @@
+/**
+ * Small pure rules of feedback packages and of the merged feedback a unit receives (API.md
+ * "Aggregation and consolidated feedback"): the quoted passage of an item, the stable id of a
+ * merged item, and which of the receiving unit's decisions belongs to a merged item.
+ */
+import { createHash } from 'node:crypto';
+
+/** Longer than this, an item's span is a whole section or document (a general comment): no quote. */
+export const maxQuoteLength = 1_000;
+
+/**
+ * The passage an item is about: the text between its anchor offsets in the draft the package is
+ * about (the base version of the latest round), trimmed; `''` for a general comment (an empty
+ * span, or one longer than `maxQuoteLength` characters, i.e. a section or the whole draft).
+ */
+export function quoteOf(text: string, anchor: { start: number; end: number }): string {
+  if (anchor.end <= anchor.start || anchor.end - anchor.start > maxQuoteLength) return '';
+  return text.slice(anchor.start, anchor.end).trim();
+}
+
+/** A package item as the receiving unit names it: `fromUnitId/itemId` (one latest package per unit). */
+export const sourceKey = (fromUnitId: string, itemId: string): string => `${fromUnitId}/${itemId}`;
+
+/**
+ * The id of a merged item: 16 hex characters of SHA-256 over its smallest source key. It stays the
+ * same when a unit sends a corrected package (keys name units, not packages) and when other units'
+ * matching points join, unless one of them sorts first; decisions are found by sources anyway
+ * (`dispositionFor`), so a changed id never loses one.
+ */
+export function mergedItemId(sourceKeys: readonly string[]): string {
+  const first = [...sourceKeys].sort()[0] ?? '';
+  return createHash('sha256').update(first).digest('hex').slice(0, 16);
+}
+
+/**
+ * The receiving unit's decision on a merged item: the newest decision recorded on an item that
+ * shared at least one source with it. `decisions` must be newest first.
+ */
+export function dispositionFor<D extends { sources: readonly string[] }>(sourceKeys: readonly string[], decisions: readonly D[]): D | undefined {
+  const keys = new Set(sourceKeys);
+  return decisions.find((d) => d.sources.some((s) => keys.has(s)));
+}

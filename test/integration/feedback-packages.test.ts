@@ -1,0 +1,271 @@
+/**
+ * Issue 14's journey through the API: a district's draft distributed to its communes, a
+ * commune's secretary previewing and sending (client ids, replays, 409 and supersedes), the
+ * district reading what came in (pending units, notes, quotes), deciding, and sending on to the
+ * province with provenance down to each annotation.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import mammoth from 'mammoth';
+import type { Unit } from '../../server/db/units.repository.js';
+import { makeMember, makeUnit, type TestMember } from '../helpers/factories.js';
+import { expectProblem, startTestApp, type TestApp } from '../helpers/test-app.js';
+
+let t: TestApp;
+let province: Unit, district: Unit, c1: Unit, c2: Unit, c3: Unit;
+const who: Record<string, TestMember> = {};
+const tok = new Map<string, string>();
+let documentId: string;
+let roundId: string;
+const annotationIds: string[] = [];
+
+const text = '# I. Kinh tế\nTốc độ tăng trưởng đạt 8,2% mỗi năm.\nChuyển đổi số bước đầu có kết quả.\n# II. Xã hội\nTỷ lệ hộ nghèo giảm còn 4,1%.\n';
+const plain = text.replace(/^# /gm, '');
+const at = (quote: string) => ({ start: plain.indexOf(quote), end: plain.indexOf(quote) + quote.length });
+const token = async (m: TestMember) => tok.get(m.id) ?? tok.set(m.id, await t.tokenFor(m)).get(m.id)!;
+const packagesUrl = () => `/api/v1/documents/${documentId}/packages`;
+
+async function preview(m: TestMember, query: string) {
+  return t.request({ method: 'GET', url: `${packagesUrl()}/preview?${query}`, token: await token(m) });
+}
+async function send(m: TestMember, payload: Record<string, unknown>) {
+  return t.request({ method: 'POST', url: packagesUrl(), token: await token(m), payload: { roundIds: [roundId], ...payload } });
+}
+async function feedback(m: TestMember, unitId?: string) {
+  const response = await t.request({ method: 'GET', url: `/api/v1/documents/${documentId}/feedback${unitId ? `?unitId=${unitId}` : ''}`, token: await token(m) });
+  expect(response.statusCode).toBe(200);
+  return response.json();
+}
+
+beforeAll(async () => {
+  t = await startTestApp();
+  const db = t.database.db;
+  province = await makeUnit(db, { level: 'province', name: 'Tỉnh ủy' });
+  district = await makeUnit(db, { level: 'district', parent: province, name: 'Huyện ủy' });
+  c1 = await makeUnit(db, { parent: district, name: 'Xã Một' });
+  c2 = await makeUnit(db, { parent: district, name: 'Xã Hai' });
+  c3 = await makeUnit(db, { parent: district, name: 'Xã Ba' });
+  who.provinceSecretary = await makeMember(db, { roles: [[province, 'secretary']] });
+  who.districtDrafter = await makeMember(db, { roles: [[district, 'drafter']] });
+  who.districtSecretary = await makeMember(db, { roles: [[district, 'secretary']] });
+  for (const [key, unit] of Object.entries({ c1, c2, c3 })) {
+    who[`${key}Secretary`] = await makeMember(db, { roles: [[unit, 'secretary']] });
+    who[`${key}Member`] = await makeMember(db, { roles: [[unit, 'member']] });
+  }
+  documentId = (
+    await t.request({
+      method: 'POST',
+      url: '/api/v1/documents',
+      token: await token(who.districtDrafter!),
+      payload: { unitId: district.id, title: 'Dự thảo Báo cáo chính trị huyện', content: { format: 'markdown', value: text } },
+    })
+  ).json().id;
+  roundId = (
+    await t.request({
+      method: 'POST',
+      url: `/api/v1/documents/${documentId}/rounds`,
+      token: await token(who.districtDrafter!),
+      payload: { closesAt: new Date(Date.now() + 3600_000).toISOString() },
+    })
+  ).json().id;
+  const comment = async (m: TestMember, kind: string, body: string, quote: string) => {
+    const id = randomUUID();
+    const response = await t.request({ method: 'PUT', url: `/api/v1/rounds/${roundId}/annotations/${id}`, token: await token(m), payload: { kind, body, anchor: at(quote) } });
+    expect(response.statusCode).toBe(201);
+    annotationIds.push(id);
+  };
+  await comment(who.c1Member!, 'comment', 'Đề nghị bổ sung chỉ tiêu về chuyển đổi số', 'Chuyển đổi số bước đầu');
+  await comment(who.c2Member!, 'comment', 'Đề nghị bổ sung chỉ tiêu chuyển đổi số.', 'Chuyển đổi số bước đầu');
+  await comment(who.c1Member!, 'objection', 'Con số 8,2% chưa có căn cứ', '8,2%');
+});
+afterAll(async () => t.close());
+
+describe('package preview', () => {
+  it('shows the commune’s secretary exactly what would be sent, with the quoted passage and section title', async () => {
+    const response = await preview(who.c1Secretary!, `fromUnitId=${c1.id}&roundIds=${roundId}`);
+    expect(response.statusCode).toBe(200);
+    const body = response.json();
+    expect(body).toMatchObject({ documentId, fromUnitId: c1.id, toUnitId: district.id, roundIds: [roundId], note: '', supersedes: null });
+    expect(body.items).toHaveLength(2);
+    const digital = body.items.find((i: { kind: string }) => i.kind === 'comment');
+    expect(digital).toMatchObject({ section: 'I', sectionTitle: 'I. Kinh tế', quote: 'Chuyển đổi số bước đầu', count: 1, unitIds: [c1.id], note: '' });
+    expect(digital.annotationIds).toEqual([annotationIds[0]]);
+    // Without roundIds: every round the unit takes part in.
+    expect((await preview(who.c1Secretary!, `fromUnitId=${c1.id}`)).json().items).toEqual(body.items);
+  });
+
+  it('refuses bad input with exact errors', async () => {
+    expectProblem(await preview(who.c1Member!, `fromUnitId=${c1.id}`), 403, 'forbidden');
+    expectProblem(await preview(who.c2Secretary!, `fromUnitId=${c1.id}`), 403, 'forbidden');
+    expectProblem(await preview(who.c1Secretary!, `fromUnitId=${randomUUID()}`), 400, 'validation_failed');
+    expectProblem(await preview(who.c1Secretary!, `fromUnitId=${c1.id}&roundIds=nope`), 400, 'validation_failed');
+    expectProblem(await preview(who.c1Secretary!, `fromUnitId=${c1.id}&roundIds=${randomUUID()}`), 400, 'validation_failed');
+    expectProblem(await preview(who.c1Secretary!, ''), 400, 'validation_failed');
+    expectProblem(await preview(who.provinceSecretary!, `fromUnitId=${province.id}`), 400, 'validation_failed');
+    expectProblem(await t.request({ method: 'GET', url: `/api/v1/documents/${randomUUID()}/packages/preview?fromUnitId=${c1.id}` , token: await token(who.c1Secretary!) }), 404, 'not_found');
+  });
+});
+
+describe('sending a package', () => {
+  let firstId: string;
+
+  it('sends once: a replay of the same client id is the same package, also when both arrive at once', async () => {
+    const items = (await preview(who.c1Secretary!, `fromUnitId=${c1.id}`)).json().items;
+    const digital = items.find((i: { kind: string }) => i.kind === 'comment');
+    firstId = randomUUID();
+    const payload = { id: firstId, fromUnitId: c1.id, note: 'Ý kiến của xã Một', itemNotes: { [digital.id]: 'Cả chi bộ thống nhất' } };
+    const [a, b] = await Promise.all([send(who.c1Secretary!, payload), send(who.c1Secretary!, payload)]);
+    expect([a.statusCode, b.statusCode].sort()).toEqual([200, 201]);
+    expect(a.json()).toEqual(b.json());
+    const pkg = a.json();
+    expect(pkg).toMatchObject({ id: firstId, fromUnitId: c1.id, toUnitId: district.id, note: 'Ý kiến của xã Một', supersedes: null });
+    expect(pkg.contentHash).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(pkg.items.find((i: { id: string }) => i.id === digital.id)).toMatchObject({ note: 'Cả chi bộ thống nhất', quote: 'Chuyển đổi số bước đầu', sectionTitle: 'I. Kinh tế' });
+    const replay = await send(who.c1Secretary!, payload);
+    expect(replay.statusCode).toBe(200);
+    expect(replay.json()).toEqual(pkg);
+    const stored = await t.database.db.selectFrom('feedback_packages').select('id').where('from_unit_id', '=', c1.id).execute();
+    expect(stored).toHaveLength(1);
+    // After sending, the preview proposes to supersede it.
+    expect((await preview(who.c1Secretary!, `fromUnitId=${c1.id}`)).json().supersedes).toBe(firstId);
+  });
+
+  it('refuses a second package for the same rounds unless it names the one it supersedes', async () => {
+    const conflict = expectProblem(await send(who.c1Secretary!, { id: randomUUID(), fromUnitId: c1.id, note: 'Sửa lại' }), 409, 'conflict');
+    expect(String(conflict.detail)).toContain(firstId);
+    // A client id already used by another unit's package.
+    expectProblem(await send(who.c2Secretary!, { id: firstId, fromUnitId: c2.id }), 409, 'conflict');
+    // supersedes must name a package of the same unit on this document.
+    const c2First = await send(who.c2Secretary!, { id: randomUUID(), fromUnitId: c2.id });
+    expect(c2First.statusCode).toBe(201);
+    expectProblem(await send(who.c1Secretary!, { fromUnitId: c1.id, supersedes: c2First.json().id }), 400, 'validation_failed');
+    expectProblem(await send(who.c1Secretary!, { fromUnitId: c1.id, supersedes: randomUUID() }), 400, 'validation_failed');
+    const corrected = await send(who.c1Secretary!, { id: randomUUID(), fromUnitId: c1.id, note: 'Ý kiến của xã Một (bổ sung)', supersedes: firstId });
+    expect(corrected.statusCode).toBe(201);
+    expect(corrected.json()).toMatchObject({ supersedes: firstId, note: 'Ý kiến của xã Một (bổ sung)' });
+    // The first one is already superseded: superseding it again is a conflict.
+    expectProblem(await send(who.c1Secretary!, { id: randomUUID(), fromUnitId: c1.id, note: 'Lần ba', supersedes: firstId }), 409, 'conflict');
+    // Both are kept; the district reads the newer one.
+    const listed = (await t.request({ method: 'GET', url: packagesUrl(), token: await token(who.districtSecretary!) })).json();
+    expect(listed.filter((p: { fromUnitId: string }) => p.fromUnitId === c1.id).map((p: { id: string }) => p.id)).toEqual([firstId, corrected.json().id]);
+  });
+
+  it('refuses bad input with exact errors', async () => {
+    expectProblem(await send(who.c1Secretary!, { fromUnitId: c1.id, supersedes: firstId, itemNotes: { '0123456789abcdef': 'không có' } }), 400, 'validation_failed');
+    expectProblem(await send(who.c1Secretary!, { fromUnitId: c1.id, itemNotes: { 'not-an-id': 'x' } }), 400, 'validation_failed');
+    expectProblem(await send(who.c1Secretary!, { fromUnitId: c1.id, roundIds: [] }), 400, 'validation_failed');
+    expectProblem(await send(who.c1Secretary!, { fromUnitId: c1.id, id: 'not-a-uuid' }), 400, 'validation_failed');
+    expectProblem(await send(who.c1Secretary!, { fromUnitId: c1.id, extra: true }), 400, 'validation_failed');
+    expectProblem(await send(who.c1Member!, { fromUnitId: c1.id }), 403, 'forbidden');
+  });
+});
+
+describe('what the district receives', () => {
+  it('lists the units that have not sent, and each point with its quote, N of M units, names and notes', async () => {
+    const merged = await feedback(who.districtSecretary!);
+    expect(merged.units.map((u: { name: string }) => u.name).sort()).toEqual(['Xã Ba', 'Xã Hai', 'Xã Một']);
+    expect(merged.pending).toEqual([{ unitId: c3.id, name: 'Xã Ba', remindedAt: null }]);
+    const digital = merged.items.find((i: { kind: string }) => i.kind === 'comment');
+    expect(digital).toMatchObject({ section: 'I', sectionTitle: 'I. Kinh tế', quote: 'Chuyển đổi số bước đầu', count: 2, unitCount: 2, disposition: null });
+    expect(digital.units).toEqual(
+      expect.arrayContaining([
+        { unitId: c1.id, name: 'Xã Một', count: 1, note: '' },
+        { unitId: c2.id, name: 'Xã Hai', count: 1, note: '' },
+      ]),
+    );
+    expect(digital.annotationIds.sort()).toEqual(annotationIds.slice(0, 2).sort());
+    expect(digital.decisions).toEqual({ accepted: 0, partially_accepted: 0, rejected: 0, noted: 0, undecided: 2 });
+  });
+
+  it('keeps a unit’s note on a point it sent', async () => {
+    const latest = (await preview(who.c1Secretary!, `fromUnitId=${c1.id}`)).json();
+    const objection = latest.items.find((i: { kind: string }) => i.kind === 'objection');
+    const sent = await send(who.c1Secretary!, { id: randomUUID(), fromUnitId: c1.id, supersedes: latest.supersedes, itemNotes: { [objection.id]: 'Số liệu chưa khớp niên giám' } });
+    expect(sent.statusCode).toBe(201);
+    const item = (await feedback(who.districtSecretary!)).items.find((i: { kind: string }) => i.kind === 'objection');
+    expect(item.units).toEqual([{ unitId: c1.id, name: 'Xã Một', count: 1, note: 'Số liệu chưa khớp niên giám' }]);
+    expect(item.unitCount).toBe(1);
+  });
+
+  it('records the district’s own decision on a point, which survives a corrected package', async () => {
+    const digital = (await feedback(who.districtSecretary!)).items.find((i: { kind: string }) => i.kind === 'comment');
+    const url = `/api/v1/documents/${documentId}/feedback/items/${digital.id}/disposition`;
+    const decided = await t.request({ method: 'PUT', url, token: await token(who.districtDrafter!), payload: { decision: 'accepted', note: 'Bổ sung chỉ tiêu chuyển đổi số' } });
+    expect(decided.statusCode).toBe(200);
+    expect(decided.json().disposition).toMatchObject({ decision: 'accepted', note: 'Bổ sung chỉ tiêu chuyển đổi số', by: { id: who.districtDrafter!.id } });
+    // A corrected package from Xã Hai: the decision stays on the point.
+    const c2Latest = (await preview(who.c2Secretary!, `fromUnitId=${c2.id}`)).json();
+    expect((await send(who.c2Secretary!, { id: randomUUID(), fromUnitId: c2.id, note: 'Bổ sung', supersedes: c2Latest.supersedes })).statusCode).toBe(201);
+    const again = (await feedback(who.districtSecretary!)).items.find((i: { kind: string }) => i.kind === 'comment');
+    expect(again.disposition).toMatchObject({ decision: 'accepted' });
+  });
+
+  it('refuses bad decisions with exact errors', async () => {
+    const digital = (await feedback(who.districtSecretary!)).items.find((i: { kind: string }) => i.kind === 'comment');
+    const url = (itemId: string) => `/api/v1/documents/${documentId}/feedback/items/${itemId}/disposition`;
+    expectProblem(await t.request({ method: 'PUT', url: url(digital.id), token: await token(who.districtSecretary!), payload: { decision: 'maybe', note: '' } }), 400, 'validation_failed');
+    expectProblem(await t.request({ method: 'PUT', url: url('zz'), token: await token(who.districtSecretary!), payload: { decision: 'noted' } }), 400, 'validation_failed');
+    expectProblem(await t.request({ method: 'PUT', url: url('0123456789abcdef'), token: await token(who.districtSecretary!), payload: { decision: 'noted' } }), 404, 'not_found');
+    expectProblem(await t.request({ method: 'PUT', url: url(digital.id), token: await token(who.c1Secretary!), payload: { decision: 'noted' } }), 403, 'forbidden');
+  });
+
+  it('answers one section on its own, and what it kept up to date as packages arrived equals reading everything afresh', async () => {
+    const before = await feedback(who.districtSecretary!);
+    // A package arrives after the district has read its roll-up: matched into what it kept.
+    const question = randomUUID();
+    const asked = await t.request({ method: 'PUT', url: `/api/v1/rounds/${roundId}/annotations/${question}`, token: await token(who.c3Member!), payload: { kind: 'question', body: 'Tỷ lệ hộ nghèo theo chuẩn nào?', anchor: at('4,1%') } });
+    expect(asked.statusCode).toBe(201);
+    expect((await send(who.c3Secretary!, { id: randomUUID(), fromUnitId: c3.id })).statusCode).toBe(201);
+    const kept = await feedback(who.districtSecretary!);
+    expect(kept.items).toHaveLength(before.items.length + 1);
+    expect(kept.items.find((i: { kind: string }) => i.kind === 'question')).toMatchObject({ section: 'II', unitIds: [c3.id], annotationIds: [question] });
+    const sectionUrl = (path: string) => `/api/v1/documents/${documentId}/feedback?section=${encodeURIComponent(path)}`;
+    const one = await t.request({ method: 'GET', url: sectionUrl('II'), token: await token(who.districtSecretary!) });
+    expect(one.statusCode).toBe(200);
+    expect(one.json()).toEqual({ ...kept, items: kept.items.filter((i: { section: string }) => i.section === 'II') });
+    expect((await t.request({ method: 'GET', url: sectionUrl('IX'), token: await token(who.districtSecretary!) })).json().items).toEqual([]);
+    // A fresh process computes the roll-up from nothing: the same answer.
+    await t.restart();
+    expect(await feedback(who.districtSecretary!)).toEqual(kept);
+  });
+
+  it('sends the district’s package on to the province with provenance down to each annotation', async () => {
+    const own = await send(who.districtSecretary!, { id: randomUUID(), fromUnitId: district.id, note: 'Huyện ủy tổng hợp' });
+    expect(own.statusCode).toBe(201);
+    const pkg = own.json();
+    expect(pkg).toMatchObject({ fromUnitId: district.id, toUnitId: province.id });
+    const digital = pkg.items.find((i: { kind: string }) => i.kind === 'comment');
+    expect(digital.annotationIds.sort()).toEqual(annotationIds.slice(0, 2).sort());
+    expect(digital.unitIds.sort()).toEqual([c1.id, c2.id].sort());
+    // The district's decision on the point travels with it.
+    expect(digital.decisions.accepted).toBe(2);
+    // …with its reason as the point's note, unless the sender wrote another.
+    expect(digital.note).toBe('Bổ sung chỉ tiêu chuyển đổi số');
+    expect(digital.quote).toBe('Chuyển đổi số bước đầu');
+    const atProvince = await feedback(who.provinceSecretary!, province.id);
+    expect(atProvince.units.map((u: { name: string }) => u.name)).toEqual(['Huyện ủy']);
+    expect(atProvince.pending).toEqual([]);
+    const item = atProvince.items.find((i: { kind: string }) => i.kind === 'comment');
+    expect(item.annotationIds.sort()).toEqual(annotationIds.slice(0, 2).sort());
+    expect(item).toMatchObject({ unitCount: 1, decisions: { accepted: 2 } });
+  });
+
+  it('exports the merged feedback and a package with the passages, the units’ notes and the decisions', async () => {
+    const secretary = await token(who.districtSecretary!);
+    const docx = await t.request({ method: 'GET', url: `/api/v1/documents/${documentId}/feedback?format=docx`, token: secretary });
+    expect(docx.statusCode).toBe(200);
+    const { value } = await mammoth.extractRawText({ buffer: docx.rawPayload });
+    expect(value).toContain('“Chuyển đổi số bước đầu”');
+    expect(value).toContain('Số liệu chưa khớp niên giám'); // Xã Một's note on the objection
+    expect(value).toContain('Bổ sung chỉ tiêu chuyển đổi số'); // the district's reason
+    expect(value).toContain('I. Kinh tế');
+    const md = await t.request({ method: 'GET', url: `/api/v1/documents/${documentId}/feedback?format=md`, token: secretary });
+    expect(md.body).toContain('Xã Một (Số liệu chưa khớp niên giám)');
+    const sent = (await t.request({ method: 'GET', url: packagesUrl(), token: await token(who.c1Secretary!) })).json();
+    const latest = sent.filter((p: { fromUnitId: string }) => p.fromUnitId === c1.id).at(-1);
+    const pkg = await t.request({ method: 'GET', url: `${packagesUrl()}/${latest.id}/export?format=docx`, token: await token(who.c1Secretary!) });
+    const text = (await mammoth.extractRawText({ buffer: pkg.rawPayload })).value;
+    expect(text).toContain('Ghi chú của đơn vị: Số liệu chưa khớp niên giám');
+    expect(text).toContain(latest.contentHash);
+  });
+});

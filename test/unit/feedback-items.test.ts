@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { dispositionFor, maxQuoteLength, mergedItemId, quoteOf, sourceKey } from '../../server/domain/feedback-items.js';
+
+describe('feedback items', () => {
+  it('quotes the passage between the offsets, and nothing for a general comment', () => {
+    const text = 'Tốc độ tăng trưởng đạt 8,2% mỗi năm.';
+    expect(quoteOf(text, { start: 23, end: 27 })).toBe('8,2%');
+    expect(quoteOf(text, { start: 5, end: 5 })).toBe('');
+    expect(quoteOf('x'.repeat(maxQuoteLength + 10), { start: 0, end: maxQuoteLength + 1 })).toBe('');
+  });
+
+  it('names a merged item by its smallest source, whatever the order of its sources', () => {
+    const a = sourceKey('11111111-0000-4000-8000-000000000000', 'aaaa');
+    const b = sourceKey('22222222-0000-4000-8000-000000000000', 'bbbb');
+    expect(mergedItemId([b, a])).toBe(mergedItemId([a]));
+    expect(mergedItemId([b])).not.toBe(mergedItemId([a]));
+    expect(mergedItemId([a])).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it('finds the newest decision that shares a source with the item', () => {
+    const newest = { sources: ['u1/x', 'u2/y'], decision: 'accepted' };
+    const older = { sources: ['u1/x'], decision: 'rejected' };
+    expect(dispositionFor(['u2/y', 'u3/z'], [newest, older])).toBe(newest);
+    expect(dispositionFor(['u1/x'], [older])).toBe(older);
+    expect(dispositionFor(['u9/q'], [newest, older])).toBeUndefined();
+  });
+});
