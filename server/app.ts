@@ -2,6 +2,7 @@
  * buildApp: the whole HTTP + WebSocket application around its dependencies. It never listens;
  * `main.ts` does, and tests call `inject()` or listen on port 0.
  */
+import { buildSerializer } from './http/serializer.js';
 import { randomUUID } from 'node:crypto';
 import { constants as zlib } from 'node:zlib';
 import compress from '@fastify/compress';
@@ -191,6 +192,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     ...edgeServerOptions(httpTimeouts),
     ajv: { customOptions: { removeAdditional: false, allErrors: false } },
+    // Answers are written without Ajv (serializer.ts): no route compiles validators on its first answer.
+    schemaController: { compilersFactory: { buildSerializer } },
     // Fastify logs "incoming request" and "request completed": one line (below) says both.
     logController: new LogController({ disableRequestLogging: true }),
   });
