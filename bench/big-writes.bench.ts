@@ -1,5 +1,5 @@
 /**
- * `npm run bench:big-writes [-- --mib 16] [--fresh]`: writes on a big document (issue 10, "Big documents"):
+ * `npm run bench:big-writes [-- --mib 16] [--fresh] [--modes before,after] [--cpu-prof DIR]`: writes on a big document (issue 10, "Big documents"):
  * a document of ≈16 MiB of encoded Yjs state (the Vietnamese draft fixture pasted paragraph by
  * paragraph). Setup: round 1 (version 1) with 20 comments and four accepted suggestions, closed;
  * round 2 open on version 2 (the same text). Then, against a server in a child process (its own
@@ -15,8 +15,10 @@
  * twice in a row: "before", the in-thread path every version read and server edit took until now
  * (BENCH_IN_THREAD=1: the small-document path forced for every size), then "after", the default
  * (big versions read on the version worker, big drafts edited on a state worker). Per step: wall time, the server's event-loop delay max (prom-client's
- * `nodejs_eventloop_lag_max_seconds`, reset by each scrape), the slowest `/healthz` polled every
- * 20 ms meanwhile, and the server process's CPU time (all its threads, from /proc) and RSS.
+ * `nodejs_eventloop_lag_max_seconds` and `…_p99_seconds`, reset by each scrape), the slowest
+ * `/healthz` polled every 20 ms meanwhile, and the server process's CPU time (all its threads,
+ * from /proc) and RSS. `--modes after` runs one mode only; `--cpu-prof DIR` starts each measured
+ * server with `--cpu-prof` (its main thread's profile lands in DIR when it stops).
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -24,7 +26,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as Y from 'yjs';
 import { openBenchDatabase } from './support/database.js';
-import { int, ms, numberArg, printHeader } from './support/env.js';
+import { int, ms, numberArg, printHeader, stringArg } from './support/env.js';
 import { runMain } from './support/run.js';
 import { processUsage, startChild, type RunningServer } from './support/server.js';
 import { fixtureMarkdown } from './support/trace.js';
@@ -32,6 +34,11 @@ import { benchPassword, createDocument, seedWorkspace } from './support/workspac
 import { ApiClient } from '../test/helpers/api-client.js';
 
 const targetBytes = numberArg('mib', 16) * 2 ** 20;
+const modes = (stringArg('modes') ?? 'before,after').split(',').map((m) => {
+  if (m !== 'before' && m !== 'after') throw new Error(`--modes takes before and/or after, got "${m}"`);
+  return m;
+});
+const cpuProfDir = stringArg('cpu-prof');
 
 /**
  * A doc of fixture paragraphs pasted until its encoded state reaches `bytes`, each batch one
@@ -71,10 +78,11 @@ function bigDraft(bytes: number): { state: Uint8Array; paragraphs: number; cache
   return { state, paragraphs: pasted, cached: false };
 }
 
-/** The server's event-loop delay max since the previous scrape (ms). */
-async function eventLoopMax(baseUrl: string): Promise<number> {
+/** The server's event-loop delay max and p99 since the previous scrape (ms). */
+async function eventLoopDelay(baseUrl: string): Promise<{ max: number; p99: number }> {
   const text = await (await fetch(`${baseUrl}/metrics`)).text();
-  return Number(/^nodejs_eventloop_lag_max_seconds ([0-9.e+-]+)/m.exec(text)?.[1] ?? NaN) * 1000;
+  const seconds = (name: string) => Number(new RegExp(`^nodejs_eventloop_lag_${name}_seconds ([0-9.e+-]+)`, 'm').exec(text)?.[1] ?? NaN) * 1000;
+  return { max: seconds('max'), p99: seconds('p99') };
 }
 
 /** Polls GET /healthz every 20 ms until stopped; the slowest answer. */
@@ -99,24 +107,25 @@ function probeHealth(baseUrl: string): () => Promise<number> {
 interface Step {
   wall: number;
   loopMax: number;
+  loopP99: number;
   healthz: number;
   cpu: number;
 }
 
 /** Times `step` on `server` with its event loop, /healthz and CPU watched. */
 async function watched(server: RunningServer, step: () => Promise<unknown>): Promise<Step> {
-  await eventLoopMax(server.baseUrl);
+  await eventLoopDelay(server.baseUrl);
   const stop = probeHealth(server.baseUrl);
   const cpuBefore = processUsage(server.pid).cpuSeconds;
   const started = performance.now();
   await step();
   const wall = performance.now() - started;
   const cpu = processUsage(server.pid).cpuSeconds - cpuBefore;
-  const loopMax = await eventLoopMax(server.baseUrl);
-  return { wall, loopMax, healthz: await stop(), cpu };
+  const loop = await eventLoopDelay(server.baseUrl);
+  return { wall, loopMax: loop.max, loopP99: loop.p99, healthz: await stop(), cpu };
 }
 
-const show = (s: Step) => `${ms(s.wall)} wall, event-loop max ${ms(s.loopMax)}, /healthz slowest ${ms(s.healthz)}, server CPU ${s.cpu.toFixed(2)} s`;
+const show = (s: Step) => `${ms(s.wall)} wall, event-loop max ${ms(s.loopMax)} p99 ${ms(s.loopP99)}, /healthz slowest ${ms(s.healthz)}, server CPU ${s.cpu.toFixed(2)} s`;
 
 type Mode = 'before' | 'after';
 
@@ -138,7 +147,10 @@ async function main(): Promise<void> {
         `${draft.cached ? 'read from the previous run’s cache' : 'built'} and stored in ${((performance.now() - built) / 1000).toFixed(1)} s`,
     );
 
-    const serve = (mode: Mode) => startChild('bench/support/collab-process.ts', { DATABASE_URL: database.url, ...(mode === 'before' ? { BENCH_IN_THREAD: '1' } : {}) });
+    const serve = (mode: Mode, profile = false) =>
+      startChild('bench/support/collab-process.ts', { DATABASE_URL: database.url, ...(mode === 'before' ? { BENCH_IN_THREAD: '1' } : {}) }, '/healthz', {
+        nodeArgs: profile && cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir, '--cpu-prof-interval', '500'] : [],
+      });
     const clients = async (server: RunningServer, writer = 0) => ({
       drafter: await ApiClient.logIn(server.baseUrl, workspace.writers[0]!, benchPassword),
       member: await ApiClient.logIn(server.baseUrl, workspace.readers[0]!, benchPassword),
@@ -176,9 +188,9 @@ async function main(): Promise<void> {
 
     const results: Record<string, Record<Mode, Step[]>> = {};
     const record = (name: string, mode: Mode, steps: Step[]) => ((results[name] ??= { before: [], after: [] })[mode] = steps);
-    for (const mode of ['before', 'after'] as const) {
+    for (const mode of modes) {
       console.log(`\n${mode === 'before' ? 'before — in-thread (BENCH_IN_THREAD=1)' : 'after — big versions and edits on workers'}; load average ${os.loadavg()[0]!.toFixed(1)}`);
-      const server = await serve(mode);
+      const server = await serve(mode, true);
       try {
         const { drafter, member, writer } = await clients(server, mode === 'before' ? 1 : 2);
         const versionRead = `/api/v1/documents/${documentId}/annotations?version=1`;
@@ -211,7 +223,7 @@ async function main(): Promise<void> {
 
     console.log('\nsummary (first / repeat): wall, event-loop max');
     for (const [name, { before, after }] of Object.entries(results)) {
-      const cell = (steps: Step[]) => steps.map((s) => `${ms(s.wall)} / EL ${ms(s.loopMax)}`).join('; ');
+      const cell = (steps: Step[]) => steps.map((s) => `${ms(s.wall)} / EL ${ms(s.loopMax)} (p99 ${ms(s.loopP99)}) / CPU ${s.cpu.toFixed(2)} s`).join('; ');
       console.log(`  ${name}: before ${cell(before)} | after ${cell(after)}`);
     }
   } finally {
