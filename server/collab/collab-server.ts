@@ -338,7 +338,8 @@ export class CollabServer implements LiveDocuments {
         case 'update':
           // Read-only connections keep receiving everything; what they send is dropped here.
           if (connection.mode !== 'write') return this.deps.metrics.discarded();
-          return room.submitUpdate(connection, message.update);
+          room.submitUpdate(connection, message.update);
+          return;
         case 'awareness':
           return room.relayAwareness(connection, message.entries);
         case 'query-awareness': {

@@ -30,7 +30,7 @@ import {
   updateEffect,
   type AwarenessEntry,
 } from '../protocol/index.js';
-import { AppError, CloseCode } from '../errors.js';
+import { AppError, CloseCode, fromRefusal } from '../errors.js';
 import { WireFrame, type Connection } from './connection.js';
 import { SeqTracker } from './fanout/seq-tracker.js';
 import { readDoc, readKey, type LiveRead, type LiveReadResult } from '../services/live-reads.js';
@@ -78,6 +78,9 @@ export interface LoadedState {
   /** State vector and delete set of the whole state: required when it is IN_PLACE_DOC_BYTES or more. */
   summary?: { stateVector: Uint8Array; deleteSet: Uint8Array } | undefined;
 }
+
+/** Keys of rooms' drafts on the edit worker, unique in this process (a room loaded again is another draft). */
+let workerDrafts = 0;
 
 /** A Yjs update that changes nothing: the sync step 2 that ends an answer with nothing left to send. */
 const EMPTY_UPDATE = Uint8Array.of(0, 0);
@@ -158,6 +161,13 @@ export class Room {
   private readsRevision = 0;
   /** The server edits begun, in order (see editAsServer). */
   private serverEdits: Promise<unknown> = Promise.resolve();
+  /** Committed updates added to `tail` since the load (the tail's first is number `tailAdded - tail.length`). */
+  private tailAdded = 0;
+  /** This room's draft on the edit worker (StateWorkers.edit): its key, and through which update the worker holds it. */
+  private workerDraftKey: string | undefined;
+  /** Times the edit worker built this room's draft from the whole state (tests: later edits reuse it). */
+  workerDraftsBuilt = 0;
+  private workerDraftHeld: number | undefined;
 
   constructor(
     readonly documentId: string,
@@ -352,8 +362,8 @@ export class Room {
    * closed with 4422 and resyncs), and one that writes with a Yjs clientID another live connection
    * writes with (4409). An update that changes nothing is dropped (a reconnect's sync step 2).
    */
-  submitUpdate(origin: Connection | undefined, update: Uint8Array, deadline = Date.now() + MAX_WAIT_MS): void {
-    if (this.failed) return;
+  submitUpdate(origin: Connection | undefined, update: Uint8Array, deadline = Date.now() + MAX_WAIT_MS): boolean {
+    if (this.failed) return false;
     const effect = updateEffect(update, (client) => this.knownClock(client), (client, clock, len) => this.isDeleted(client, clock, len));
     if (effect.missing !== null) {
       // A sender's later updates wait behind its earlier waiting ones, so order is kept.
@@ -361,22 +371,23 @@ export class Room {
         this.waiting.push({ origin, update, deadline });
         this.waitingBytes += update.byteLength;
         this.armWaitTimer();
-        return;
+        return true;
       }
       this.refuseUnappliable(origin, effect.missing);
-      return;
+      return false;
     }
-    if (origin && !this.bindWriter(origin, effect.clients, effect.writes)) return;
-    if (effect.empty) return;
+    if (origin && !this.bindWriter(origin, effect.clients, effect.writes)) return false;
+    if (effect.empty) return true;
     if (origin && !this.admitsGrowth(update)) {
       this.hooks.badInput('growing change refused: document at its size limit', { documentId: this.documentId, bytes: this.encodedBytes, connectionId: origin.id });
       origin.close(CloseCode.documentTooLarge, `document_too_large: this document reached its size limit (${this.state.limits.maxDocumentBytes} bytes); the change was not saved`);
-      return;
+      return false;
     }
     for (const [client, clock] of effect.reaches) this.staged.set(client, Math.max(clock, this.staged.get(client) ?? 0));
     this.pending.push(update);
     if (origin) this.pendingOrigins.add(origin);
     this.commitPending();
+    return true;
   }
 
   /**
@@ -517,14 +528,37 @@ export class Room {
     if (this.failed) throw new Error('the edit could not be stored');
     const started = performance.now();
     const onWorker = this.encodedBytes >= this.readOnWorkerFrom;
-    const { update, outcome } = onWorker ? await this.state.workers.edit(this.base, this.tail.map((t) => t.data), edit) : this.editInPlace(edit);
+    const { update, outcome } = onWorker ? await this.editOnWorker(edit) : this.editInPlace(edit);
     if (onWorker) this.logger.debug({ documentId: this.documentId, edit: edit.kind, bytes: this.encodedBytes, ms: Math.round(performance.now() - started) }, 'big document edited on a worker');
     if (!update) return outcome;
-    if (!this.admitsGrowth(update)) throw new AppError('document_too_large', 'this document reached its size limit; the change was not saved');
-    this.submitUpdate(undefined, update);
+    // The worker's kept draft holds the update from now on: if it is not committed, that draft is given up.
+    if (!this.admitsGrowth(update)) {
+      this.dropWorkerDraft();
+      throw new AppError('document_too_large', 'this document reached its size limit; the change was not saved');
+    }
+    if (!this.submitUpdate(undefined, update)) this.dropWorkerDraft();
     await this.commitsDone();
     if (this.failed) throw new Error('the edit could not be stored');
     return outcome;
+  }
+
+  /** The edit made on the edit worker's kept draft of this room (StateWorkers.edit), sent what it lacks. */
+  private async editOnWorker(edit: LiveEdit): Promise<EditedUpdate> {
+    const first = this.tailAdded - this.tail.length;
+    const { answer, through, rebuilt } = await this.state.workers.edit(
+      { documentId: this.documentId, key: (this.workerDraftKey ??= `${this.documentId}#${++workerDrafts}`), base: this.base, tail: this.tail.map((t) => t.data), first, held: this.workerDraftHeld },
+      edit,
+    );
+    this.workerDraftHeld = through;
+    if (rebuilt) this.workerDraftsBuilt++;
+    if ('refused' in answer) throw fromRefusal(answer.refused);
+    return answer;
+  }
+
+  /** What the edit worker keeps of this room is not used again (it may hold an update that was never committed). */
+  private dropWorkerDraft(): void {
+    this.workerDraftKey = undefined;
+    this.workerDraftHeld = undefined;
   }
 
   private editInPlace(edit: LiveEdit): EditedUpdate {
@@ -630,6 +664,7 @@ export class Room {
   /** Keeps a committed update for sync answers from the base, and watches the size. */
   private remember(seq: number, data: Uint8Array): void {
     this.tail.push({ seq, data });
+    this.tailAdded++;
     this.tailBytes += data.byteLength;
     if (!this.warnedSize && this.encodedBytes >= this.state.limits.warnDocumentBytes) {
       this.warnedSize = true;

@@ -11,7 +11,7 @@ import { docFromStoredState } from '../domain/stored-state.js';
 import { readDoc, type LiveRead, type LiveReadResult } from '../services/live-reads.js';
 import type { LoadInput, LoadOutput, MergeResult, StateTask } from './state-worker.js';
 import type { EditAnswer, EditTask } from './edit-worker.js';
-import { fromRefusal } from '../errors.js';
+import type { Refusal } from '../errors.js';
 import type { EditedUpdate, LiveEdit } from '../services/live-edits.js';
 
 /**
@@ -37,8 +37,29 @@ const here = import.meta.url;
 const workerFile = new URL(here.endsWith('.ts') ? './state-worker.ts' : './state-worker.js', here);
 const editWorkerFile = new URL(here.endsWith('.ts') ? './edit-worker.ts' : './edit-worker.js', here);
 
+/**
+ * A room's committed state as the edit worker is told it (StateWorkers.edit): `base`, then the
+ * updates committed since, numbered from `first` in the order the room added them.
+ */
+export interface DraftState {
+  documentId: string;
+  /** Tells this draft apart from any other of the document (another room's, or one the room gave up: see Room.editAsServer). */
+  key: string;
+  base: Uint8Array;
+  tail: readonly Uint8Array[];
+  first: number;
+  /** Through which update the edit worker holds this draft, as far as the room knows; undefined when it does not. */
+  held: number | undefined;
+}
+
+/** Encoded bytes of drafts the edit worker keeps built (about two 16 MiB drafts). */
+const EDIT_KEEP_BYTES = 40 * 1024 * 1024;
+/** The edit worker (and the drafts it keeps) ends after this long without an edit. */
+const EDIT_DRAFT_IDLE_MS = 2 * 60_000;
+
 export class StateWorkers {
   private readonly pool: Piscina;
+  private editPool: Piscina | undefined;
   private readonly inPlaceBytes: number;
 
   constructor(options: StateWorkersOptions = {}) {
@@ -136,20 +157,38 @@ export class StateWorkers {
   }
 
   /**
-   * The update `edit` (live-edits.ts) makes on a Y.Doc of `snapshot` followed by `updates`, made
-   * on a worker thread (edit-worker.ts, same pool): a server edit of a big draft. Throws the
-   * edit's refusal as the AppError it was.
+   * The update `edit` (live-edits.ts) makes on `draft` (a room's committed state), made on the
+   * edit worker thread (edit-worker.ts), which keeps the draft between edits: the whole state is
+   * sent only when the thread does not hold this draft through `draft.held` (the first edit, or
+   * after it let the draft go); else only the updates committed since. Answers the update made
+   * (or the edit's refusal) and `through`: the thread now holds the draft through that update,
+   * the edit's own update included (see edit-worker.ts).
    */
-  async edit(snapshot: Uint8Array | undefined, updates: readonly Uint8Array[], edit: LiveEdit): Promise<EditedUpdate> {
-    const packed = pack(snapshot, updates);
-    const task: EditTask = { snapshot: packed.snapshot, rows: packed.rows, ends: packed.ends, edit };
-    const answer = (await this.pool.run(task, { filename: editWorkerFile.href, transferList: packed.transferList })) as EditAnswer;
-    if ('refused' in answer) throw fromRefusal(answer.refused);
-    return answer;
+  async edit(draft: DraftState, edit: LiveEdit): Promise<{ answer: EditedUpdate | { refused: Refusal }; through: number; rebuilt: boolean }> {
+    const pool = (this.editPool ??= new Piscina({
+      filename: editWorkerFile.href,
+      minThreads: 0,
+      // One thread: it keeps the drafts it built, so every edit of a draft goes where the draft is.
+      maxThreads: 1,
+      // Its drafts are let go when no one has edited one for a while (a drafter applies suggestions in bursts).
+      idleTimeout: EDIT_DRAFT_IDLE_MS,
+      execArgv: here.endsWith('.ts') ? ['--import', 'tsx'] : [],
+    }));
+    const through = draft.first + draft.tail.length;
+    const send = async (whole: boolean) => {
+      const from = whole ? draft.first : draft.held!;
+      const packed = pack(whole ? draft.base : undefined, draft.tail.slice(from - draft.first));
+      const task: EditTask = { documentId: draft.documentId, key: draft.key, from, through, whole, snapshot: packed.snapshot, rows: packed.rows, ends: packed.ends, keepBytes: EDIT_KEEP_BYTES, edit };
+      return (await pool.run(task, { transferList: packed.transferList })) as EditAnswer;
+    };
+    let answer = draft.held !== undefined && draft.held >= draft.first && draft.held <= through ? await send(false) : ({ missing: true } as const);
+    if ('missing' in answer) answer = await send(true);
+    if ('missing' in answer) throw new Error(`the edit worker did not take the draft of ${draft.documentId}`);
+    return { answer: 'refused' in answer ? answer : { update: answer.update, outcome: answer.outcome }, through, rebuilt: 'rebuilt' in answer && answer.rebuilt };
   }
 
   async close(): Promise<void> {
-    await this.pool.destroy();
+    await Promise.all([this.pool.destroy(), this.editPool?.destroy()]);
   }
 }
 

@@ -191,12 +191,13 @@ describe('applying suggestions to a big draft', () => {
     return doc.getXmlFragment('default').toString();
   };
 
-  it('makes on a worker exactly the edit the in-place path makes, once, without building the draft here', async () => {
+  it('makes on a worker exactly the edit the in-place path makes, once, without building the draft here, and keeps the draft there for the next edits', async () => {
     const income = await suggest('ước đạt 52 triệu đồng', 'đạt khoảng 52 triệu đồng');
     const rice = await suggest('tăng 5%', 'tăng 6%');
     const budget = await suggest('ước đạt 48 tỷ đồng', 'đạt khoảng 48 tỷ đồng');
     const stale = await suggest('Minh Sơn đã hoàn thành', 'Minh Sơn hoàn thành');
     const staleTwin = await suggest('Minh Sơn đã hoàn thành', 'Minh Sơn đã vượt');
+    const last = await suggest('so với năm trước', 'so với năm 2024');
     const drafter = await s.token(s.drafter);
     const apply = (suggestionId: string) => call('POST', `/annotations/${suggestionId}/apply`, drafter);
 
@@ -214,8 +215,14 @@ describe('applying suggestions to a big draft', () => {
     await eventually(() => paragraphsOf(writer.doc).some((p) => p.includes('lúa tăng 6%')), 'the connected editor received it');
     // Bold kept on the figure, not spread to the words around it.
     expect(afterWorker.getXmlFragment('default').toString()).toContain('đạt khoảng <bold>52 triệu đồng</bold>, tăng 1,6 lần.');
+    // Built once on the worker, for the first of the three edits; the others used it.
+    expect(room().workerDraftsBuilt).toBe(1);
+    // An editor's change meanwhile reaches the kept draft as the update it is, not as a new whole state.
+    appendParagraph(writer.doc, 'Đoạn thêm giữa hai lần áp dụng.');
+    await eventually(async () => paragraphsOf(await storedDoc()).includes('Đoạn thêm giữa hai lần áp dụng.'), 'the editor’s paragraph stored');
     // The passage changed: 409 with the text there now, on the worker…
     const refusedOnWorker = await apply(staleTwin.id);
+    expect(room().workerDraftsBuilt).toBe(1);
 
     // …and in place (the small-document path), on the same room.
     const expectedInPlace = await expectedAfter([budget]);
@@ -231,6 +238,12 @@ describe('applying suggestions to a big draft', () => {
       room().readOnWorkerFrom = 1024 * 1024;
     }
     expect((await storedDoc()).getXmlFragment('default').toString()).toBe(expectedInPlace);
+    // Back on the worker: the kept draft takes what was committed meanwhile (the in-place apply) and makes the same edit as in place.
+    const expectedLast = await expectedAfter([last]);
+    expect((await apply(last.id)).status).toBe(200);
+    expect((await storedDoc()).getXmlFragment('default').toString()).toBe(expectedLast);
+    expect(room().workerDraftsBuilt).toBe(1);
+    await eventually(() => paragraphsOf(writer.doc).some((p) => p.endsWith('so với năm 2024.')), 'the connected editor received it');
     expect(writer.closes).toEqual([]);
   }, 90_000);
 });

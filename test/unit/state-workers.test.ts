@@ -1,7 +1,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { StateWorkers } from '../../server/collab/state-workers.js';
+import { anchorInBase } from '../../server/domain/anchoring.js';
+import { importContent } from '../../server/domain/content-import.js';
+import { projectFragment } from '../../server/domain/projection.js';
 import { mergeStoredState, StoredStateLoader } from '../../server/domain/stored-state.js';
+import { editDoc, type LiveEdit } from '../../server/services/live-edits.js';
 
 // inPlaceBytes 0: every call crosses to a worker thread.
 const workers = new StateWorkers({ inPlaceBytes: 0 });
@@ -77,3 +81,78 @@ describe('state workers', () => {
     expect(after.byteLength).toBeGreaterThan(0);
   });
 });
+
+describe('server edits on the edit worker', () => {
+  const markdown = 'Diện tích lúa đạt **420 ha** năm nay.\n\nThu nhập đạt 52 triệu đồng.\n\nSản lượng tăng 5%.';
+  const textOf = (doc: Y.Doc) => projectFragment(doc.getXmlFragment('default')).text;
+  function anchorOn(doc: Y.Doc, quote: string) {
+    const projection = projectFragment(doc.getXmlFragment('default'));
+    const start = projection.text.indexOf(quote);
+    return anchorInBase({ doc, projection }, { start: projection.nfc.toNfc(start), end: projection.nfc.toNfc(start + quote.length) });
+  }
+
+  it('keeps the draft it built: later edits get the updates committed since, not the whole state, and make what an edit in place makes', async () => {
+    const doc = new Y.Doc();
+    importContent(doc, { format: 'markdown', value: markdown });
+    const base = Y.encodeStateAsUpdate(doc);
+    const stateVector = Y.encodeStateVector(doc);
+    const edit = (annotationId: string, quote: string, replacement: string): LiveEdit => ({ kind: 'applySuggestion', annotationId, anchor: anchorOn(doc, quote), replacement, base: stateVector, at: '2026-11-30T05:00:00.000Z' });
+    const [rice, income, yieldUp] = [edit('a1', '420 ha', '450 ha'), edit('a2', '52 triệu', '55 triệu'), edit('a3', 'tăng 5%', 'tăng 6%')];
+    // The room's committed updates since `base`, in order, and the worker's answers.
+    const tail: Uint8Array[] = [];
+    const draft = (held: number | undefined, key = 'd#1', first = 0) => ({ documentId: 'd', key, base, tail: [...tail], first, held });
+
+    const first = await workers.edit(draft(undefined), rice);
+    expect(first.rebuilt).toBe(true);
+    expect(first.through).toBe(0);
+    const firstUpdate = 'update' in first.answer ? first.answer.update! : undefined;
+    expect(firstUpdate).toBeDefined();
+    tail.push(firstUpdate!);
+    // An editor's change, committed after the edit: the next edit sends only the tail from `held`.
+    const editor = new Y.Doc();
+    Y.applyUpdate(editor, base);
+    Y.applyUpdate(editor, firstUpdate!);
+    const editorChange = captureUpdate(editor, () => ((editor.getXmlFragment('default').get(1) as Y.XmlElement).get(0) as Y.XmlText).insert(0, 'Năm 2025, '));
+    tail.push(editorChange);
+
+    const second = await workers.edit(draft(first.through), income);
+    expect(second.rebuilt).toBe(false);
+    expect(second.through).toBe(2);
+    // The same update an edit in place on the committed state makes.
+    const inPlace = new Y.Doc();
+    Y.applyUpdate(inPlace, base);
+    for (const u of tail) Y.applyUpdate(inPlace, u);
+    const reference = new Y.Doc();
+    Y.applyUpdate(reference, Y.encodeStateAsUpdate(inPlace));
+    editDoc(reference, income);
+    const secondUpdate = 'update' in second.answer ? second.answer.update! : undefined;
+    Y.applyUpdate(inPlace, secondUpdate!);
+    expect(textOf(inPlace)).toBe(textOf(reference));
+    expect(textOf(inPlace)).toBe('Diện tích lúa đạt 450 ha năm nay.\nNăm 2025, Thu nhập đạt 55 triệu đồng.\nSản lượng tăng 5%.\n');
+    tail.push(secondUpdate!);
+
+    // A refusal leaves the kept draft as it was: the next edit still uses it.
+    const refused = await workers.edit(draft(second.through), edit('a4', '420 ha', '460 ha'));
+    expect(refused.answer).toMatchObject({ refused: { code: 'conflict' } });
+    expect(refused.rebuilt).toBe(false);
+    const third = await workers.edit(draft(refused.through), yieldUp);
+    expect(third.rebuilt).toBe(false);
+    Y.applyUpdate(inPlace, 'update' in third.answer ? third.answer.update! : new Uint8Array());
+    expect(textOf(inPlace)).toBe('Diện tích lúa đạt 450 ha năm nay.\nNăm 2025, Thu nhập đạt 55 triệu đồng.\nSản lượng tăng 6%.\n');
+
+    // Another key (a room that gave its draft up, or a new room), or updates the worker never got (compacted away): the whole state again.
+    expect((await workers.edit(draft(undefined, 'd#2'), edit('a5', '450 ha', '470 ha'))).rebuilt).toBe(true);
+    expect((await workers.edit(draft(0, 'd#1'), edit('a6', '450 ha', '470 ha'))).rebuilt).toBe(true);
+    const compacted = await workers.edit({ ...draft(1, 'd#1', 2), tail: tail.slice(2) }, edit('a7', '450 ha', '470 ha'));
+    expect(compacted.rebuilt).toBe(true);
+  });
+});
+
+function captureUpdate(doc: Y.Doc, change: () => void): Uint8Array {
+  let captured: Uint8Array | undefined;
+  const listen = (u: Uint8Array) => (captured = u);
+  doc.on('update', listen);
+  change();
+  doc.off('update', listen);
+  return captured!;
+}
