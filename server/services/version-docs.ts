@@ -116,7 +116,12 @@ export class VersionDocs {
     }));
     const task: VersionTask = { key, keepBytes: WORKER_KEEP_BYTES, read };
     let answer = (await pool.run(task)) as VersionAnswer;
-    if ('missing' in answer) answer = (await pool.run({ ...task, state: await this.stateOf(key, documentId, number, bytes) })) as VersionAnswer;
+    for (let attempt = 0; 'missing' in answer && attempt < 3; attempt++) {
+      const state = await this.stateOf(key, documentId, number, bytes);
+      // Moved, not copied, to the worker (16 MiB cloned on the event loop is tens of ms). Concurrent
+      // readers share one read: a state already moved by one of them reached the thread ahead of this task.
+      answer = (await (state.byteLength === 0 && bytes > 0 ? pool.run(task) : pool.run({ ...task, state }, { transferList: [state.buffer as ArrayBuffer] }))) as VersionAnswer;
+    }
     if ('missing' in answer) throw new Error(`version ${key} was not kept by the worker`);
     return answer.result as VersionReadResult<R>;
   }
