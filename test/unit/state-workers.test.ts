@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { StateWorkers } from '../../server/collab/state-workers.js';
+import { copyInPieces, StateWorkers } from '../../server/collab/state-workers.js';
 import { anchorInBase } from '../../server/domain/anchoring.js';
 import { importContent } from '../../server/domain/content-import.js';
 import { projectFragment } from '../../server/domain/projection.js';
@@ -156,3 +156,16 @@ function captureUpdate(doc: Y.Doc, change: () => void): Uint8Array {
   doc.off('update', listen);
   return captured!;
 }
+
+describe('copyInPieces', () => {
+  it('copies every byte into a buffer of its own, whatever the size and offset of the view', async () => {
+    const source = new Uint8Array(3 * 1024 * 1024 + 17).map((_, i) => (i * 31) & 0xff);
+    for (const view of [source, source.subarray(5, source.length - 3), source.subarray(0, 0)]) {
+      const copy = await copyInPieces(view);
+      expect(Buffer.compare(copy, view)).toBe(0);
+      expect(copy.buffer).not.toBe(source.buffer);
+      expect(copy.byteOffset).toBe(0);
+      expect(copy.buffer.byteLength).toBe(view.byteLength);
+    }
+  });
+});
