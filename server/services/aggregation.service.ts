@@ -87,9 +87,10 @@ export class AggregationService {
 
   /**
    * Per round, each section's clusters (section-clusters.ts), the outbox event they reflect (every
-   * annotation and edit event up to `stamp`) and the section of each annotation in them.
+   * annotation and edit event up to `stamp`) and the annotations in each section (by section, so
+   * that a new computation replaces the dirty sections' sets instead of copying 100,000 entries).
    */
-  private readonly sectionMemo = lruCache<string, { stamp: number; computed: SectionMemo; document: Cluster[]; sectionOf: ReadonlyMap<string, string> }>(systemClock, { max: 16 });
+  private readonly sectionMemo = lruCache<string, { stamp: number; computed: SectionMemo; document: Cluster[]; idsBySection: ReadonlyMap<string, ReadonlySet<string>> }>(systemClock, { max: 16 });
 
   /**
    * Packages by id, items parsed: a package never changes once sent, so what is read once is kept
@@ -206,23 +207,20 @@ export class AggregationService {
       const { whole, rest } = splitWhole(annotations);
       const { sections, computed } = clusterBySection(rest, base.sections, { text: base.text, edits }, undefined);
       const document = clusterWhole(whole, base.text, edits);
-      this.sectionMemo.set(round.id, { stamp, computed, document, sectionOf: new Map(annotations.map((a) => [a.id, a.section])) });
+      this.sectionMemo.set(round.id, { stamp, computed, document, idsBySection: idsBySection(new Map(), annotations) });
       return { sections, document };
     }
     const now = await sectionsOfAnnotations(this.db, changes.annotationIds);
     const dirty = new Set(now.values());
     for (const id of changes.annotationIds) {
-      const was = before.sectionOf.get(id);
-      if (was !== undefined) dirty.add(was);
+      for (const [path, ids] of before.idsBySection) if (ids.has(id)) dirty.add(path);
     }
     const annotations = await annotationsForSummary(this.db, [round.id], undefined, { sections: [...dirty] });
     const { whole, rest } = splitWhole(annotations);
     const { sections, computed } = reclusterSections(before.computed, dirty, rest, base.sections, { text: base.text, edits });
     const document = dirty.has('') ? clusterWhole(whole, base.text, edits) : before.document;
-    const sectionOf = new Map(before.sectionOf);
-    for (const [id, path] of before.sectionOf) if (dirty.has(path)) sectionOf.delete(id);
-    for (const a of annotations) sectionOf.set(a.id, a.section);
-    this.sectionMemo.set(round.id, { stamp: Math.max(stamp, changes.lastId), computed, document, sectionOf });
+    const kept = new Map([...before.idsBySection].filter(([path]) => !dirty.has(path)));
+    this.sectionMemo.set(round.id, { stamp: Math.max(stamp, changes.lastId), computed, document, idsBySection: idsBySection(kept, annotations) });
     return { sections, document };
   }
 
@@ -716,6 +714,14 @@ class RollUp {
 interface RoundClusters {
   sections: SectionClusters[];
   document: Cluster[];
+}
+
+/** `kept` with each annotation's id added to its section's set (new sets for sections not in `kept`, which must not hold them). */
+function idsBySection(kept: Map<string, ReadonlySet<string>>, annotations: readonly AnnotationForSummary[]): Map<string, ReadonlySet<string>> {
+  const fresh = new Map<string, Set<string>>();
+  for (const a of annotations) (fresh.get(a.section) ?? fresh.set(a.section, new Set()).get(a.section)!).add(a.id);
+  for (const [path, ids] of fresh) kept.set(path, ids);
+  return kept;
 }
 
 /** Comments on the whole draft apart from the rest (they are clustered on their own). */
