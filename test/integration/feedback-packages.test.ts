@@ -236,7 +236,18 @@ describe('what the district receives', () => {
   });
 
   it('sends the district’s package on to the province with provenance down to each annotation', async () => {
+    // The province reads its roll-up (nothing yet) before the package comes. The merge remembered
+    // for that read, asked for its items only after the package was matched into the kept roll-up
+    // (as a read racing a submission would), answers for the packages it was computed from.
+    expect((await feedback(who.provinceSecretary!, province.id)).items).toEqual([]);
+    const service = (t.app as unknown as { services: { aggregation: unknown } }).services.aggregation as {
+      feedbackOf(document: { id: string }, unitId: string): Promise<{ section(path: string): unknown[]; all(): unknown[] }>;
+    };
+    const remembered = await service.feedbackOf({ id: documentId }, province.id);
     const own = await send(who.districtSecretary!, { id: randomUUID(), fromUnitId: district.id, note: 'Huyện ủy tổng hợp' });
+    expect(own.statusCode).toBe(201);
+    expect(remembered.section('I')).toEqual([]);
+    expect(remembered.all()).toEqual([]);
     expect(own.statusCode).toBe(201);
     const pkg = own.json();
     expect(pkg).toMatchObject({ fromUnitId: district.id, toUnitId: province.id });
