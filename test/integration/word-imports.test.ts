@@ -2,41 +2,31 @@ import { Document, Packer, Paragraph } from 'docx';
 import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Unit } from '../../server/db/units.repository.js';
-import { makeMember, makeUnit, type TestMember } from '../helpers/factories.js';
+import { makeDocumentInRound, makeMembers, makeUnit, type SignedInMember } from '../helpers/factories.js';
 import { expectProblem, startTestApp, type TestApp } from '../helpers/test-app.js';
 import { zipBombDocx } from '../helpers/docx-files.js';
 import { memberFile, type Piece } from '../helpers/word-review-files.js';
 
 let t: TestApp;
 let commune: Unit;
-let drafter: TestMember, secretary: TestMember, alice: TestMember, bob: TestMember;
-const tok: Record<string, string> = {};
+let drafter: SignedInMember, secretary: SignedInMember, alice: SignedInMember, bob: SignedInMember;
 const report = '# I. Kinh tế\nTốc độ tăng trưởng đạt 8,2% mỗi năm, vượt chỉ tiêu Nghị quyết.\n# II. Xã hội\nTỷ lệ hộ nghèo giảm còn 4,1% theo chuẩn nghèo đa chiều.\n';
-const inHours = (h: number) => new Date(Date.now() + h * 3600_000).toISOString();
 
 beforeAll(async () => {
   t = await startTestApp();
   const db = t.database.db;
   commune = await makeUnit(db, { parent: await makeUnit(db, { level: 'district' }) });
-  drafter = await makeMember(db, { roles: [[commune, 'drafter']] });
-  secretary = await makeMember(db, { roles: [[commune, 'secretary']] });
-  alice = await makeMember(db, { roles: [[commune, 'member']] });
-  bob = await makeMember(db, { roles: [[commune, 'member']] });
-  for (const m of [drafter, secretary, alice, bob]) tok[m.id] = await t.tokenFor(m);
+  ({ drafter, secretary, alice, bob } = await makeMembers(t, { drafter: [[commune, 'drafter']], secretary: [[commune, 'secretary']], alice: [[commune, 'member']], bob: [[commune, 'member']] }));
 });
 afterAll(async () => t.close());
 
-async function round(): Promise<string> {
-  const created = await t.request({ method: 'POST', url: '/api/v1/documents', token: tok[drafter.id], payload: { unitId: commune.id, title: 'Dự thảo', content: { format: 'markdown', value: report } } });
-  const opened = await t.request({ method: 'POST', url: `/api/v1/documents/${created.json().id}/rounds`, token: tok[drafter.id], payload: { closesAt: inHours(24) } });
-  return opened.json().id;
-}
+const round = async (): Promise<string> => (await makeDocumentInRound(t, drafter.token, { unitId: commune.id, markdown: report })).roundId;
 
-const send = (roundId: string, member: TestMember, file: Buffer | string, extra: Record<string, unknown> = {}) =>
+const send = (roundId: string, member: SignedInMember, file: Buffer | string, extra: Record<string, unknown> = {}) =>
   t.request({
     method: 'POST',
     url: `/api/v1/rounds/${roundId}/imports`,
-    token: tok[member.id],
+    token: member.token,
     payload: { filename: 'gop-y.docx', dataBase64: typeof file === 'string' ? file : file.toString('base64'), ...extra },
   });
 
@@ -67,7 +57,7 @@ describe('importing a member’s Word file', () => {
     const again = await send(roundId, alice, await memberFile(marked));
     expect(again.statusCode).toBe(200);
     expect(again.json()).toEqual({ created: [], unplaced: 1 });
-    const listed = await t.request({ method: 'GET', url: `/api/v1/rounds/${roundId}/annotations`, token: tok[alice.id] });
+    const listed = await t.request({ method: 'GET', url: `/api/v1/rounds/${roundId}/annotations`, token: alice.token });
     expect(listed.json()).toHaveLength(3);
   });
 
@@ -109,8 +99,8 @@ describe('importing a member’s Word file', () => {
     const broken = await JSZip.loadAsync(await memberFile(marked));
     broken.file('word/document.xml', '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p>');
     expectProblem(await send(roundId, alice, await broken.generateAsync({ type: 'nodebuffer' })), 400, 'validation_failed');
-    expectProblem(await t.request({ method: 'POST', url: `/api/v1/rounds/${roundId}/imports`, token: tok[alice.id], payload: { filename: 'a.docx' } }), 400, 'validation_failed');
-    const listed = await t.request({ method: 'GET', url: `/api/v1/rounds/${roundId}/annotations`, token: tok[alice.id] });
+    expectProblem(await t.request({ method: 'POST', url: `/api/v1/rounds/${roundId}/imports`, token: alice.token, payload: { filename: 'a.docx' } }), 400, 'validation_failed');
+    const listed = await t.request({ method: 'GET', url: `/api/v1/rounds/${roundId}/annotations`, token: alice.token });
     expect(listed.json()).toEqual([]);
   });
 });
