@@ -132,8 +132,8 @@ describe('diffWords: more distinct tokens than code units', () => {
     expect(encodeTokens(tokenize(oldText), tokenize(newText)).shared).toBe(true);
     expect(TOKEN_CODE_LIMIT).toBeLessThan(count);
 
-    // What is proven is the shared codes, not the search budget: on a starved machine the default
-    // 1 s (wall clock) runs out and the diff is coarse by design ("still rebuilds … when the search times out").
+    // What is tested is the shared codes, not speed: a budget no loaded machine runs out of (with
+    // the default one second, a starved CI machine gets the coarse give-up diff instead).
     const ops = diffWords(oldText, newText, { timeoutMs: 120_000 });
     expectRebuilds(ops, oldText, newText);
     // Every change is whole words; the 70 replaced words are found, with little or no spill-over.
