@@ -49,6 +49,8 @@ const updateCount = numberArg('updates', 200_000);
 const fresh = process.argv.includes('--fresh');
 /** `--skip-reads`: no round, annotations or reads while open (the load and compaction figures only). */
 const skipReads = process.argv.includes('--skip-reads');
+/** `--cpu-prof <dir>`: the server runs under `node --cpu-prof` (one profile per thread, workers included) written to <dir> when it stops. */
+const cpuProfDir = process.argv.includes('--cpu-prof') ? path.resolve(process.argv[process.argv.indexOf('--cpu-prof') + 1] ?? 'cpu-profiles') : undefined;
 /** Net growth of the encoded state per keystroke of the trace (measured: ≈2.6 bytes). */
 const bytesPerKeystroke = 2.6;
 
@@ -332,7 +334,7 @@ async function main(): Promise<void> {
     const server = await startChild('bench/support/collab-process.ts', {
       DATABASE_URL: database.url,
       BENCH_COLLAB: JSON.stringify({ idleUnloadMs: 500, compactAfterQuietMs: 600_000, readyTimeoutMs: 120_000 }),
-    });
+    }, '/healthz', { nodeArgs: cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : [] });
     try {
       const token = await login(server.baseUrl, workspace.readers[0]!);
       let health = probeHealth(server.baseUrl);

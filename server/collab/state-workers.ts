@@ -49,7 +49,8 @@ export class StateWorkers {
       maxThreads: options.maxThreads ?? 2,
       idleTimeout: 30_000,
       // TypeScript sources need the tsx loader in the worker too; compiled code needs nothing.
-      execArgv: here.endsWith('.ts') ? ['--import', 'tsx'] : [],
+      // A server profiled with --cpu-prof profiles its workers too.
+      execArgv: [...(here.endsWith('.ts') ? ['--import', 'tsx'] : []), ...profilingFlags()],
     });
   }
 
@@ -151,6 +152,19 @@ export class StateWorkers {
   async close(): Promise<void> {
     await this.pool.destroy();
   }
+}
+
+/** This process's --cpu-prof flags (with their values), for its worker threads. */
+function profilingFlags(): string[] {
+  const flags: string[] = [];
+  const argv = process.execArgv;
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i]!;
+    if (!flag.startsWith('--cpu-prof')) continue;
+    flags.push(flag);
+    if ((flag === '--cpu-prof-dir' || flag === '--cpu-prof-name' || flag === '--cpu-prof-interval') && i + 1 < argv.length) flags.push(argv[++i]!);
+  }
+  return flags;
 }
 
 /** Bytes of a stored state: its snapshot and rows. */

@@ -177,16 +177,19 @@ async function readStoredStateIn(tx: Db, documentId: string, onSnapshot?: Snapsh
   const updates: Uint8Array[] = [];
   let lastSeq = throughSeq;
   for (;;) {
-    const { rows } = await sql<{ data: Buffer | null; lengths: number[] | null; last: number | null; n: number }>`
-      select string_agg(data, ''::bytea order by seq) as data, array_agg(octet_length(data) order by seq) as lengths,
+    // Lengths packed too (int4send: 4 bytes big-endian each): as an int[] the driver parses 200,000
+    // numbers in JavaScript, ≈ 0.3 s of the event loop.
+    const { rows } = await sql<{ data: Buffer | null; lengths: Buffer | null; last: number | null; n: number }>`
+      select string_agg(data, ''::bytea order by seq) as data, string_agg(int4send(octet_length(data)), ''::bytea order by seq) as lengths,
         max(seq) as last, count(*)::int as n
       from (select seq, data from document_updates
             where document_id = ${documentId} and seq > ${lastSeq}
             order by seq limit ${ROWS_PER_READ}) rows`.execute(tx);
     const read = rows[0]!;
     if (read.n === 0) break;
+    const lengths = new DataView(read.lengths!.buffer, read.lengths!.byteOffset, read.lengths!.byteLength);
     let start = 0;
-    for (const length of read.lengths!) updates.push(read.data!.subarray(start, (start += length)));
+    for (let i = 0; i < read.n; i++) updates.push(read.data!.subarray(start, (start += lengths.getInt32(i * 4))));
     lastSeq = Number(read.last);
     if (read.n < ROWS_PER_READ) break;
   }
