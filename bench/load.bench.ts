@@ -215,7 +215,9 @@ async function open(baseUrl: string, documentId: string, token: string, serverPi
 }
 
 function describeOpen(opened: Opened): string {
-  const phases = Object.keys(opened.phases).length > 0 ? `; server load phases: snapshot read ${ms(opened.phases.snapshot!)}, snapshot + log read ${ms(opened.phases.read!)}, room ready ${ms(opened.phases.ready!)}` : '';
+  const p = opened.phases;
+  const applied = p.snapshotApplied !== undefined && p.snapshotApplied > 0 ? `, snapshot applied on the worker ${ms(p.snapshotApplied)}, log applied ${ms(p.rowsApplied!)}` : '';
+  const phases = Object.keys(p).length > 0 ? `; server load phases (from the load's start): snapshot read ${ms(p.snapshot!)}, snapshot + log read ${ms(p.read!)}${applied}, room ready ${ms(p.ready!)}` : '';
   return `CPU: server ${opened.serverCpu.toFixed(2)} s (all threads), this process (provider) ${opened.clientCpu.toFixed(2)} s${phases}`;
 }
 

@@ -21,6 +21,7 @@ import type { CollabMetrics } from './collab-metrics.js';
 import { encodeAwareness, encodeUpdate } from '../protocol/index.js';
 import { IN_PLACE_DOC_BYTES, Room, type DocumentSizeLimits } from './room.js';
 import { StateWorkers, storedBytes, type StateLoad } from './state-workers.js';
+import { epochMs } from '../domain/stored-state.js';
 import type { DocumentStorage } from './storage.js';
 import type { UpdateLog } from './update-log.js';
 
@@ -423,6 +424,8 @@ export class CollabServer implements LiveDocuments {
    */
   private async load(documentId: string, snapshotRead: (snapshot: EarlySnapshot | undefined) => void): Promise<Room> {
     const started = performance.now();
+    const startedAt = epochMs();
+    let applied: { snapshot: number; rows: number } | undefined;
     let load: StateLoad | undefined;
     let snapshotAt = 0;
     const state = await this.deps.storage
@@ -457,12 +460,18 @@ export class CollabServer implements LiveDocuments {
       const steps = load.rows(state.updates, { merged: state.updates.length >= this.deps.options.compactAfterRows });
       const rows = await steps.loaded;
       badRows(rows.badRows);
+      applied = rows.appliedAt;
       const base = state.snapshot ?? EMPTY_STATE;
       const loaded = { update: base, sinceBase: { seq: state.lastSeq, update: rows.sinceSnapshot }, summary: rows.summary };
       room = new Room(documentId, loaded, state.updates.length, state.lastSeq, this.deps.log, this.roomHooks, this.deps.logger, roomState(base));
       merged = steps.merged;
     }
-    this.deps.metrics.loaded({ snapshotSeconds: (snapshotAt - started) / 1000, readSeconds: (readAt - started) / 1000, readySeconds: (performance.now() - started) / 1000 });
+    this.deps.metrics.loaded({
+      snapshotSeconds: (snapshotAt - started) / 1000,
+      readSeconds: (readAt - started) / 1000,
+      readySeconds: (performance.now() - started) / 1000,
+      ...(applied && { snapshotAppliedSeconds: (applied.snapshot - startedAt) / 1000, rowsAppliedSeconds: (applied.rows - startedAt) / 1000 }),
+    });
     this.loadedRooms.set(documentId, room);
     for (const observer of this.observers) observer.loaded(room);
     if (merged) void this.compact(room, { fromSeq: state.throughSeq, throughSeq: state.lastSeq, state: merged });

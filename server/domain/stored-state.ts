@@ -111,6 +111,16 @@ export interface LoadedRows {
   badRows: MergedState['badRows'];
   /** The merged state's state vector and delete set (MergedState.summary). */
   summary: { stateVector: Uint8Array; deleteSet: Uint8Array };
+  /**
+   * When the snapshot and then the rows had been applied, in ms since the epoch
+   * (performance.timeOrigin + performance.now(): comparable across threads), for the load's metrics.
+   */
+  appliedAt: { snapshot: number; rows: number };
+}
+
+/** Now, in ms since the epoch, with performance.now()'s resolution (comparable across threads). */
+export function epochMs(): number {
+  return performance.timeOrigin + performance.now();
 }
 
 /**
@@ -124,15 +134,18 @@ export class StoredStateLoader {
   private readonly doc = new Y.Doc();
   private readonly snapshotStateVector: Uint8Array;
   private readonly badRows: MergedState['badRows'] = [];
+  private readonly appliedAt = { snapshot: 0, rows: 0 };
 
   constructor(snapshot: Uint8Array | undefined) {
     if (snapshot) Y.applyUpdate(this.doc, snapshot);
     this.snapshotStateVector = Y.encodeStateVector(this.doc);
+    this.appliedAt.snapshot = epochMs();
   }
 
   /** Applies the rows after the snapshot, each on its own (a row that does not apply is skipped, as in docFromStoredState). */
   addRows(updates: readonly Uint8Array[]): void {
     applyRows(this.doc, updates, (index, error) => this.badRows.push({ index, message: error instanceof Error ? error.message : String(error) }));
+    this.appliedAt.rows = epochMs();
   }
 
   loaded(): LoadedRows {
@@ -141,6 +154,7 @@ export class StoredStateLoader {
       sinceSnapshot: Y.encodeStateAsUpdate(this.doc, this.snapshotStateVector),
       badRows: this.badRows,
       summary: { stateVector, deleteSet: Y.encodeStateAsUpdate(this.doc, stateVector) },
+      appliedAt: { ...this.appliedAt },
     };
   }
 
