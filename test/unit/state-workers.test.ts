@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { StateWorkers } from '../../server/collab/state-workers.js';
-import { mergeStoredState, StoredStateLoader } from '../../server/domain/stored-state.js';
+import { mergeStoredState, packedState, StoredStateLoader, type PackedRows } from '../../server/domain/stored-state.js';
 
 // inPlaceBytes 0: every call crosses to a worker thread.
 const workers = new StateWorkers({ inPlaceBytes: 0 });
@@ -15,6 +15,13 @@ function typed(): { updates: Uint8Array[]; doc: Y.Doc } {
   for (let i = 0; i < 2000; i++) text.insert(i, 'abcdefghij'[i % 10]!);
   text.delete(100, 500);
   return { updates, doc };
+}
+
+function packRows(rows: readonly Uint8Array[]): PackedRows {
+  const ends = new Uint32Array(rows.length);
+  let end = 0;
+  rows.forEach((row, i) => (ends[i] = end += row.byteLength));
+  return { bytes: Buffer.concat(rows), ends };
 }
 
 describe('state workers', () => {
@@ -51,7 +58,9 @@ describe('state workers', () => {
       const rows = [...updates.slice(cut, cut + 20), new Uint8Array([1, 2, 3]), ...updates.slice(cut + 20)];
       const full = mergeStoredState({ snapshot, updates: rows, throughSeq: cut, lastSeq: cut + rows.length }, { summary: true });
       const load = workers.load(snapshot);
-      const steps = load.rows(rows, { merged: true });
+      // Rows as a list, or packed as the database adapter reads them (never unpacked on this thread).
+      const stored = seed % 2 === 0 ? { updates: rows } : packedState({ snapshot, throughSeq: cut, lastSeq: cut + rows.length }, packRows(rows));
+      const steps = load.rows(stored, { merged: true });
       const loaded = await steps.loaded;
       expect(loaded.badRows.map((r) => r.index)).toEqual([20]);
       expect(loaded.summary).toEqual(full.summary);
@@ -64,7 +73,9 @@ describe('state workers', () => {
       // In place (a small state) the same.
       const inPlace = new StoredStateLoader(snapshot);
       inPlace.addRows(rows);
-      expect(inPlace.loaded()).toEqual(loaded);
+      // (When it applied them aside, which is the moment each thread noted.)
+      expect({ ...inPlace.loaded(), appliedAt: undefined }).toEqual({ ...loaded, appliedAt: undefined });
+      expect(loaded.appliedAt.rows).toBeGreaterThanOrEqual(loaded.appliedAt.snapshot);
       inPlace.destroy();
     }
   });
