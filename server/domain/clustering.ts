@@ -383,45 +383,86 @@ export function matchAcrossUnits(
 /**
  * `matchAcrossUnits` kept up to date as packages arrive: `add` the packages one after another (or
  * all at once), and `result` is always what `matchAcrossUnits` gives for every package added so
- * far (unit-matching.ts: adding costs the new items' comparisons and one pass over the links; a
- * matched item whose sources did not change is the object built before). Nothing can be taken
- * out: for a smaller set (a package superseded), start a new one.
+ * far (unit-matching.ts: adding costs the new items' comparisons; a matched item whose sources did
+ * not change is the object built before). `section` answers one section's part of it, computing
+ * only that section's groups: a section no added item fell in since it was last asked is handed
+ * back as it was. Nothing can be taken out: for a smaller set (a package superseded), start a new one.
  */
 export class CrossUnitMatching {
   private readonly matcher = new UnitMatcher();
   private readonly sources = new Map<string, { unitId: string; item: ClusterLike }>();
-  /** Matched items by their sources (ids joined), from the last `result`. */
-  private built = new Map<string, MatchedItem>();
+  /** Per section: the matcher's blocks holding its items. */
+  private readonly blocks = new Map<string, Set<string>>();
+  /** Per section, its matched items as last computed (ordered) and by their sources (ids joined); dropped when an item is added to it. */
+  private readonly computed = new Map<string, { items: MatchedItem[]; bySignature: Map<string, MatchedItem> }>();
+  /** Per section, the matched items by sources of the last computation before the section changed (reused where their sources did not). */
+  private readonly stale = new Map<string, Map<string, MatchedItem>>();
 
   /** Adds packages' items (throws `validation_failed`, changing nothing, when an item id was already added). */
   add(packages: readonly FeedbackPackageInput[]): void {
+    const sectionOf = new Map<string, string>();
     const entries = packages.flatMap((pkg) =>
-      pkg.items.map((item) => ({
-        id: item.id,
-        block: `${item.section}\u0000${kindClass(item.kind)}${(item.scope ?? 'passage') === 'passage' ? '' : `\u0000${item.scope}`}`,
-        text: displayText({ kind: item.kind, ...item.representative }),
-        ...(item.apart === undefined ? {} : { apart: item.apart }),
-      })),
+      pkg.items.map((item) => {
+        const block = `${item.section}\u0000${kindClass(item.kind)}${(item.scope ?? 'passage') === 'passage' ? '' : `\u0000${item.scope}`}`;
+        sectionOf.set(block, item.section);
+        return {
+          id: item.id,
+          block,
+          text: displayText({ kind: item.kind, ...item.representative }),
+          ...(item.apart === undefined ? {} : { apart: item.apart }),
+        };
+      }),
     );
-    this.matcher.add(entries);
+    const changed = this.matcher.add(entries);
     for (const pkg of packages) for (const item of pkg.items) this.sources.set(item.id, { unitId: pkg.unitId, item });
+    for (const block of changed) {
+      const section = sectionOf.get(block)!;
+      (this.blocks.get(section) ?? this.blocks.set(section, new Set()).get(section)!).add(block);
+      const before = this.computed.get(section);
+      if (before) {
+        this.stale.set(section, before.bySignature);
+        this.computed.delete(section);
+      }
+    }
+  }
+
+  /** Paths of the sections holding items, sorted (code-unit order). */
+  sections(): string[] {
+    return [...this.blocks.keys()].sort(compareIds);
+  }
+
+  /** One section's part of `result` (the same objects, in the same order); `[]` for a section without items. Do not mutate. */
+  section(path: string): readonly MatchedItem[] {
+    const kept = this.computed.get(path);
+    if (kept) return kept.items;
+    const blocks = this.blocks.get(path);
+    if (!blocks) return [];
+    const before = this.stale.get(path);
+    const bySignature = new Map<string, MatchedItem>();
+    const items: MatchedItem[] = [];
+    for (const ids of this.matcher.groups(blocks)) {
+      const signature = ids.join('\n');
+      const m = before?.get(signature) ?? this.toMatched(ids);
+      bySignature.set(signature, m);
+      items.push(m);
+    }
+    items.sort((a, b) => b.unitCount - a.unitCount || b.count - a.count || compareIds(a.id, b.id));
+    this.stale.delete(path);
+    this.computed.set(path, { items, bySignature });
+    return items;
   }
 
   /** The matched items of everything added, ordered as `matchAcrossUnits` orders them. */
   result(options: { sections?: readonly string[] } = {}): MatchedItem[] {
-    const built = new Map<string, MatchedItem>();
-    const bySection = new Map<string, MatchedItem[]>();
-    for (const ids of this.matcher.groups()) {
-      const signature = ids.join('\n');
-      const m = this.built.get(signature) ?? this.toMatched(ids);
-      built.set(signature, m);
-      const list = bySection.get(m.section);
-      if (list) list.push(m);
-      else bySection.set(m.section, [m]);
+    const out: MatchedItem[] = [];
+    const listed = new Set<string>();
+    for (const path of options.sections ?? []) {
+      if (listed.has(path)) continue;
+      listed.add(path);
+      for (const m of this.section(path)) out.push(m);
     }
-    this.built = built;
-    const known = (options.sections ?? []).map((path) => ({ path, title: '' }));
-    return orderSections(known, bySection, (a, b) => b.unitCount - a.unitCount || b.count - a.count || compareIds(a.id, b.id)).flatMap((s) => s.clusters);
+    for (const path of this.sections()) if (!listed.has(path)) for (const m of this.section(path)) out.push(m);
+    return out;
   }
 
   private toMatched(ids: readonly string[]): MatchedItem {

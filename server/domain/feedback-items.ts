@@ -40,3 +40,49 @@ export function dispositionFor<D extends { sources: readonly string[] }>(sourceK
   const keys = new Set(sourceKeys);
   return decisions.find((d) => d.sources.some((s) => keys.has(s)));
 }
+
+/**
+ * The distinct strings of `lists`, sorted (code-unit order, as `sort()`). Package items carry their
+ * annotation ids sorted and distinct, so they are merged pairwise (linear in all ids) rather than
+ * gathered in a Set and sorted again; a list not strictly ascending is sorted first.
+ */
+export function sortedUnion(lists: readonly (readonly string[])[]): string[] {
+  let merged = lists.map((list) => (isStrictlyAscending(list) ? list : [...new Set(list)].sort()));
+  if (merged.length === 0) return [];
+  while (merged.length > 1) {
+    const next: (readonly string[])[] = [];
+    for (let i = 0; i < merged.length; i += 2) next.push(i + 1 < merged.length ? mergeTwo(merged[i]!, merged[i + 1]!) : merged[i]!);
+    merged = next;
+  }
+  return [...merged[0]!];
+}
+
+function isStrictlyAscending(list: readonly string[]): boolean {
+  for (let i = 1; i < list.length; i++) if (!(list[i - 1]! < list[i]!)) return false;
+  return true;
+}
+
+/** Two strictly ascending lists as one, each string once. */
+function mergeTwo(a: readonly string[], b: readonly string[]): string[] {
+  const out: string[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i]!;
+    const y = b[j]!;
+    if (x < y) {
+      out.push(x);
+      i++;
+    } else if (y < x) {
+      out.push(y);
+      j++;
+    } else {
+      out.push(x);
+      i++;
+      j++;
+    }
+  }
+  while (i < a.length) out.push(a[i++]!);
+  while (j < b.length) out.push(b[j++]!);
+  return out;
+}

@@ -82,6 +82,8 @@ interface Block {
   readonly vague: Map<number, Atom[]>;
   /** Entries per word id among the block's first entries: the one order of every prefix (rarest first). */
   df: Map<number, number>;
+  /** The groups of the last pass, until an entry is added to the block (links never cross blocks). */
+  groups: string[][] | undefined;
 }
 
 const compareIds = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -95,8 +97,11 @@ export class UnitMatcher {
   private readonly profiles = new Map<string, TextProfile>();
   private probe = 0;
 
-  /** Adds entries (throws `validation_failed` on an id already added, before changing anything). */
-  add(entries: readonly MatchEntry[]): void {
+  /**
+   * Adds entries (throws `validation_failed` on an id already added, before changing anything).
+   * Returns the names of the blocks that changed: only their groups can differ from before.
+   */
+  add(entries: readonly MatchEntry[]): Set<string> {
     const fresh = new Set<string>();
     for (const e of entries) {
       if (this.profiles.has(e.id) || fresh.has(e.id)) throw invalid(`package item ${e.id} appears twice`);
@@ -139,6 +144,13 @@ export class UnitMatcher {
       this.link(block, atom);
     }
     for (const atom of relink) this.link(this.blockOf(blockOfAtom(atom)), atom);
+    const changed = new Set<string>();
+    for (const e of ordered) {
+      if (changed.has(e.block)) continue;
+      changed.add(e.block);
+      this.blockOf(e.block).groups = undefined;
+    }
+    return changed;
   }
 
   /** The profile an entry was compared by (one object per distinct text). */
@@ -146,16 +158,23 @@ export class UnitMatcher {
     return this.profiles.get(id)!;
   }
 
-  /** Every entry in exactly one group; each group's ids in precedence (id) order. Groups in no particular order. */
-  groups(): string[][] {
+  /**
+   * Every entry in exactly one group; each group's ids in precedence (id) order. Groups in no
+   * particular order. With `blocks`, only the groups of those blocks (unknown names give none).
+   * A block's groups are computed once after each change to it; the arrays are shared: do not mutate.
+   */
+  groups(blocks?: Iterable<string>): string[][] {
     const out: string[][] = [];
-    for (const block of this.blocks.values()) out.push(...this.groupBlock(block));
+    for (const block of blocks === undefined ? this.blocks.values() : [...blocks].flatMap((name) => this.blocks.get(name) ?? [])) {
+      block.groups ??= this.groupBlock(block);
+      for (const g of block.groups) out.push(g);
+    }
     return out;
   }
 
   private blockOf(name: string): Block {
     let block = this.blocks.get(name);
-    if (!block) this.blocks.set(name, (block = { atoms: [], byKey: new Map(), shortPostings: new Map(), longPostings: new Map(), stances: new Map(), keys: new Map(), vague: new Map(), df: new Map() }));
+    if (!block) this.blocks.set(name, (block = { atoms: [], byKey: new Map(), shortPostings: new Map(), longPostings: new Map(), stances: new Map(), keys: new Map(), vague: new Map(), df: new Map(), groups: undefined }));
     return block;
   }
 

@@ -24,7 +24,7 @@ import { childrenOf, findUnit, lockUnit, type Unit } from '../db/units.repositor
 import { findVersionContent } from '../db/versions.repository.js';
 import { clusterAnnotations, CrossUnitMatching, matchAcrossUnits, type Cluster, type ClusterLike, type DecisionCounts, type MatchedItem, type SectionClusters } from '../domain/clustering.js';
 import { contentHash } from '../domain/content-hash.js';
-import { dispositionFor, mergedItemId, quoteOf, sourceKey } from '../domain/feedback-items.js';
+import { dispositionFor, mergedItemId, quoteOf, sortedUnion, sourceKey } from '../domain/feedback-items.js';
 import { packageNamesAuthors, isUnitSecretary, isUnitStaff, maySendFeedbackFrom, mayReviewRound, roundTouchesUnit, type Actor } from '../domain/permissions.js';
 import type { Section } from '../domain/sections.js';
 import { formatPath } from '../domain/unit-path.js';
@@ -49,8 +49,21 @@ import type {
 } from '../http/schemas/aggregation.js';
 
 
-/** The merge as remembered between package arrivals: decisions are added per read. */
-type RememberedFeedback = Omit<MergedFeedback, 'items'> & { items: Array<Omit<MergedFeedbackItem, 'disposition'> & { sourceKeys: string[] }> };
+/** A merged item as remembered between package arrivals: the receiving unit's decision is added per read. */
+type RememberedItem = Omit<MergedFeedbackItem, 'disposition'> & { sourceKeys: string[] };
+
+/**
+ * The merge as remembered between package arrivals: who sent and who did not, and the items, built
+ * per section when a section is first asked for (a province's roll-up is 20,000 items in fifty
+ * sections; a reader asks for one). Decisions are added per read.
+ */
+interface RememberedFeedback {
+  readonly head: Omit<MergedFeedback, 'items'>;
+  /** One section's items (`[]` for a section without any); do not mutate. */
+  section(path: string): readonly RememberedItem[];
+  /** Every item: sections by path (code-unit order), then as `section` orders them. */
+  all(): RememberedItem[];
+}
 
 const emptyDecisions = (): DecisionCounts => ({ accepted: 0, partially_accepted: 0, rejected: 0, noted: 0, undecided: 0 });
 
@@ -74,9 +87,10 @@ export class AggregationService {
 
   /**
    * Per round, each section's clusters (section-clusters.ts), the outbox event they reflect (every
-   * annotation and edit event up to `stamp`) and the section of each annotation in them.
+   * annotation and edit event up to `stamp`) and the annotations in each section (by section, so
+   * that a new computation replaces the dirty sections' sets instead of copying 100,000 entries).
    */
-  private readonly sectionMemo = lruCache<string, { stamp: number; computed: SectionMemo; document: Cluster[]; sectionOf: ReadonlyMap<string, string> }>(systemClock, { max: 16 });
+  private readonly sectionMemo = lruCache<string, { stamp: number; computed: SectionMemo; document: Cluster[]; idsBySection: ReadonlyMap<string, ReadonlySet<string>> }>(systemClock, { max: 16 });
 
   /**
    * Packages by id, items parsed: a package never changes once sent, so what is read once is kept
@@ -90,7 +104,10 @@ export class AggregationService {
    * packages arrive (clustering.ts `CrossUnitMatching`: always what matching them all at once
    * gives); started again when a package it holds no longer counts (superseded).
    */
-  private readonly rollUps = lruCache<string, { packageIds: Set<string>; matching: CrossUnitMatching }>(systemClock, { max: 8 });
+  private readonly rollUps = lruCache<string, RollUp>(systemClock, { max: 8 });
+
+  /** Sections and text of base versions (`documentId:number`): a version never changes once made. */
+  private readonly bases = lruCache<string, Promise<{ sections: Section[]; text: string }>>(systemClock, { max: 16 });
 
   /** Each merged item as last built, by the matched item it was built from (the same object while its sources are). */
   private readonly mergedItems = new WeakMap<MatchedItem, MergedItem>();
@@ -190,23 +207,20 @@ export class AggregationService {
       const { whole, rest } = splitWhole(annotations);
       const { sections, computed } = clusterBySection(rest, base.sections, { text: base.text, edits }, undefined);
       const document = clusterWhole(whole, base.text, edits);
-      this.sectionMemo.set(round.id, { stamp, computed, document, sectionOf: new Map(annotations.map((a) => [a.id, a.section])) });
+      this.sectionMemo.set(round.id, { stamp, computed, document, idsBySection: idsBySection(new Map(), annotations) });
       return { sections, document };
     }
     const now = await sectionsOfAnnotations(this.db, changes.annotationIds);
     const dirty = new Set(now.values());
     for (const id of changes.annotationIds) {
-      const was = before.sectionOf.get(id);
-      if (was !== undefined) dirty.add(was);
+      for (const [path, ids] of before.idsBySection) if (ids.has(id)) dirty.add(path);
     }
     const annotations = await annotationsForSummary(this.db, [round.id], undefined, { sections: [...dirty] });
     const { whole, rest } = splitWhole(annotations);
     const { sections, computed } = reclusterSections(before.computed, dirty, rest, base.sections, { text: base.text, edits });
     const document = dirty.has('') ? clusterWhole(whole, base.text, edits) : before.document;
-    const sectionOf = new Map(before.sectionOf);
-    for (const [id, path] of before.sectionOf) if (dirty.has(path)) sectionOf.delete(id);
-    for (const a of annotations) sectionOf.set(a.id, a.section);
-    this.sectionMemo.set(round.id, { stamp: Math.max(stamp, changes.lastId), computed, document, sectionOf });
+    const kept = new Map([...before.idsBySection].filter(([path]) => !dirty.has(path)));
+    this.sectionMemo.set(round.id, { stamp: Math.max(stamp, changes.lastId), computed, document, idsBySection: idsBySection(kept, annotations) });
     return { sections, document };
   }
 
@@ -307,8 +321,26 @@ export class AggregationService {
       });
       return { record, created: true };
     });
-    if (stored.created) this.warmFeedbackSoon(document, from.parentId!);
+    if (stored.created) await this.matchOnArrival(document, stored.record);
     return { pkg: toPublicPackage(stored.record), created: stored.created };
+  }
+
+  /**
+   * A package just stored: kept parsed (packages never change), and matched at once into the
+   * receiving unit's roll-up when one is kept here and still holds only packages that count. The
+   * sender then waits for its own items' comparisons (a district's 4,700 items: a fraction of a
+   * second), so the receiver's next read only assembles the section it asks for. Otherwise (no
+   * roll-up kept, or the package supersedes one it holds: matching starts afresh) the roll-up is
+   * computed in the background once the burst of submissions has paused. Never fails the submission.
+   */
+  private async matchOnArrival(document: DocumentRecord, pkg: PackageRecord): Promise<void> {
+    this.packageCache.set(pkg.id, pkg);
+    const kept = this.rollUps.get(`${document.id}:${pkg.toUnitId}`);
+    if (!kept || (pkg.supersedes !== null && kept.packageIds.has(pkg.supersedes))) {
+      this.warmFeedbackSoon(document, pkg.toUnitId);
+      return;
+    }
+    await this.feedbackOf(document, pkg.toUnitId).catch(() => this.warmFeedbackSoon(document, pkg.toUnitId));
   }
 
   /** The package stored under a client id, if it is this unit's on this document; 409 if the id is another's. */
@@ -377,13 +409,13 @@ export class AggregationService {
       lastManualReminders(this.db, 'unit', document.id),
     ]);
     // Decisions change without a package arriving: read afresh, outside the remembered merge.
-    const shown = only.section === undefined ? merged.items : merged.items.filter((i) => i.section === only.section);
+    const shown = only.section === undefined ? merged.all() : merged.section(only.section);
     const items = shown.map(({ sourceKeys, ...item }) => {
       const d = dispositionFor(sourceKeys, decided);
       return { ...item, disposition: d ? { decision: d.decision, note: d.note, by: d.decidedBy, at: d.decidedAt.toISOString() } : null };
     });
-    const pending = merged.pending.map((p) => ({ ...p, remindedAt: reminded.get(p.unitId)?.toISOString() ?? null }));
-    return { document, feedback: { ...merged, pending, items } };
+    const pending = merged.head.pending.map((p) => ({ ...p, remindedAt: reminded.get(p.unitId)?.toISOString() ?? null }));
+    return { document, feedback: { ...merged.head, pending, items } };
   }
 
   /**
@@ -394,7 +426,7 @@ export class AggregationService {
     const { document } = await this.documents.visible(actor, documentId);
     const receiver = input.unitId ?? document.unitId;
     if (!isUnitStaff(actor, receiver)) throw forbidden('only the receiving unit’s drafters and secretaries decide on its feedback');
-    const item = (await this.feedbackOf(document, receiver)).items.find((i) => i.id === itemId);
+    const item = (await this.feedbackOf(document, receiver)).all().find((i) => i.id === itemId);
     if (!item) throw notFound('feedback item');
     await this.db.transaction().execute(async (tx) => {
       await upsertFeedbackDisposition(tx, {
@@ -428,32 +460,38 @@ export class AggregationService {
     const names = new Map(expected.map((c) => [c.id, c.name]));
     const sectionTitles = await this.sectionTitles(document, rounds);
     const merged = this.mergePackages(`${document.id}:${receiver}`, received);
+    const itemOf = (m: MergedItem): RememberedItem => ({
+      id: m.id,
+      section: m.section,
+      sectionTitle: m.sectionTitle || sectionTitles.get(m.section) || '',
+      quote: m.quote,
+      kind: m.kind,
+      representative: m.representative,
+      count: m.count,
+      unitCount: m.unitCount,
+      unitIds: m.unitIds,
+      units: m.units.map((u) => ({ ...u, name: names.get(u.unitId) ?? u.unitId })),
+      annotationIds: m.annotationIds,
+      ...(m.scope !== 'passage' ? { scope: m.scope } : {}),
+      decisions: m.decisions,
+      sourceKeys: m.sourceKeys,
+    });
+    const bySection = new Map<string, RememberedItem[]>();
+    const section = (path: string) => bySection.get(path) ?? bySection.set(path, merged.section(path).map(itemOf)).get(path)!;
     return {
-      documentId: document.id,
-      unitId: receiver,
-      units: expected.map((c) => ({
-        unitId: c.id,
-        name: c.name,
-        packageId: byUnit.get(c.id)?.id ?? null,
-        submittedAt: byUnit.get(c.id)?.submittedAt.toISOString() ?? null,
-      })),
-      pending: expected.filter((c) => !byUnit.has(c.id)).map((c) => ({ unitId: c.id, name: c.name })),
-      items: merged.map((m) => ({
-        id: m.id,
-        section: m.section,
-        sectionTitle: m.sectionTitle || sectionTitles.get(m.section) || '',
-        quote: m.quote,
-        kind: m.kind,
-        representative: m.representative,
-        count: m.count,
-        unitCount: m.unitCount,
-        unitIds: m.unitIds,
-        units: m.units.map((u) => ({ ...u, name: names.get(u.unitId) ?? u.unitId })),
-        annotationIds: m.annotationIds,
-        ...(m.scope !== 'passage' ? { scope: m.scope } : {}),
-        decisions: m.decisions,
-        sourceKeys: m.sourceKeys,
-      })),
+      head: {
+        documentId: document.id,
+        unitId: receiver,
+        units: expected.map((c) => ({
+          unitId: c.id,
+          name: c.name,
+          packageId: byUnit.get(c.id)?.id ?? null,
+          submittedAt: byUnit.get(c.id)?.submittedAt.toISOString() ?? null,
+        })),
+        pending: expected.filter((c) => !byUnit.has(c.id)).map((c) => ({ unitId: c.id, name: c.name })),
+      },
+      section,
+      all: () => merged.sections().flatMap(section),
     };
   }
 
@@ -601,41 +639,89 @@ export class AggregationService {
   /**
    * Merges received packages: items matched across the sending units, each with every sender's
    * count and note, the senders' decisions summed, and the source keys (`fromUnitId/itemId`) the
-   * receiving unit's own decision is kept by. The matching of the packages matched before for
-   * `key` is extended with the new ones (equal to matching them all again, see `rollUps`), and a
-   * merged item whose sources did not change is the one built before.
+   * receiving unit's own decision is kept by. The roll-up kept for `key` is extended with the
+   * packages it does not hold (equal to matching them all again, see `rollUps`), or started afresh
+   * when it holds one that no longer counts. Merged items are built per section when asked for; one
+   * whose sources did not change is the one built before.
    */
-  private mergePackages(key: string, received: PackageRecord[]): MergedItem[] {
-    const items = new Map<string, { item: PackageItem; fromUnitId: string }>();
-    for (const p of received) for (const item of p.items as PackageItem[]) items.set(sourceKey(p.fromUnitId, item.id), { item, fromUnitId: p.fromUnitId });
+  private mergePackages(key: string, received: readonly PackageRecord[]): { sections(): string[]; section(path: string): readonly MergedItem[] } {
     const counted = new Set(received.map((p) => p.id));
     const before = this.rollUps.get(key);
-    const state = before && [...before.packageIds].every((id) => counted.has(id)) ? before : { packageIds: new Set<string>(), matching: new CrossUnitMatching() };
-    const arriving = received.filter((p) => !state.packageIds.has(p.id));
-    state.matching.add(
-      arriving.map((p) => ({ unitId: p.fromUnitId, items: packageClusterLikes(p, (item) => sourceKey(p.fromUnitId, item.id)) })),
-    );
-    for (const p of arriving) state.packageIds.add(p.id);
+    const state = before && [...before.packageIds].every((id) => counted.has(id)) ? before : new RollUp();
+    state.add(received.filter((p) => !state.packageIds.has(p.id)));
     this.rollUps.set(key, state);
-    return state.matching.result({}).map((m) => {
-      let merged = this.mergedItems.get(m);
-      if (!merged) this.mergedItems.set(m, (merged = mergedItemOf(m, items)));
-      return merged;
-    });
+    // A package arriving later is matched into the same roll-up (`matchOnArrival`) before this
+    // merge's sections may have been asked for: these then come from a matching of `received` alone.
+    const size = state.packageIds.size;
+    let own: RollUp | undefined;
+    const current = (): RollUp => {
+      if (state.packageIds.size === size) return state;
+      if (!own) {
+        own = new RollUp();
+        own.add(received);
+      }
+      return own;
+    };
+    return {
+      sections: () => current().matching.sections(),
+      section: (path) => {
+        const rollUp = current();
+        return rollUp.matching.section(path).map((m) => {
+          let merged = this.mergedItems.get(m);
+          if (!merged) this.mergedItems.set(m, (merged = mergedItemOf(m, rollUp.items)));
+          return merged;
+        });
+      },
+    };
   }
 
-  /** Sections and text of a round's base version (the coordinates of its anchors). */
-  private async baseOf(round: RoundRecord): Promise<{ sections: Section[]; text: string }> {
-    const version = await findVersionContent<Section>(this.db, round.documentId, round.baseVersion);
-    if (!version) throw notFound(`version ${round.baseVersion}`);
-    return { sections: version.sections, text: version.text };
+  /** Sections and text of a round's base version (the coordinates of its anchors), kept: a version never changes. */
+  private baseOf(round: RoundRecord): Promise<{ sections: Section[]; text: string }> {
+    const key = `${round.documentId}:${round.baseVersion}`;
+    let base = this.bases.get(key);
+    if (!base) {
+      base = findVersionContent<Section>(this.db, round.documentId, round.baseVersion).then((version) => {
+        if (!version) throw notFound(`version ${round.baseVersion}`);
+        return { sections: version.sections, text: version.text };
+      });
+      this.bases.set(key, base);
+      base.catch(() => this.bases.delete(key));
+    }
+    return base;
   }
 }
 
+/**
+ * The roll-up of the packages a unit received: their matching, extended as packages arrive, and
+ * their items by source key (`fromUnitId/itemId`). Nothing is taken out: a superseded package
+ * starts a new one.
+ */
+class RollUp {
+  readonly packageIds = new Set<string>();
+  readonly matching = new CrossUnitMatching();
+  readonly items = new Map<string, { item: PackageItem; fromUnitId: string }>();
+
+  add(packages: readonly PackageRecord[]): void {
+    if (packages.length === 0) return;
+    this.matching.add(packages.map((p) => ({ unitId: p.fromUnitId, items: packageClusterLikes(p, (item) => sourceKey(p.fromUnitId, item.id)) })));
+    for (const p of packages) {
+      this.packageIds.add(p.id);
+      for (const item of p.items as PackageItem[]) this.items.set(sourceKey(p.fromUnitId, item.id), { item, fromUnitId: p.fromUnitId });
+    }
+  }
+}
 /** A round's points: per section (passages and general comments on sections), and on the whole draft. */
 interface RoundClusters {
   sections: SectionClusters[];
   document: Cluster[];
+}
+
+/** `kept` with each annotation's id added to its section's set (new sets for sections not in `kept`, which must not hold them). */
+function idsBySection(kept: Map<string, ReadonlySet<string>>, annotations: readonly AnnotationForSummary[]): Map<string, ReadonlySet<string>> {
+  const fresh = new Map<string, Set<string>>();
+  for (const a of annotations) (fresh.get(a.section) ?? fresh.set(a.section, new Set()).get(a.section)!).add(a.id);
+  for (const [path, ids] of fresh) kept.set(path, ids);
+  return kept;
 }
 
 /** Comments on the whole draft apart from the rest (they are clustered on their own). */
@@ -691,7 +777,7 @@ function mergedItemOf(m: MatchedItem, items: ReadonlyMap<string, { item: Package
     units: [...units.values()].sort((a, b) => compareIds(a.unitId, b.unitId)),
     decisions,
     sourceKeys: [...m.sourceItemIds].sort(),
-    annotationIds: [...new Set(sources.flatMap((s) => s.item.annotationIds))].sort(),
+    annotationIds: sortedUnion(sources.map((s) => s.item.annotationIds)),
   };
 }
 

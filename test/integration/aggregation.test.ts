@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mammoth from 'mammoth';
 import { annotationsForSummary } from '../../server/db/annotations.repository.js';
@@ -196,6 +197,33 @@ describe('round summary', () => {
     expect(summary.sections).toEqual(await afresh());
     expect(summary.sections[1].clusters).toHaveLength(1);
     expect(summary.sections[0].clusters[0].decisions).toMatchObject({ noted: 1 });
+  });
+
+  it('sends the whole summary gzip-compressed from each section’s kept compressed bytes: the same bytes, also after new annotations', async () => {
+    const drafter = await token(staff.provinceDrafter!);
+    const url = `/api/v1/rounds/${roundId}/summary`;
+    const both = async () => {
+      const plain = await t.request({ method: 'GET', url, token: drafter });
+      const zipped = await t.request({ method: 'GET', url, token: drafter, headers: { 'accept-encoding': 'gzip, deflate, br' } });
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      expect(zipped.headers['content-encoding']).toBe('gzip');
+      expect(zipped.headers.vary).toContain('accept-encoding');
+      expect(gunzipSync(zipped.rawPayload).equals(plain.rawPayload)).toBe(true);
+      return plain.json();
+    };
+    const before = await both();
+    const id = randomUUID();
+    const written = await t.request({ method: 'PUT', url: `/api/v1/rounds/${roundId}/annotations/${id}`, token: await token(members.d3![0]!), payload: { kind: 'comment', body: 'Cần thêm số liệu so sánh', anchor: at('4,1%') } });
+    expect(written.statusCode).toBe(201);
+    const after = await both();
+    expect(after.participation.annotations).toBe(before.participation.annotations + 1);
+    await t.request({ method: 'DELETE', url: `/api/v1/rounds/${roundId}/annotations/${id}`, token: await token(members.d3![0]!) });
+    expect(await both()).toEqual(before);
+    // gzip refused (q=0): not gzip; one section: the app's own compression, as for any answer.
+    expect((await t.request({ method: 'GET', url, token: drafter, headers: { 'accept-encoding': 'gzip;q=0, identity' } })).headers['content-encoding']).not.toBe('gzip');
+    const one = await t.request({ method: 'GET', url: `${url}?section=II`, token: drafter, headers: { 'accept-encoding': 'gzip' } });
+    expect(one.statusCode).toBe(200);
+    expect(JSON.parse(gunzipSync(one.rawPayload).toString('utf8'))).toEqual({ ...before, sections: before.sections.filter((s: { path: string }) => s.path === 'II') });
   });
 
   it('answers one section on demand, as the whole summary has it; 404 for a section it does not have', async () => {

@@ -211,26 +211,43 @@ describe('what the district receives', () => {
 
   it('answers one section on its own, and what it kept up to date as packages arrived equals reading everything afresh', async () => {
     const before = await feedback(who.districtSecretary!);
-    // A package arrives after the district has read its roll-up: matched into what it kept.
+    // A package arrives after the district has read its roll-up: matched into what it kept as it
+    // is submitted, so the section read right after it only assembles that section's items.
     const question = randomUUID();
     const asked = await t.request({ method: 'PUT', url: `/api/v1/rounds/${roundId}/annotations/${question}`, token: await token(who.c3Member!), payload: { kind: 'question', body: 'Tỷ lệ hộ nghèo theo chuẩn nào?', anchor: at('4,1%') } });
     expect(asked.statusCode).toBe(201);
     expect((await send(who.c3Secretary!, { id: randomUUID(), fromUnitId: c3.id })).statusCode).toBe(201);
+    const sectionUrl = (path: string) => `/api/v1/documents/${documentId}/feedback?section=${encodeURIComponent(path)}`;
+    const sectionOf = async (path: string) => {
+      const response = await t.request({ method: 'GET', url: sectionUrl(path), token: await token(who.districtSecretary!) });
+      expect(response.statusCode).toBe(200);
+      return response.json();
+    };
+    const first = await sectionOf('II');
     const kept = await feedback(who.districtSecretary!);
     expect(kept.items).toHaveLength(before.items.length + 1);
     expect(kept.items.find((i: { kind: string }) => i.kind === 'question')).toMatchObject({ section: 'II', unitIds: [c3.id], annotationIds: [question] });
-    const sectionUrl = (path: string) => `/api/v1/documents/${documentId}/feedback?section=${encodeURIComponent(path)}`;
-    const one = await t.request({ method: 'GET', url: sectionUrl('II'), token: await token(who.districtSecretary!) });
-    expect(one.statusCode).toBe(200);
-    expect(one.json()).toEqual({ ...kept, items: kept.items.filter((i: { section: string }) => i.section === 'II') });
-    expect((await t.request({ method: 'GET', url: sectionUrl('IX'), token: await token(who.districtSecretary!) })).json().items).toEqual([]);
-    // A fresh process computes the roll-up from nothing: the same answer.
+    expect(first).toEqual({ ...kept, items: kept.items.filter((i: { section: string }) => i.section === 'II') });
+    expect((await sectionOf('IX')).items).toEqual([]);
+    // A fresh process computes the roll-up from nothing: the same answer, whole and per section.
     await t.restart();
+    expect(await sectionOf('II')).toEqual(first);
     expect(await feedback(who.districtSecretary!)).toEqual(kept);
   });
 
   it('sends the district’s package on to the province with provenance down to each annotation', async () => {
+    // The province reads its roll-up (nothing yet) before the package comes. The merge remembered
+    // for that read, asked for its items only after the package was matched into the kept roll-up
+    // (as a read racing a submission would), answers for the packages it was computed from.
+    expect((await feedback(who.provinceSecretary!, province.id)).items).toEqual([]);
+    const service = (t.app as unknown as { services: { aggregation: unknown } }).services.aggregation as {
+      feedbackOf(document: { id: string }, unitId: string): Promise<{ section(path: string): unknown[]; all(): unknown[] }>;
+    };
+    const remembered = await service.feedbackOf({ id: documentId }, province.id);
     const own = await send(who.districtSecretary!, { id: randomUUID(), fromUnitId: district.id, note: 'Huyện ủy tổng hợp' });
+    expect(own.statusCode).toBe(201);
+    expect(remembered.section('I')).toEqual([]);
+    expect(remembered.all()).toEqual([]);
     expect(own.statusCode).toBe(201);
     const pkg = own.json();
     expect(pkg).toMatchObject({ fromUnitId: district.id, toUnitId: province.id });

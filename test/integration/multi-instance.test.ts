@@ -176,7 +176,7 @@ describe.runIf(!!redisUrl)('several instances on one database', () => {
     }
   });
 
-  it('wakes an SSE stream on B within a second when an annotation is written through A, and notifies each instance once', async () => {
+  it('wakes an SSE stream on B through Redis, before its heartbeat, when an annotation is written through A, and notifies each instance once', async () => {
     const documentId = await newDocument('Một đoạn văn bản để góp ý.');
     const auth = { authorization: `Bearer ${tokens[drafter.id]}` };
     const round = await a.app.inject({ method: 'POST', url: `/api/v1/documents/${documentId}/rounds`, headers: auth, payload: { closesAt: new Date(Date.now() + 3600_000).toISOString() } });
@@ -191,7 +191,6 @@ describe.runIf(!!redisUrl)('several instances on one database', () => {
     a.app.services.events.on('committed', countA);
     b.app.services.events.on('committed', countB);
     try {
-      const written = Date.now();
       const response = await a.app.inject({
         method: 'PUT',
         url: `/api/v1/rounds/${round.json().id}/annotations/${randomUUID()}`,
@@ -199,8 +198,9 @@ describe.runIf(!!redisUrl)('several instances on one database', () => {
         payload: { kind: 'comment', body: 'góp ý qua A', anchor: { start: 0, end: 3 } },
       });
       expect(response.statusCode).toBeLessThan(300);
-      await eventually(() => stream.events.some((e) => e.type === 'annotation.upserted'), 'B streams the annotation', 1000);
-      expect(Date.now() - written).toBeLessThan(1000);
+      // Woken by A's notice through Redis, not by its own 15 s heartbeat: allow a loaded machine
+      // its time, but far less than a heartbeat (speed is the benches' business, not a test's).
+      await eventually(() => stream.events.some((e) => e.type === 'annotation.upserted'), 'B streams the annotation', 8000);
       await new Promise((resolve) => setTimeout(resolve, 200));
       expect(notices).toEqual({ a: 1, b: 1 });
     } finally {

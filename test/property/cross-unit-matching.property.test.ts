@@ -71,6 +71,23 @@ describe('CrossUnitMatching (property)', () => {
     );
   });
 
+  it('answers each section as matching everything at once does, whichever sections were read between arrivals', () => {
+    fc.assert(
+      fc.property(packages, fc.array(fc.subarray(['I', 'II', '', 'III']), { minLength: 6, maxLength: 6 }), (list, reads) => {
+        const matching = new CrossUnitMatching();
+        for (let n = 1; n <= list.length; n++) {
+          matching.add([list[n - 1]!]);
+          const batch = matchAcrossUnits(list.slice(0, n));
+          // Only some sections are read after this arrival: the others are brought up to date later.
+          for (const path of reads[n - 1] ?? []) expect(matching.section(path)).toEqual(batch.filter((m) => m.section === path));
+          expect(matching.sections()).toEqual([...new Set(batch.map((m) => m.section))].sort());
+        }
+        expect(matching.result({ sections: ['II', 'I'] })).toEqual(matchAcrossUnits(list, { sections: ['II', 'I'] }));
+      }),
+      params(300),
+    );
+  });
+
   it('equals matching everything at once when packages come item by item (atoms of equal keys grow and change spelling)', () => {
     fc.assert(
       fc.property(packages, fc.integer({ min: 0, max: 1000 }), (list, salt) => {
@@ -96,6 +113,18 @@ describe('CrossUnitMatching', () => {
     const after = matching.result();
     expect(after.find((m) => m.id === 'a/1')!.sourceItemIds).toEqual(['a/1', 'b/1']);
     expect(after.find((m) => m.id === 'a/2')).toBe(before.find((m) => m.id === 'a/2'));
+  });
+
+  it('hands back a section no item was added to as it was, and computes only the section asked for', () => {
+    const matching = new CrossUnitMatching();
+    const inII = (id: string, body: string): ClusterLike => ({ ...it2(id, body), section: 'II' });
+    matching.add([{ unitId: 'a', items: [it2('a/1', 'Đề nghị làm rõ nguồn vốn', 'a'), inII('a/2', 'Bỏ đoạn này')] }]);
+    const first = matching.section('II');
+    matching.add([{ unitId: 'b', items: [it2('b/1', 'Cần làm rõ nguồn vốn.')] }]);
+    expect(matching.section('II')).toBe(first);
+    expect(matching.section('I').map((m) => m.sourceItemIds)).toEqual([['a/1', 'b/1']]);
+    expect(matching.section('IX')).toEqual([]);
+    expect(matching.sections()).toEqual(['I', 'II']);
   });
 
   it('refuses an item id already added, and changes nothing then', () => {

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { dispositionFor, maxQuoteLength, mergedItemId, quoteOf, sourceKey } from '../../server/domain/feedback-items.js';
+import { dispositionFor, maxQuoteLength, mergedItemId, quoteOf, sortedUnion, sourceKey } from '../../server/domain/feedback-items.js';
 
 describe('feedback items', () => {
   it('quotes the passage between the offsets, and nothing for a general comment', () => {
@@ -23,5 +24,18 @@ describe('feedback items', () => {
     expect(dispositionFor(['u2/y', 'u3/z'], [newest, older])).toBe(newest);
     expect(dispositionFor(['u1/x'], [older])).toBe(older);
     expect(dispositionFor(['u9/q'], [newest, older])).toBeUndefined();
+  });
+
+  it('merges sorted id lists into what a Set and a sort give, also for lists not sorted or with repeats', () => {
+    expect(sortedUnion([])).toEqual([]);
+    expect(sortedUnion([['b', 'd'], ['a', 'd', 'e'], [], ['c']])).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(sortedUnion([['d', 'a', 'a'], ['B', 'b']])).toEqual(['B', 'a', 'b', 'd']);
+    const id = fc.constantFrom('0a', '0b', '1', 'A', 'a', 'ab', 'b', 'é', 'ế', '');
+    fc.assert(
+      fc.property(fc.array(fc.array(id, { maxLength: 8 }), { maxLength: 6 }), fc.boolean(), (lists, sorted) => {
+        const given = sorted ? lists.map((l) => [...new Set(l)].sort()) : lists;
+        expect(sortedUnion(given)).toEqual([...new Set(given.flat())].sort());
+      }),
+    );
   });
 });

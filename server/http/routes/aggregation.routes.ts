@@ -1,3 +1,4 @@
+import zlib from 'node:zlib';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -13,24 +14,63 @@ import { sendFile } from '../send-file.js';
  * A round summary as JSON (UTF-8 bytes), exactly as the route's schema serialises it, with each
  * section's bytes kept while the service hands back the same section object (it does while the
  * section's clusters and decision counts are unchanged): after one new annotation in a province's
- * round, one section of fifty is serialised again instead of 20 MB.
+ * round, one section of fifty is serialised again instead of 20 MB. With `gzip`, the same bytes
+ * gzip-compressed, each section's compressed bytes kept likewise (`gzipOfParts`).
  */
-const sectionJson = new WeakMap<object, Buffer>();
-const comma = Buffer.from(',');
-function summaryJson(summary: RoundSummary, reply: FastifyReply): Buffer {
+const sectionJson = new WeakMap<object, { json: Buffer; deflated?: Buffer }>();
+const comma = { json: Buffer.from(',') };
+function summaryJson(summary: RoundSummary, reply: FastifyReply, gzip = false): Buffer {
   const whole = reply.compileSerializationSchema(SummarySchema, '200');
   const section = reply.compileSerializationSchema(SummarySectionSchema, '200');
   const head = whole({ ...summary, sections: [] });
   if (!head.endsWith('"sections":[]}')) throw new Error('the summary schema must end with its sections');
-  const parts: Buffer[] = [Buffer.from(head.slice(0, -2))];
+  const parts: Array<{ json: Buffer; deflated?: Buffer }> = [{ json: Buffer.from(head.slice(0, -2)) }];
   summary.sections.forEach((s, i) => {
-    let json = sectionJson.get(s);
-    if (json === undefined) sectionJson.set(s, (json = Buffer.from(section(s))));
+    let part = sectionJson.get(s);
+    if (part === undefined) sectionJson.set(s, (part = { json: Buffer.from(section(s)) }));
     if (i > 0) parts.push(comma);
-    parts.push(json);
+    parts.push(part);
   });
-  parts.push(Buffer.from(']}'));
-  return Buffer.concat(parts);
+  parts.push({ json: Buffer.from(']}') });
+  return gzip ? gzipOfParts(parts) : Buffer.concat(parts.map((p) => p.json));
+}
+
+/**
+ * One gzip member (RFC 1952) of the parts' JSON, concatenated. Each part is deflated on its own
+ * (its own dictionary) and ends in a sync flush, on a byte boundary and without a final block, so
+ * deflated parts follow one another as one deflate stream (what pigz does); an empty final block,
+ * the CRC-32 and the length close it. A part's deflated bytes are kept on it (level 1, as the
+ * app's compression): the answer's unchanged sections are not compressed again.
+ */
+const gzipHeader = Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]);
+const finalBlock = Buffer.from([3, 0]);
+function gzipOfParts(parts: ReadonlyArray<{ json: Buffer; deflated?: Buffer }>): Buffer {
+  const out: Buffer[] = [gzipHeader];
+  let crc = 0;
+  let size = 0;
+  for (const part of parts) {
+    part.deflated ??= zlib.deflateRawSync(part.json, { level: 1, finishFlush: zlib.constants.Z_SYNC_FLUSH });
+    out.push(part.deflated);
+    crc = zlib.crc32(part.json, crc);
+    size += part.json.length;
+  }
+  const trailer = Buffer.alloc(8);
+  trailer.writeUInt32LE(crc >>> 0, 0);
+  trailer.writeUInt32LE(size % 2 ** 32, 4);
+  out.push(finalBlock, trailer);
+  return Buffer.concat(out);
+}
+
+/** Whether an Accept-Encoding header accepts gzip (named or `*`, with a q above 0). */
+export function acceptsGzip(header: string | undefined): boolean {
+  if (!header) return false;
+  const q = new Map<string, number>();
+  for (const token of header.split(',')) {
+    const [name = '', ...params] = token.trim().toLowerCase().split(';');
+    const weight = params.map((x) => x.trim()).find((x) => x.startsWith('q='));
+    q.set(name.trim(), weight === undefined ? 1 : Number(weight.slice(2)) || 0);
+  }
+  return (q.get('gzip') ?? q.get('x-gzip') ?? q.get('*') ?? 0) > 0;
 }
 
 /** The summary's sections as counts (`/summary/sections`): a few kB where the whole is megabytes. */
@@ -80,8 +120,14 @@ export function aggregationRoutes(instance: FastifyInstance, deps: { aggregation
       const { format, lang, section } = request.query;
       if (format === 'json') {
         const summary = await aggregation.summary(callerOf(request), request.params.roundId, section === undefined ? {} : { section });
-        // Fastify sends bytes as they are (the schema's serialiser already made them).
-        return reply.type('application/json; charset=utf-8').send(summaryJson(summary, reply) as unknown as RoundSummary);
+        // Fastify sends bytes as they are (the schema's serialiser already made them). Whole
+        // summaries are tens of megabytes: sent as gzip made of each section's kept compressed
+        // bytes when the client takes gzip (the app's compression leaves an encoded answer alone).
+        reply.type('application/json; charset=utf-8').header('vary', 'accept-encoding');
+        if (section === undefined && acceptsGzip(request.headers['accept-encoding'])) {
+          return reply.header('content-encoding', 'gzip').send(summaryJson(summary, reply, true) as unknown as RoundSummary);
+        }
+        return reply.send(summaryJson(summary, reply) as unknown as RoundSummary);
       }
       return sendFile(reply, await deps.exports.exportSummary(callerOf(request), request.params.roundId, format, lang, originOf(request)));
     },
