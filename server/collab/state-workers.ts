@@ -6,10 +6,10 @@
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import * as Y from 'yjs';
-import { mergeStoredState, StoredStateLoader, type LoadedRows, type MergedState, type PackedRows, type StoredState } from '../domain/stored-state.js';
+import { mergeStoredState, rowCount, StoredStateLoader, type LoadedRows, type MergedState, type PackedRows, type StoredState } from '../domain/stored-state.js';
 import { docFromStoredState } from '../domain/stored-state.js';
 import { readDoc, type LiveRead, type LiveReadResult } from '../services/live-reads.js';
-import type { LoadInput, LoadOutput, MergeResult, StateTask } from './state-worker.js';
+import type { LoadInput, LoadOutput, MergeResult, StateTask, SummaryResult } from './state-worker.js';
 import type { EditAnswer, EditTask } from './edit-worker.js';
 import { fromRefusal } from '../errors.js';
 import type { EditedUpdate, LiveEdit } from '../services/live-edits.js';
@@ -63,6 +63,13 @@ export class StateWorkers {
    */
   async merge(state: StoredState, options: { summary?: boolean } = {}): Promise<MergedState> {
     if (storedBytes(state) < this.inPlaceBytes) return mergeStoredState(state, options);
+    if (options.summary && state.snapshot && rowCount(state) === 0) {
+      // A snapshot alone is its own merge: only its summary is made on the worker, and only that
+      // comes back (not the snapshot, cloned: 16 MiB copied on the event loop).
+      const update = state.snapshot.slice();
+      const summary = (await this.pool.run({ kind: 'summary', update } satisfies StateTask, { transferList: [update.buffer as ArrayBuffer] })) as SummaryResult;
+      return { update: state.snapshot, badRows: [], summary };
+    }
     const { snapshot, rows, ends, transferList } = pack(state.snapshot, state);
     const task: StateTask = { kind: 'merge', snapshot, rows, ends, throughSeq: state.throughSeq, lastSeq: state.lastSeq, summary: options.summary ?? false };
     return (await this.pool.run(task, { transferList })) as MergeResult;

@@ -37,6 +37,17 @@ describe('state workers', () => {
     expect(loaded.getText('t').toString()).toBe(doc.getText('t').toString());
   });
 
+  it('summarises a snapshot alone on a worker, sending back only the summary', async () => {
+    const snapshot = Y.encodeStateAsUpdate(typed().doc);
+    const state = { snapshot, updates: [], throughSeq: 3, lastSeq: 3 };
+    const merged = await workers.merge(state, { summary: true });
+    // The snapshot itself is the merge (the very bytes: what was sent ahead to clients).
+    expect(merged.update).toBe(snapshot);
+    expect(merged.summary).toEqual(mergeStoredState(state, { summary: true }).summary);
+    const stateVector = Y.encodeStateVectorFromUpdate(snapshot);
+    expect(merged.summary).toEqual({ stateVector, deleteSet: Y.diffUpdate(snapshot, stateVector) });
+  });
+
   it('diffs a whole state against a state vector on a worker', async () => {
     const { doc } = typed();
     const half = new Y.Doc();
