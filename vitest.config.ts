@@ -14,9 +14,9 @@ export default defineConfig({
   // The client's aliases (client/vite.config.ts), for tests that import client modules.
   resolve: { alias: { '@domain': here('server/domain'), '@schemas': here('server/http/schemas'), '@errors': here('server/errors.ts') } },
   test: {
-    include: ['test/**/*.test.ts'],
-    exclude: [...configDefaults.exclude, ...(browserTests ? [] : ['test/e2e/**'])],
-    globalSetup: ['test/helpers/global-setup.ts'],
+    // Byte arrays compared whole (byte-equality.ts); TEST_CPU_LOG=<file>: one line per file with
+    // the CPU its worker spent importing and running it (cpu-probe.ts).
+    setupFiles: ['test/helpers/byte-equality.ts', ...(process.env.TEST_CPU_LOG ? ['test/helpers/cpu-probe.ts'] : [])],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
@@ -25,5 +25,28 @@ export default defineConfig({
     maxWorkers: Math.max(2, availableParallelism() - 1),
     // Property tests print their seed; keep the output readable.
     reporters: ['default'],
+    projects: [
+      {
+        // Real PostgreSQL, servers, sockets and Chromium: each file in a fresh process (isolate).
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, ...(browserTests ? [] : ['test/e2e/**'])],
+          globalSetup: ['test/helpers/global-setup.ts'],
+        },
+      },
+      {
+        // Pure functions (no database, no listening server, no module mocks): one process per
+        // worker imports the server's modules once for all these files instead of once per file.
+        // vitest queues this project after 'integration' (by name), so these files run back to back.
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts', 'test/property/**/*.test.ts'],
+          isolate: false,
+        },
+      },
+    ],
   },
 });

@@ -240,10 +240,8 @@ async function openProvider(baseUrl: string, documentId: string, token: string):
 /** A bearer-authenticated GET of the API; its answer's time and bytes (throws unless 200). */
 async function timedGet(baseUrl: string, token: string, path: string): Promise<{ ms: number; bytes: number; body: string }> {
   const started = performance.now();
-  const response = await fetch(`${baseUrl}/api/v1${path}`, { headers: { authorization: `Bearer ${token}` } });
-  const body = await response.text();
-  if (response.status !== 200) throw new Error(`GET ${path}: ${response.status} ${body.slice(0, 200)}`);
-  return { ms: performance.now() - started, bytes: Buffer.byteLength(body), body };
+  const { text, bytes } = await new ApiClient(baseUrl, token).send('GET', `/api/v1${path}`);
+  return { ms: performance.now() - started, bytes, body: text };
 }
 
 /** Times `phase` with the server's event-loop delay and the slowest `/healthz` during it. */

@@ -3,7 +3,7 @@
 // it does nothing unless a source is newer than the last build, so a restart costs nothing and a
 // start after `git pull` never runs stale code. Plain Node: it runs before anything is built.
 import { spawnSync } from 'node:child_process';
-import { cpSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -26,8 +26,11 @@ if (process.argv.includes('--if-needed')) {
   console.error(builtAt === 0 ? 'building the server (first start)…' : 'sources changed: rebuilding the server…');
 }
 
+// The stamp carries the time the build began: a source saved while tsc ran is newer, so rebuilt next time.
+const began = new Date();
 const tsc = spawnSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 rmSync(path.join(root, 'dist/server/demo'), { recursive: true, force: true });
 cpSync(path.join(root, 'server/demo'), path.join(root, 'dist/server/demo'), { recursive: true });
-writeFileSync(stamp, `${new Date().toISOString()}\n`);
+writeFileSync(stamp, `${began.toISOString()}\n`);
+utimesSync(stamp, began, began);

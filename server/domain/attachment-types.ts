@@ -9,10 +9,12 @@
  *   `application/vnd.oasis.opendocument.text` (ODF 1.2 part 3 §3.3, the format's own magic).
  * - DOCX: a zip (OPC) with `[Content_Types].xml` and `word/document.xml`; one with VBA macros
  *   (`vbaProject.bin`, i.e. a .docm renamed) is refused.
- * Zip contents are listed, never inflated, so a zip bomb costs nothing here.
+ * Zip contents are listed, never inflated (docx-package.ts, the app's one zip reader); an archive
+ * whose entries declare more than that module's limits (a zip bomb) is refused with 413, as the
+ * Word imports refuse it, since whoever opens the attachment would inflate it.
  */
-import JSZip from 'jszip';
 import { AppError } from '../errors.js';
+import { listZipEntries, refuseZipBomb } from './docx-package.js';
 
 export const attachmentTypes = {
   docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
@@ -36,20 +38,18 @@ function unsupported(detail: string): AppError {
 
 /**
  * The content type of `data` judged by its content. Throws `unsupported_media_type` (415) for any
- * other content, a zip that is neither a Word nor an OpenDocument text, or a Word file with macros.
+ * other content, a zip that is neither a Word nor an OpenDocument text, or a Word file with macros;
+ * `too_large` (413, `fileProblem: unpacks_too_large`) for a zip bomb.
  */
-export async function detectAttachmentType(data: Uint8Array): Promise<AttachmentContentType> {
+export function detectAttachmentType(data: Uint8Array): AttachmentContentType {
   if (startsWith(data, ascii('%PDF-'))) return attachmentTypes.pdf;
   if (startsWith(data, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return attachmentTypes.png;
   if (startsWith(data, [0xff, 0xd8, 0xff])) return attachmentTypes.jpeg;
   if (!startsWith(data, [0x50, 0x4b, 0x03, 0x04])) throw unsupported('the file is not one of the accepted types');
-  let names: string[];
-  try {
-    const zip = await JSZip.loadAsync(data, { checkCRC32: false });
-    names = Object.keys(zip.files);
-  } catch {
-    throw unsupported('the file looks like a zip archive but cannot be read');
-  }
+  const entries = listZipEntries(data);
+  if (!entries) throw unsupported('the file looks like a zip archive but cannot be read');
+  refuseZipBomb(entries);
+  const names = [...entries.keys()];
   // ODF: "mimetype" first, stored (method 0), its bytes right after the 30-byte local header.
   if (startsWith(data, ascii('mimetype'), 30) && startsWith(data, ascii(odtMime), 38) && names.includes('content.xml')) return attachmentTypes.odt;
   if (names.includes('[Content_Types].xml') && names.includes('word/document.xml')) {

@@ -18,6 +18,10 @@
  * MAX_PART_BYTES, or together more than MAX_UNPACKED_BYTES (a zip bomb). Decompression never goes
  * past a part's declared size (fflate writes into a buffer of that size), so a lying header
  * yields a truncated part that then fails to parse, never an unbounded allocation.
+ *
+ * This is the app's one zip reader: the draft import (openDocxPackage), a member's Word file
+ * (openDocxParts, word-imports.service.ts) and attachment types (listZipEntries + refuseZipBomb)
+ * all open archives here, so sizes (413), damaged files and zip bombs are judged in one place.
  */
 import { unzipSync, type UnzipFileInfo } from 'fflate';
 import { DOMParser, type Document as XmlDocument } from '@xmldom/xmldom';
@@ -56,27 +60,75 @@ export function docxError(code: 'validation_failed' | 'too_large', problem: Docx
   return new AppError(code, message, { fileProblem: problem });
 }
 
-/** Opens `bytes` as a Word package (see the module comment for every refusal). */
-export function openDocxPackage(bytes: Uint8Array): DocxPackage {
+/**
+ * A zip archive's directory: every entry's name and declared (uncompressed) size, read without
+ * inflating anything; undefined when `bytes` is not a readable zip. The one zip lister of the app
+ * (Word drafts, members' Word files, attachments).
+ */
+export function listZipEntries(bytes: Uint8Array): Map<string, UnzipFileInfo> | undefined {
+  const entries = new Map<string, UnzipFileInfo>();
+  try {
+    unzipSync(bytes, {
+      filter: (file) => {
+        entries.set(file.name, file);
+        return false;
+      },
+    });
+  } catch {
+    return undefined;
+  }
+  return entries;
+}
+
+/**
+ * Refuses, with 413 `unpacks_too_large`, an archive one of whose entries declares more than
+ * MAX_PART_BYTES or all together more than MAX_UNPACKED_BYTES: a zip bomb, judged from the
+ * directory alone (for files that are kept, not read, like attachments).
+ */
+export function refuseZipBomb(entries: ReadonlyMap<string, UnzipFileInfo>): void {
+  let total = 0;
+  for (const entry of entries.values()) {
+    total += entry.originalSize;
+    if (entry.originalSize > MAX_PART_BYTES || total > MAX_UNPACKED_BYTES) throw unpacksTooLarge();
+  }
+}
+
+/** A checked Word package whose parts are read on demand, each within the module's size limits. */
+export interface DocxParts {
+  /** The main document part's zip entry name (`word/document.xml` in files Word writes). */
+  readonly mainPath: string;
+  /** The main document part's text. */
+  readonly main: string;
+  /** The part the main part relates to by a type matching `type` (`/\/comments$/`): its entry name and text, or null. */
+  related(type: RegExp): { path: string; text: string } | null;
+}
+
+/**
+ * Checks `bytes` as a Word package (see the module comment for every refusal) and returns a reader
+ * of its parts' texts; every part read counts against MAX_UNPACKED_BYTES for this opening.
+ */
+export function openDocxParts(bytes: Uint8Array): DocxParts {
   if (bytes.length > MAX_DOCX_BYTES) throw docxError('too_large', 'file_too_large', `the Word file is larger than ${MAX_DOCX_BYTES / 1024 / 1024} MiB`);
   if (bytes.length >= 8 && bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0) {
     throw docxError('validation_failed', 'legacy_or_encrypted', 'this is an old Word file (.doc) or a password-protected one: save it in Word as .docx, without a password');
   }
   if (bytes.length < 4 || bytes[0] !== 0x50 || bytes[1] !== 0x4b) throw notDocx('the file is not a Word (.docx) file');
 
-  const entries = listEntries(bytes);
-  const contentTypes = parseXml(readPart(bytes, entries, '[Content_Types].xml') ?? missing('[Content_Types].xml'), '[Content_Types].xml');
-  const packageRels = readPart(bytes, entries, '_rels/.rels');
+  const entries = listZipEntries(bytes);
+  if (!entries) throw notDocx('the file is not a Word (.docx) file (not a readable zip archive)');
+  const zip = new BoundedZip(bytes, entries);
+  const contentTypes = parseXml(zip.text('[Content_Types].xml') ?? missing('[Content_Types].xml'), '[Content_Types].xml');
+  const packageRels = zip.text('_rels/.rels');
   const mainPath = (packageRels && mainPartOf(parseXml(packageRels, '_rels/.rels'))) ?? 'word/document.xml';
   const mainType = contentTypeOf(contentTypes, mainPath);
   if (mainType && MACRO_TYPES.has(mainType)) throw docxError('validation_failed', 'macros', 'the Word file contains macros (.docm): save it as a plain .docx');
-  if (!mainType || !MAIN_TYPES.has(mainType) || !entries.has(mainPath)) throw notDocx('the file is a zip archive but not a Word document');
-  for (const name of entries.keys()) {
+  if (!mainType || !MAIN_TYPES.has(mainType) || !zip.has(mainPath)) throw notDocx('the file is a zip archive but not a Word document');
+  for (const name of zip.names()) {
     if (/(^|\/)vbaProject\.bin$/i.test(name)) throw docxError('validation_failed', 'macros', 'the Word file contains macros: save it as a plain .docx');
   }
-  for (const [name] of entries) {
+  for (const name of zip.names()) {
     if (!name.endsWith('.rels')) continue;
-    const rels = parseXml(readPart(bytes, entries, name)!, name);
+    const rels = parseXml(zip.text(name)!, name);
     for (const rel of elements(rels.documentElement, 'Relationship')) {
       if (rel.getAttribute('TargetMode') === 'External' && !HYPERLINK.test(rel.getAttribute('Type') ?? '')) {
         throw docxError('validation_failed', 'external_content', 'the Word file links to content outside itself (a template, image or object): embed it or remove the link');
@@ -84,19 +136,28 @@ export function openDocxPackage(bytes: Uint8Array): DocxPackage {
     }
   }
 
-  const mainRels = readPart(bytes, entries, relsPathOf(mainPath));
-  const related = (type: RegExp): XmlDocument | null => {
-    if (!mainRels) return null;
-    const rel = elements(parseXml(mainRels, relsPathOf(mainPath)).documentElement, 'Relationship').find((r) => type.test(r.getAttribute('Type') ?? ''));
-    const path = rel && resolveTarget(mainPath, rel.getAttribute('Target') ?? '');
-    const text = path ? readPart(bytes, entries, path) : undefined;
-    return text ? parseXml(text, path!) : null;
-  };
+  const mainRels = zip.text(relsPathOf(mainPath));
+  const relations = mainRels ? elements(parseXml(mainRels, relsPathOf(mainPath)).documentElement, 'Relationship') : [];
   return {
-    document: parseXml(readPart(bytes, entries, mainPath)!, mainPath),
-    styles: related(/\/styles$/),
-    numbering: related(/\/numbering$/),
+    mainPath,
+    main: zip.text(mainPath)!,
+    related: (type) => {
+      const rel = relations.find((r) => type.test(r.getAttribute('Type') ?? ''));
+      const path = rel && resolveTarget(mainPath, rel.getAttribute('Target') ?? '');
+      const text = path ? zip.text(path) : undefined;
+      return path && text ? { path, text } : null;
+    },
   };
+}
+
+/** Opens `bytes` as a Word package (see the module comment for every refusal) and parses the parts the draft import reads. */
+export function openDocxPackage(bytes: Uint8Array): DocxPackage {
+  const parts = openDocxParts(bytes);
+  const parsed = (type: RegExp) => {
+    const part = parts.related(type);
+    return part ? parseXml(part.text, part.path) : null;
+  };
+  return { document: parseXml(parts.main, parts.mainPath), styles: parsed(/\/styles$/), numbering: parsed(/\/numbering$/) };
 }
 
 function notDocx(message: string): AppError {
@@ -107,41 +168,45 @@ function missing(part: string): never {
   throw notDocx(`the file is not a Word (.docx) file (no ${part})`);
 }
 
-/** Names and declared sizes of every entry, without decompressing anything. */
-function listEntries(bytes: Uint8Array): Map<string, UnzipFileInfo> {
-  const entries = new Map<string, UnzipFileInfo>();
-  try {
-    unzipSync(bytes, {
-      filter: (file) => {
-        entries.set(file.name, file);
-        return false;
-      },
-    });
-  } catch {
-    throw notDocx('the file is not a Word (.docx) file (not a readable zip archive)');
-  }
-  return entries;
+function unpacksTooLarge(): AppError {
+  return docxError('too_large', 'unpacks_too_large', `the file unpacks to more than ${MAX_UNPACKED_BYTES / 1024 / 1024} MiB`);
 }
 
-const unpacked = new WeakMap<Uint8Array, number>();
+/** One opening of an archive: parts read by name (case-insensitively), their declared sizes summed. */
+class BoundedZip {
+  private unpacked = 0;
+  constructor(
+    private readonly bytes: Uint8Array,
+    private readonly entries: Map<string, UnzipFileInfo>,
+  ) {}
 
-/** One part's text, or undefined when the package has no such part; bounded as the module says. */
-function readPart(bytes: Uint8Array, entries: Map<string, UnzipFileInfo>, name: string): string | undefined {
-  const entry = entries.get(name) ?? [...entries.values()].find((e) => e.name.toLowerCase() === name.toLowerCase());
-  if (!entry) return undefined;
-  const total = (unpacked.get(bytes) ?? 0) + entry.originalSize;
-  if (entry.originalSize > MAX_PART_BYTES || total > MAX_UNPACKED_BYTES) {
-    throw docxError('too_large', 'unpacks_too_large', `the Word file unpacks to more than ${MAX_UNPACKED_BYTES / 1024 / 1024} MiB of text`);
+  names(): IterableIterator<string> {
+    return this.entries.keys();
   }
-  unpacked.set(bytes, total);
-  let data: Uint8Array | undefined;
-  try {
-    data = unzipSync(bytes, { filter: (file) => file.name === entry.name })[entry.name];
-  } catch {
-    throw docxError('validation_failed', 'unreadable', `the Word file is damaged (${name} cannot be unpacked)`);
+
+  has(name: string): boolean {
+    return this.find(name) !== undefined;
   }
-  if (!data) throw docxError('validation_failed', 'unreadable', `the Word file is damaged (${name} cannot be unpacked)`);
-  return decodeXmlText(data, name);
+
+  /** One part's text, or undefined when there is no such part; bounded as the module says. */
+  text(name: string): string | undefined {
+    const entry = this.find(name);
+    if (!entry) return undefined;
+    this.unpacked += entry.originalSize;
+    if (entry.originalSize > MAX_PART_BYTES || this.unpacked > MAX_UNPACKED_BYTES) throw unpacksTooLarge();
+    let data: Uint8Array | undefined;
+    try {
+      data = unzipSync(this.bytes, { filter: (file) => file.name === entry.name })[entry.name];
+    } catch {
+      data = undefined;
+    }
+    if (!data) throw docxError('validation_failed', 'unreadable', `the Word file is damaged (${name} cannot be unpacked)`);
+    return decodeXmlText(data, name);
+  }
+
+  private find(name: string): UnzipFileInfo | undefined {
+    return this.entries.get(name) ?? [...this.entries.values()].find((e) => e.name.toLowerCase() === name.toLowerCase());
+  }
 }
 
 /** XML parts are UTF-8 or UTF-16 (with a byte order mark), as XML 1.0 and OPC allow. */

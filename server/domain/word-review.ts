@@ -2,15 +2,17 @@
  * What a member marked in their copy of the draft in Word (API.md `POST /rounds/:id/imports`):
  * the comments (`word/comments.xml`, anchored by `w:commentRangeStart`/`End` in the body) and the
  * tracked changes (`w:ins`, `w:del`, `w:moveTo`, `w:moveFrom`), read from the XML of the file's
- * parts (ECMA-376 part 1, §17.13.4 comments, §17.13.5 revisions). Pure: the caller unzips.
+ * parts (ECMA-376 part 1, §17.13.4 comments, §17.13.5 revisions). Pure: the caller unzips (with
+ * docx-package.ts, whose XML parser this shares: no DOCTYPE, malformed XML → 400).
  *
  * The text is rebuilt as the file read *before* the member's changes (deleted text in, inserted
  * text out), one `\n` after each paragraph as the projection does (DESIGN.md): that is the text
  * to find in the round's base version. Each item carries its offsets in that text; matching them
  * into the base is the caller's (anchoring's `matchQuote`).
  */
-import { DOMParser, type Document, type Element, type Node } from '@xmldom/xmldom';
+import type { Element, Node } from '@xmldom/xmldom';
 import { invalid } from '../errors.js';
+import { parseXml } from './docx-package.js';
 
 /** One thing the member said in the file. */
 export interface WordReviewItem {
@@ -37,22 +39,6 @@ type Token = { type: 'text' | 'ins' | 'del'; text: string } | { type: 'start' | 
 
 /** Elements whose content is formatting or a paragraph mark's own revision: never text. */
 const skipped = new Set(['pPr', 'rPr', 'sectPr', 'tblPr', 'trPr', 'tcPr', 'instrText', 'delInstrText', 'footnoteReference', 'endnoteReference']);
-
-function parse(xml: string, part: string): Document {
-  let failed = false;
-  let doc: Document | undefined;
-  try {
-    doc = new DOMParser({
-      onError: (level: string) => {
-        if (level !== 'warning') failed = true;
-      },
-    }).parseFromString(xml, 'application/xml');
-  } catch {
-    failed = true; // a fatal error stops the parser (xmldom's ParseError)
-  }
-  if (failed || !doc?.documentElement) throw invalid(`the Word file's ${part} is not well-formed XML`);
-  return doc;
-}
 
 const W = 'http://schemas.openxmlformats.org/wordprocessingml/2006/main';
 const attr = (el: Element, name: string) => el.getAttributeNS(W, name) ?? el.getAttribute(`w:${name}`) ?? '';
@@ -87,12 +73,12 @@ function commentText(el: Element): string {
  * has no body.
  */
 export function readWordReview(documentXml: string, commentsXml?: string): WordReview {
-  const doc = parse(documentXml, 'document.xml');
+  const doc = parseXml(documentXml, 'document.xml');
   const body = doc.getElementsByTagNameNS(W, 'body')[0];
   if (!body) throw invalid('the Word file has no document body');
   const comments = new Map<string, { body: string; author: string }>();
   if (commentsXml) {
-    for (const el of Array.from(parse(commentsXml, 'comments.xml').getElementsByTagNameNS(W, 'comment'))) {
+    for (const el of Array.from(parseXml(commentsXml, 'comments.xml').getElementsByTagNameNS(W, 'comment'))) {
       comments.set(attr(el, 'id'), { body: commentText(el), author: attr(el, 'author') });
     }
   }

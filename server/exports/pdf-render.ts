@@ -10,7 +10,6 @@
  */
 import { createRequire } from 'node:module';
 import { Piscina } from 'piscina';
-import pdfmake from 'pdfmake';
 import { dateLine, downloadLine, issuerLines } from './frame.js';
 import { labelsFor } from './labels.js';
 import { draftTableGrid, type Block, type DraftTableBlock, type ExportPage, type Frame, type Inline } from './page-model.js';
@@ -31,17 +30,22 @@ const MM = 72 / 25.4;
 const MARGINS = [30 * MM, 20 * MM, 15 * MM, 22 * MM];
 const INDENT = 10 * MM;
 
-let configured = false;
-function printer(): typeof pdfmake {
-  if (!configured) {
+type PdfMake = typeof import('pdfmake').default;
+let configured: Promise<PdfMake> | undefined;
+/**
+ * pdfmake, configured once. Loaded on first use: only the PDF worker lays out PDFs, and importing
+ * pdfmake costs ~0.3 s of CPU in every process that imports this module (the server's main thread,
+ * every test process that builds the app).
+ */
+function printer(): Promise<PdfMake> {
+  return (configured ??= import('pdfmake').then(({ default: pdfmake }) => {
     const allowed = new Set(Object.values(FONT_FILES));
     pdfmake.setFonts({ [PDF_FONT]: FONT_FILES });
     // Only the font files may be read, and nothing fetched: a document never names a resource.
     pdfmake.setUrlAccessPolicy(() => false);
     pdfmake.setLocalAccessPolicy((path) => allowed.has(path));
-    configured = true;
-  }
-  return pdfmake;
+    return pdfmake;
+  }));
 }
 
 type Node = Record<string, unknown>;
@@ -56,7 +60,7 @@ export function renderActivationLetters(input: ActivationLetters): Promise<Buffe
 }
 
 /** The letters as PDF bytes, laid out on this thread (the worker's entry). */
-export function renderActivationLettersHere(input: ActivationLetters): Promise<Buffer> {
+export async function renderActivationLettersHere(input: ActivationLetters): Promise<Buffer> {
   const definition: Node = {
     pageSize: 'A4',
     pageMargins: MARGINS,
@@ -65,7 +69,7 @@ export function renderActivationLettersHere(input: ActivationLetters): Promise<B
     defaultStyle: { font: PDF_FONT, fontSize: 14, lineHeight: 1.15 },
     content: activationLettersContent(input),
   };
-  return printer().createPdf(definition).getBuffer();
+  return (await printer()).createPdf(definition).getBuffer();
 }
 
 /** The page as PDF bytes, laid out on a worker thread. Rejects with the renderer's error. */
@@ -88,7 +92,7 @@ async function runOnWorker(job: ExportPage | { letters: ActivationLetters }): Pr
 }
 
 /** The page as PDF bytes, laid out on this thread (the worker's entry; tests of the layout). */
-export function renderPdfHere(page: ExportPage): Promise<Buffer> {
+export async function renderPdfHere(page: ExportPage): Promise<Buffer> {
   const { frame } = page;
   const l = labelsFor(frame.locale);
   const definition: Node = {
@@ -106,7 +110,7 @@ export function renderPdfHere(page: ExportPage): Promise<Buffer> {
       ],
     }),
   };
-  return printer().createPdf(definition).getBuffer();
+  return (await printer()).createPdf(definition).getBuffer();
 }
 
 function frameHeader(frame: Frame): Node[] {

@@ -68,11 +68,11 @@ export interface CheckedAttachment {
 const base64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /**
- * Decodes and checks an attached file: 400 for base64 that is not, 413 over 10 MiB, 415 for a
+ * Decodes and checks an attached file: 400 for base64 that is not, 413 over 10 MiB or for a zip bomb, 415 for a
  * type other than DOCX, PDF, ODT, PNG and JPEG or one that differs from the declared
  * `contentType`. The file name keeps only its last path segment.
  */
-export async function checkAttachment(input: AttachmentInput): Promise<CheckedAttachment> {
+export function checkAttachment(input: AttachmentInput): CheckedAttachment {
   const encoded = input.dataBase64.replace(/\s+/g, '');
   if (encoded.length % 4 !== 0 || !base64.test(encoded)) throw invalid('attachment.dataBase64 is not base64');
   // Size before decoding: 3 bytes per 4 characters, less the padding.
@@ -80,7 +80,7 @@ export async function checkAttachment(input: AttachmentInput): Promise<CheckedAt
   if (size > MAX_ATTACHMENT_BYTES) throw new AppError('too_large', `the attachment is ${size} bytes; at most ${MAX_ATTACHMENT_BYTES} (10 MiB) are accepted`);
   if (size === 0) throw invalid('the attachment is empty');
   const data = Buffer.from(encoded, 'base64');
-  const contentType = await detectAttachmentType(data);
+  const contentType = detectAttachmentType(data);
   const declared = input.contentType.split(';')[0]!.trim().toLowerCase();
   if (declared !== contentType) throw new AppError('unsupported_media_type', `the file is ${contentType}, not ${declared || 'what was declared'}`);
   const filename = input.filename.split(/[\\/]/).pop()!.trim();

@@ -126,7 +126,7 @@ export class AnnotationsService {
     const [anchored] = await this.versions.anchors(document.id, round.baseVersion, [input.anchor]);
     const write = prepareWrite(anchored!, round, document, speaker, annotationId, input);
     if (input.attachment && write.scope === 'passage') throw invalid('only a general comment (a section or the document) carries an attachment');
-    const attachment = input.attachment ? await checkAttachment(input.attachment) : input.attachment;
+    const attachment = input.attachment ? checkAttachment(input.attachment) : input.attachment;
     const names = new Map([[actor.memberId, actor.displayName], ...speaker.names]);
     const shown = (row: AnnotationRow, file: AttachmentInfo | undefined) => toPublic(row, undefined, [], names, file);
 

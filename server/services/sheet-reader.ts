@@ -4,7 +4,6 @@
  * that is neither → 400 `validation_failed`.
  */
 import { parse } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
 import { invalid } from '../errors.js';
 
 /** Rows of the sheet, each a list of cell texts (dates and numbers as their text). */
@@ -12,6 +11,9 @@ export async function readSheetRows(filename: string, data: Buffer): Promise<str
   const isZip = data.length > 4 && data[0] === 0x50 && data[1] === 0x4b;
   if (isZip || /\.xlsx$/i.test(filename)) {
     if (!isZip) throw invalid(`${filename} is not an XLSX file`);
+    // Loaded on the first XLSX: ExcelJS costs ~0.5 s of CPU to import, on every start and in every
+    // test process that builds the app, and only an administrator's sheet import uses it.
+    const { default: ExcelJS } = await import('exceljs');
     const workbook = new ExcelJS.Workbook();
     try {
       await workbook.xlsx.load(data as unknown as ArrayBuffer);

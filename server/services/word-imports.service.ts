@@ -8,10 +8,10 @@
  * from what the file says (its text and marks), so the same file again creates nothing.
  */
 import { createHash } from 'node:crypto';
-import JSZip from 'jszip';
 import { detectAttachmentType, MAX_ATTACHMENT_BYTES } from '../domain/attachment-types.js';
 import { matchQuote } from '../domain/fuzzy-quote.js';
 import { CONTEXT_LENGTH } from '../domain/anchoring.js';
+import { openDocxParts, type DocxProblem } from '../domain/docx-package.js';
 import { sectionAt } from '../domain/projection.js';
 import type { Section } from '../domain/sections.js';
 import type { AnnotationSource } from '../domain/vocabulary.js';
@@ -30,10 +30,8 @@ export interface WordImportInput {
   source?: AnnotationSource | undefined;
 }
 
-/** Largest part of the file read (uncompressed): a 10 MiB file of text is far below it; a zip bomb is not. */
-const MAX_PART_BYTES = 64 * 1024 * 1024;
-/** Relationship types that make Word fetch or run something from outside the file. */
-const externalLoads = /\/(attachedTemplate|oleObject|subDocument|frame|image|package|control)$/;
+/** What the Word reader refuses that this endpoint answers 415 for, as the attachment check does (macros are caught there first). */
+const unsupportedProblems = new Set<DocxProblem>(['macros', 'external_content']);
 
 export class WordImportsService {
   constructor(
@@ -46,16 +44,14 @@ export class WordImportsService {
    * Reads the file and writes its annotations. `created` lists those new in this call (none when
    * the same file was imported before); `unplaced` counts the items that became section or
    * document comments. Errors before anything is written: 400 not base64 or not readable as a
-   * DOCX, 413 over 10 MiB or a part that inflates past 64 MiB, 415 not a Word file (a renamed
+   * DOCX, 413 over 10 MiB or a zip bomb (docx-package.ts's limits), 415 not a Word file (a renamed
    * file, macros, external content), and the annotation write's own (403, 404, 409).
    */
   async importFile(actor: Author, roundId: string, input: WordImportInput): Promise<WordImportResult> {
     const { round, document } = await this.rounds.visibleRound(actor, roundId);
     const data = decode(input.dataBase64);
-    await detectAttachmentType(data).then((type) => {
-      if (!type.includes('wordprocessingml')) throw new AppError('unsupported_media_type', 'only a Word (DOCX) file can be imported as comments');
-    });
-    const review = await readFile(data);
+    if (!detectAttachmentType(data).includes('wordprocessingml')) throw new AppError('unsupported_media_type', 'only a Word (DOCX) file can be imported as comments');
+    const review = readFile(data);
     const { text, sections } = await this.versions.content(document.id, round.baseVersion);
     // What the file says, not its bytes: Word re-saving the same marks (new timestamps) is the same file.
     const fileHash = createHash('sha256').update(JSON.stringify(review)).digest('hex');
@@ -89,29 +85,16 @@ function decode(dataBase64: string): Uint8Array {
   return Buffer.from(encoded, 'base64');
 }
 
-/** The review in a DOCX, after checking its parts' sizes and relations. */
-async function readFile(data: Uint8Array) {
-  const zip = await JSZip.loadAsync(data).catch(() => {
-    throw invalid('the file is not a readable Word (DOCX) file');
-  });
-  const part = async (path: string): Promise<string | undefined> => {
-    const file = zip.file(path);
-    if (!file) return undefined;
-    // jszip knows each entry's declared size from the zip directory before inflating it.
-    const size = (file as unknown as { _data?: { uncompressedSize?: number } })._data?.uncompressedSize ?? 0;
-    if (size > MAX_PART_BYTES) throw new AppError('too_large', `the file's ${path} inflates to ${size} bytes`);
-    return file.async('string');
-  };
-  const rels = (await part('word/_rels/document.xml.rels')) ?? '';
-  for (const match of rels.matchAll(/<Relationship\b[^>]*>/g)) {
-    const tag = match[0];
-    if (/TargetMode="External"/.test(tag) && externalLoads.test(/Type="([^"]+)"/.exec(tag)?.[1] ?? '')) {
-      throw new AppError('unsupported_media_type', 'the Word file loads content from outside itself (an external template, object or image); save it without and send it again');
-    }
+/** The review in a DOCX, read through the app's one Word reader (sizes, damage, outside content). */
+function readFile(data: Uint8Array) {
+  let parts;
+  try {
+    parts = openDocxParts(data);
+  } catch (error) {
+    if (error instanceof AppError && unsupportedProblems.has(error.extra.fileProblem as DocxProblem)) throw new AppError('unsupported_media_type', error.message, error.extra);
+    throw error;
   }
-  const documentXml = await part('word/document.xml');
-  if (!documentXml) throw invalid('the file has no Word document part (word/document.xml)');
-  return readWordReview(clean(documentXml), clean((await part('word/comments.xml')) ?? '') || undefined);
+  return readWordReview(clean(parts.main), clean(parts.related(/\/comments$/)?.text ?? '') || undefined);
 }
 
 /** Text hygiene as for typed text (DESIGN.md "Normalisation"): NFC, no control characters, no lone surrogates. */

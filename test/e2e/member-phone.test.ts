@@ -72,8 +72,10 @@ describe.each([
     await expect(form().locator('.quote').textContent()).resolves.toBe(PASSAGE);
     await form().getByRole('button', { name: 'Gửi ý kiến' }).click();
     await page.locator('li.annotation', { hasText: 'Số liệu theo báo cáo tháng 9.' }).first().waitFor({ timeout: TIMEOUT });
-    await expect(form().count()).resolves.toBe(0);
-    await expect(page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('draftroom.draft.')).length)).resolves.toBe(0);
+    // The card can be the outbox's "not yet sent" one: the form closes and its draft goes only once
+    // the server has answered.
+    await expect.poll(() => form().count(), { timeout: TIMEOUT }).toBe(0);
+    await expect.poll(() => page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('draftroom.draft.')).length), { timeout: TIMEOUT }).toBe(0);
   });
 
   it('shows the comments of a tapped highlight', async () => {
@@ -119,7 +121,8 @@ describe.each([
     const sent = page.locator('li.annotation:not(.unsent)', { hasText: 'Đoạn này lấy từ nghị quyết nào?' });
     await sent.waitFor({ timeout: TIMEOUT });
     await expect(sent.locator('.quote').textContent()).resolves.toBe(OTHER_PASSAGE);
-    await expect(page.locator('li.annotation.unsent').count()).resolves.toBe(0);
+    // The outbox forgets the write after the server's answer, not with the list's reload.
+    await expect.poll(() => page.locator('li.annotation.unsent').count(), { timeout: TIMEOUT }).toBe(0);
   });
 
   it('says the connection is lost, in words, within seconds', async () => {
@@ -197,7 +200,7 @@ describe.each([
       // Two members commented on the same passage: tapping it shows both.
       await reviewer.locator('.ProseMirror .hl', { hasText: '52 triệu' }).first().tap();
       const thread = reviewer.getByRole('dialog', { name: /Ý kiến tại đoạn này/ });
-      await expect(thread.locator('li.annotation').count()).resolves.toBe(2);
+      await expect.poll(() => thread.locator('li.annotation').count(), { timeout: TIMEOUT }).toBe(2);
       await expect(thread.textContent()).resolves.toContain('Vũ Thị Bình');
       await shot(reviewer, `15-${name}-reviewer-overlapping-thread`);
       await thread.getByRole('button', { name: 'Đóng' }).click();
@@ -224,6 +227,8 @@ describe.each([
     const economy = await section.locator('option', { hasText: 'kinh tế' }).first().getAttribute('value');
     await section.selectOption(economy!);
     const passage = search.getByLabel('Đoạn văn');
+    // The passages come with the section's summary, which may still be on its way.
+    await expect.poll(() => passage.locator('option').count(), { timeout: TIMEOUT }).toBeGreaterThan(1);
     const busiest = await passage.locator('option').evaluateAll((options) =>
       options
         .slice(1)
@@ -248,7 +253,8 @@ describe.each([
     const silent = reviewer.getByRole('region', { name: 'Chưa góp ý' });
     await commented.locator('li.person').first().waitFor({ timeout: TIMEOUT });
     const names = async (region: typeof commented) => (await region.locator('li.person strong').allTextContents()).sort();
-    await expect(names(commented)).resolves.toEqual(['Bùi Quang Cường', 'Hoàng Văn An', 'Vũ Thị Bình']);
+    // The list first shown can be round 2's (the open one), still on screen until round 1's arrives.
+    await expect.poll(() => names(commented), { timeout: TIMEOUT }).toEqual(['Bùi Quang Cường', 'Hoàng Văn An', 'Vũ Thị Bình']);
     await expect(commented.locator('li.person', { hasText: 'Hoàng Văn An' }).textContent()).resolves.toContain('Số ý kiến: 4'); // the demo's two and this journey's two
     await expect(names(silent)).resolves.toContain('Nguyễn Văn Thư (Thư ký Đảng ủy xã)');
     await expect(names(silent)).resolves.not.toContain('Hoàng Văn An');

@@ -4,28 +4,18 @@
  * editor, and says what happened — at phone and desktop sizes.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { draftLoaded, logIn, PASSWORD, shot, TIMEOUT, useE2e, type E2eServer } from './harness.js';
-
-async function call<T>(server: E2eServer, method: string, url: string, token: string | null, body?: unknown): Promise<T> {
-  const response = await fetch(server.baseUrl + url, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  if (!response.ok) throw new Error(`${method} ${url}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
+import { ApiClient } from '../helpers/api-client.js';
+import { draftLoaded, logIn, PASSWORD, shot, TIMEOUT, useE2e } from './harness.js';
 
 describe('web client: a change too large to send', () => {
   const e2e = useE2e({ env: { MAX_MESSAGE_BYTES: '65536' } });
   const documents: string[] = [];
 
   beforeAll(async () => {
-    const server = e2e.server;
-    const { token } = await call<{ token: string }>(server, 'POST', '/api/v1/auth/login', null, { login: 'huyen.thuky', password: PASSWORD });
-    const me = await call<{ memberships: Array<{ unitId: string }> }>(server, 'GET', '/api/v1/me', token);
+    const api = await ApiClient.logIn(e2e.server.baseUrl, 'huyen.thuky', PASSWORD);
+    const me = await api.me();
     for (let i = 0; i < 2; i++) {
-      const created = await call<{ id: string }>(server, 'POST', '/api/v1/documents', token, {
+      const created = await api.createDocument({
         unitId: me.memberships[0]!.unitId,
         title: `Dự thảo thử ${i}`,
         content: { format: 'text', value: 'Đoạn mở đầu của dự thảo.' },

@@ -42,6 +42,31 @@ export async function makeMember(db: Db, options: { login?: string; isAdmin?: bo
   return { id: row.id, login: row.login, displayName: row.display_name };
 }
 
+/** A member signed in: their row and a session token for `t.request`. */
+export interface SignedInMember extends TestMember {
+  token: string;
+}
+
+/**
+ * Members by name, each given their roles and signed in, e.g.
+ * `const { drafter, alice } = await makeMembers(t, { drafter: [[commune, 'drafter']], alice: [[commune, 'member']] })`.
+ */
+export async function makeMembers<K extends string>(t: TestApp, roles: Record<K, Array<[Unit, Role]>>): Promise<Record<K, SignedInMember>> {
+  const out = {} as Record<K, SignedInMember>;
+  for (const name of Object.keys(roles) as K[]) {
+    const member = await makeMember(t.database.db, { roles: roles[name] });
+    out[name] = { ...member, token: await t.tokenFor(member) };
+  }
+  return out;
+}
+
+/** Session tokens of `members`, by member id (for tests that keep a `tok[member.id]` table). */
+export async function signIn(t: TestApp, members: readonly TestMember[]): Promise<Record<string, string>> {
+  const tokens: Record<string, string> = {};
+  for (const member of members) tokens[member.id] = await t.tokenFor(member);
+  return tokens;
+}
+
 export async function reloadUnit(db: Db, id: string): Promise<Unit> {
   const unit = await findUnit(db, id);
   if (!unit) throw new Error(`no unit ${id}`);
@@ -56,14 +81,19 @@ export const sampleReportText = sampleReport.replace(/^# /gm, '');
 /** An ISO instant `hours` from now (a round's deadline). */
 export const inHours = (hours: number): string => new Date(Date.now() + hours * 3600_000).toISOString();
 
-/** A document of `unitId` created by `token` (its drafter or secretary) from Markdown; its id. */
-export async function makeDocument(t: TestApp, token: string | undefined, options: { unitId: string; title?: string; markdown?: string }): Promise<string> {
-  const created = await t.request({
-    method: 'POST',
-    url: '/api/v1/documents',
-    token,
-    payload: { unitId: options.unitId, title: options.title ?? 'Dự thảo', content: { format: 'markdown', value: options.markdown ?? sampleReport } },
-  });
+export interface DocumentOptions {
+  unitId: string;
+  title?: string;
+  /** The draft in Markdown (`sampleReport` unless told). */
+  markdown?: string;
+  /** The draft as plain text instead (`content.format: "text"`). */
+  text?: string;
+}
+
+/** A document of `unitId` created by `token` (its drafter or secretary) from Markdown or text; its id. */
+export async function makeDocument(t: TestApp, token: string | undefined, options: DocumentOptions): Promise<string> {
+  const content = options.text !== undefined ? { format: 'text', value: options.text } : { format: 'markdown', value: options.markdown ?? sampleReport };
+  const created = await t.request({ method: 'POST', url: '/api/v1/documents', token, payload: { unitId: options.unitId, title: options.title ?? 'Dự thảo', content } });
   expect(created.statusCode, created.body).toBe(201);
   return created.json().id;
 }
@@ -90,7 +120,7 @@ export async function openRound(t: TestApp, token: string | undefined, documentI
 export async function makeDocumentInRound(
   t: TestApp,
   token: string | undefined,
-  options: RoundOptions & { unitId: string; title?: string; markdown?: string },
+  options: RoundOptions & DocumentOptions,
 ): Promise<{ documentId: string; roundId: string }> {
   const documentId = await makeDocument(t, token, options);
   return { documentId, roundId: await openRound(t, token, documentId, options) };
@@ -107,4 +137,9 @@ export async function makeAnnotation(t: TestApp, token: string | undefined, roun
   const response = await putAnnotation(t, token, roundId, body, id);
   expect(response.statusCode, response.body).toBe(201);
   return id;
+}
+
+/** Decides an annotation (PUT …/disposition) and answers the response as it came. */
+export function decide(t: TestApp, token: string | undefined, annotationId: string, decision: string, note = '') {
+  return t.request({ method: 'PUT', url: `/api/v1/annotations/${annotationId}/disposition`, token, payload: { decision, note } });
 }

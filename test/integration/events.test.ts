@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Unit } from '../../server/db/units.repository.js';
-import { makeMember, makeUnit, type TestMember } from '../helpers/factories.js';
+import { inHours, makeDocumentInRound, makeMember, makeMembers, makeUnit, putAnnotation, type SignedInMember } from '../helpers/factories.js';
 import { expectProblem, startTestApp, type TestApp } from '../helpers/test-app.js';
 import { eventually } from '../helpers/ws-client.js';
 import { insertEvent } from '../../server/db/events.repository.js';
@@ -35,40 +34,29 @@ function subscribe(url: string, headers: Record<string, string> = {}) {
 let t: TestApp;
 let baseUrl: string;
 let commune: Unit;
-let drafter: TestMember, alice: TestMember, bob: TestMember;
-const tok: Record<string, string> = {};
+let drafter: SignedInMember, alice: SignedInMember, bob: SignedInMember;
 
 beforeAll(async () => {
   t = await startTestApp();
   commune = await makeUnit(t.database.db);
-  drafter = await makeMember(t.database.db, { roles: [[commune, 'drafter']] });
-  alice = await makeMember(t.database.db, { roles: [[commune, 'member']] });
-  bob = await makeMember(t.database.db, { roles: [[commune, 'member']] });
-  for (const m of [drafter, alice, bob]) tok[m.id] = await t.tokenFor(m);
+  ({ drafter, alice, bob } = await makeMembers(t, { drafter: [[commune, 'drafter']], alice: [[commune, 'member']], bob: [[commune, 'member']] }));
   baseUrl = await t.listen();
 });
 afterAll(async () => t.close());
 
-async function documentInRound() {
-  const documentId = (
-    await t.request({ method: 'POST', url: '/api/v1/documents', token: tok[drafter.id], payload: { unitId: commune.id, title: 'D', content: { format: 'text', value: 'Một đoạn văn bản để góp ý.' } } })
-  ).json().id;
-  const round = (await t.request({ method: 'POST', url: `/api/v1/documents/${documentId}/rounds`, token: tok[drafter.id], payload: { closesAt: new Date(Date.now() + 3600_000).toISOString() } })).json();
-  return { documentId, roundId: round.id as string };
-}
+const documentInRound = () => makeDocumentInRound(t, drafter.token, { unitId: commune.id, title: 'D', text: 'Một đoạn văn bản để góp ý.', closesAt: inHours(1) });
 
-const comment = (roundId: string, member: TestMember, body: string) =>
-  t.request({ method: 'PUT', url: `/api/v1/rounds/${roundId}/annotations/${randomUUID()}`, token: tok[member.id], payload: { kind: 'comment', body, anchor: { start: 0, end: 3 } } });
+const comment = (roundId: string, member: SignedInMember, body: string) => putAnnotation(t, member.token, roundId, { kind: 'comment', body, anchor: { start: 0, end: 3 } });
 
 describe('live events', () => {
   it('streams changes as they happen, filtered per viewer', async () => {
     const { documentId, roundId } = await documentInRound();
-    const asDrafter = subscribe(`${baseUrl}/api/v1/documents/${documentId}/events`, { authorization: `Bearer ${tok[drafter.id]}` });
-    const asBob = subscribe(`${baseUrl}/api/v1/documents/${documentId}/events?token=${tok[bob.id]}`);
+    const asDrafter = subscribe(`${baseUrl}/api/v1/documents/${documentId}/events`, { authorization: `Bearer ${drafter.token}` });
+    const asBob = subscribe(`${baseUrl}/api/v1/documents/${documentId}/events?token=${bob.token}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
     await comment(roundId, alice, 'ý kiến của Alice');
     await comment(roundId, bob, 'ý kiến của Bob');
-    await t.request({ method: 'POST', url: `/api/v1/rounds/${roundId}/close`, token: tok[drafter.id] });
+    await t.request({ method: 'POST', url: `/api/v1/rounds/${roundId}/close`, token: drafter.token });
     await eventually(() => asDrafter.events.some((e) => e.type === 'round.closed'), 'the drafter sees the close');
     await eventually(() => asBob.events.some((e) => e.type === 'round.closed'), 'bob sees the close');
     expect(asDrafter.events.map((e) => e.type)).toEqual(['annotation.upserted', 'annotation.upserted', 'round.closed']);
@@ -85,7 +73,7 @@ describe('live events', () => {
 
   it('delivers an event whose transaction commits after a later one started, never skipping it', async () => {
     const { documentId, roundId } = await documentInRound();
-    const stream = subscribe(`${baseUrl}/api/v1/documents/${documentId}/events`, { authorization: `Bearer ${tok[drafter.id]}` });
+    const stream = subscribe(`${baseUrl}/api/v1/documents/${documentId}/events`, { authorization: `Bearer ${drafter.token}` });
     await new Promise((resolve) => setTimeout(resolve, 100));
     // A transaction writes an event of the document and stays open while a member comments.
     let release!: () => void;
@@ -112,7 +100,7 @@ describe('live events', () => {
 
   it('resumes with Last-Event-ID across a server restart, missing nothing', async () => {
     const { documentId, roundId } = await documentInRound();
-    const first = subscribe(`${baseUrl}/api/v1/documents/${documentId}/events`, { authorization: `Bearer ${tok[drafter.id]}` });
+    const first = subscribe(`${baseUrl}/api/v1/documents/${documentId}/events`, { authorization: `Bearer ${drafter.token}` });
     await new Promise((resolve) => setTimeout(resolve, 100));
     await comment(roundId, alice, 'trước khi khởi động lại');
     await eventually(() => first.events.length === 1, 'first event');
@@ -123,7 +111,7 @@ describe('live events', () => {
     const url = await t.listen();
     await comment(roundId, alice, 'trong lúc mất kết nối 1');
     await comment(roundId, bob, 'trong lúc mất kết nối 2');
-    const resumed = subscribe(`${url}/api/v1/documents/${documentId}/events`, { authorization: `Bearer ${tok[drafter.id]}`, 'last-event-id': String(lastSeen) });
+    const resumed = subscribe(`${url}/api/v1/documents/${documentId}/events`, { authorization: `Bearer ${drafter.token}`, 'last-event-id': String(lastSeen) });
     await eventually(() => resumed.events.length === 2, 'missed events replayed');
     expect(resumed.events.map((e) => e.data.body)).toEqual(['trong lúc mất kết nối 1', 'trong lúc mất kết nối 2']);
     await comment(roundId, bob, 'sau khi nối lại');

@@ -7,14 +7,14 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mammoth from 'mammoth';
+import type { Role } from '../../server/db/schema.js';
 import type { Unit } from '../../server/db/units.repository.js';
-import { makeMember, makeUnit, type TestMember } from '../helpers/factories.js';
+import { inHours, makeAnnotation, makeDocumentInRound, makeMembers, makeUnit, type SignedInMember } from '../helpers/factories.js';
 import { expectProblem, startTestApp, type TestApp } from '../helpers/test-app.js';
 
 let t: TestApp;
 let province: Unit, district: Unit, c1: Unit, c2: Unit, c3: Unit;
-const who: Record<string, TestMember> = {};
-const tok = new Map<string, string>();
+let who: Record<string, SignedInMember>;
 let documentId: string;
 let roundId: string;
 const annotationIds: string[] = [];
@@ -22,17 +22,16 @@ const annotationIds: string[] = [];
 const text = '# I. Kinh tế\nTốc độ tăng trưởng đạt 8,2% mỗi năm.\nChuyển đổi số bước đầu có kết quả.\n# II. Xã hội\nTỷ lệ hộ nghèo giảm còn 4,1%.\n';
 const plain = text.replace(/^# /gm, '');
 const at = (quote: string) => ({ start: plain.indexOf(quote), end: plain.indexOf(quote) + quote.length });
-const token = async (m: TestMember) => tok.get(m.id) ?? tok.set(m.id, await t.tokenFor(m)).get(m.id)!;
 const packagesUrl = () => `/api/v1/documents/${documentId}/packages`;
 
-async function preview(m: TestMember, query: string) {
-  return t.request({ method: 'GET', url: `${packagesUrl()}/preview?${query}`, token: await token(m) });
+async function preview(m: SignedInMember, query: string) {
+  return t.request({ method: 'GET', url: `${packagesUrl()}/preview?${query}`, token: m.token });
 }
-async function send(m: TestMember, payload: Record<string, unknown>) {
-  return t.request({ method: 'POST', url: packagesUrl(), token: await token(m), payload: { roundIds: [roundId], ...payload } });
+async function send(m: SignedInMember, payload: Record<string, unknown>) {
+  return t.request({ method: 'POST', url: packagesUrl(), token: m.token, payload: { roundIds: [roundId], ...payload } });
 }
-async function feedback(m: TestMember, unitId?: string) {
-  const response = await t.request({ method: 'GET', url: `/api/v1/documents/${documentId}/feedback${unitId ? `?unitId=${unitId}` : ''}`, token: await token(m) });
+async function feedback(m: SignedInMember, unitId?: string) {
+  const response = await t.request({ method: 'GET', url: `/api/v1/documents/${documentId}/feedback${unitId ? `?unitId=${unitId}` : ''}`, token: m.token });
   expect(response.statusCode).toBe(200);
   return response.json();
 }
@@ -45,34 +44,19 @@ beforeAll(async () => {
   c1 = await makeUnit(db, { parent: district, name: 'Xã Một' });
   c2 = await makeUnit(db, { parent: district, name: 'Xã Hai' });
   c3 = await makeUnit(db, { parent: district, name: 'Xã Ba' });
-  who.provinceSecretary = await makeMember(db, { roles: [[province, 'secretary']] });
-  who.districtDrafter = await makeMember(db, { roles: [[district, 'drafter']] });
-  who.districtSecretary = await makeMember(db, { roles: [[district, 'secretary']] });
-  for (const [key, unit] of Object.entries({ c1, c2, c3 })) {
-    who[`${key}Secretary`] = await makeMember(db, { roles: [[unit, 'secretary']] });
-    who[`${key}Member`] = await makeMember(db, { roles: [[unit, 'member']] });
-  }
-  documentId = (
-    await t.request({
-      method: 'POST',
-      url: '/api/v1/documents',
-      token: await token(who.districtDrafter!),
-      payload: { unitId: district.id, title: 'Dự thảo Báo cáo chính trị huyện', content: { format: 'markdown', value: text } },
-    })
-  ).json().id;
-  roundId = (
-    await t.request({
-      method: 'POST',
-      url: `/api/v1/documents/${documentId}/rounds`,
-      token: await token(who.districtDrafter!),
-      payload: { closesAt: new Date(Date.now() + 3600_000).toISOString() },
-    })
-  ).json().id;
-  const comment = async (m: TestMember, kind: string, body: string, quote: string) => {
-    const id = randomUUID();
-    const response = await t.request({ method: 'PUT', url: `/api/v1/rounds/${roundId}/annotations/${id}`, token: await token(m), payload: { kind, body, anchor: at(quote) } });
-    expect(response.statusCode).toBe(201);
-    annotationIds.push(id);
+  const communes = Object.entries({ c1, c2, c3 }).flatMap(([key, unit]) => [
+    [`${key}Secretary`, [[unit, 'secretary']]],
+    [`${key}Member`, [[unit, 'member']]],
+  ]);
+  who = await makeMembers(t, {
+    provinceSecretary: [[province, 'secretary']],
+    districtDrafter: [[district, 'drafter']],
+    districtSecretary: [[district, 'secretary']],
+    ...(Object.fromEntries(communes) as Record<string, Array<[Unit, Role]>>),
+  });
+  ({ documentId, roundId } = await makeDocumentInRound(t, who.districtDrafter!.token, { unitId: district.id, title: 'Dự thảo Báo cáo chính trị huyện', markdown: text, closesAt: inHours(1) }));
+  const comment = async (m: SignedInMember, kind: string, body: string, quote: string) => {
+    annotationIds.push(await makeAnnotation(t, m.token, roundId, { kind, body, anchor: at(quote) }));
   };
   await comment(who.c1Member!, 'comment', 'Đề nghị bổ sung chỉ tiêu về chuyển đổi số', 'Chuyển đổi số bước đầu');
   await comment(who.c2Member!, 'comment', 'Đề nghị bổ sung chỉ tiêu chuyển đổi số.', 'Chuyển đổi số bước đầu');
@@ -102,7 +86,7 @@ describe('package preview', () => {
     expectProblem(await preview(who.c1Secretary!, `fromUnitId=${c1.id}&roundIds=${randomUUID()}`), 400, 'validation_failed');
     expectProblem(await preview(who.c1Secretary!, ''), 400, 'validation_failed');
     expectProblem(await preview(who.provinceSecretary!, `fromUnitId=${province.id}`), 400, 'validation_failed');
-    expectProblem(await t.request({ method: 'GET', url: `/api/v1/documents/${randomUUID()}/packages/preview?fromUnitId=${c1.id}` , token: await token(who.c1Secretary!) }), 404, 'not_found');
+    expectProblem(await t.request({ method: 'GET', url: `/api/v1/documents/${randomUUID()}/packages/preview?fromUnitId=${c1.id}` , token: who.c1Secretary!.token }), 404, 'not_found');
   });
 });
 
@@ -146,7 +130,7 @@ describe('sending a package', () => {
     // The first one is already superseded: superseding it again is a conflict.
     expectProblem(await send(who.c1Secretary!, { id: randomUUID(), fromUnitId: c1.id, note: 'Lần ba', supersedes: firstId }), 409, 'conflict');
     // Both are kept; the district reads the newer one.
-    const listed = (await t.request({ method: 'GET', url: packagesUrl(), token: await token(who.districtSecretary!) })).json();
+    const listed = (await t.request({ method: 'GET', url: packagesUrl(), token: who.districtSecretary!.token })).json();
     expect(listed.filter((p: { fromUnitId: string }) => p.fromUnitId === c1.id).map((p: { id: string }) => p.id)).toEqual([firstId, corrected.json().id]);
   });
 
@@ -190,7 +174,7 @@ describe('what the district receives', () => {
   it('records the district’s own decision on a point, which survives a corrected package', async () => {
     const digital = (await feedback(who.districtSecretary!)).items.find((i: { kind: string }) => i.kind === 'comment');
     const url = `/api/v1/documents/${documentId}/feedback/items/${digital.id}/disposition`;
-    const decided = await t.request({ method: 'PUT', url, token: await token(who.districtDrafter!), payload: { decision: 'accepted', note: 'Bổ sung chỉ tiêu chuyển đổi số' } });
+    const decided = await t.request({ method: 'PUT', url, token: who.districtDrafter!.token, payload: { decision: 'accepted', note: 'Bổ sung chỉ tiêu chuyển đổi số' } });
     expect(decided.statusCode).toBe(200);
     expect(decided.json().disposition).toMatchObject({ decision: 'accepted', note: 'Bổ sung chỉ tiêu chuyển đổi số', by: { id: who.districtDrafter!.id } });
     // A corrected package from Xã Hai: the decision stays on the point.
@@ -203,10 +187,10 @@ describe('what the district receives', () => {
   it('refuses bad decisions with exact errors', async () => {
     const digital = (await feedback(who.districtSecretary!)).items.find((i: { kind: string }) => i.kind === 'comment');
     const url = (itemId: string) => `/api/v1/documents/${documentId}/feedback/items/${itemId}/disposition`;
-    expectProblem(await t.request({ method: 'PUT', url: url(digital.id), token: await token(who.districtSecretary!), payload: { decision: 'maybe', note: '' } }), 400, 'validation_failed');
-    expectProblem(await t.request({ method: 'PUT', url: url('zz'), token: await token(who.districtSecretary!), payload: { decision: 'noted' } }), 400, 'validation_failed');
-    expectProblem(await t.request({ method: 'PUT', url: url('0123456789abcdef'), token: await token(who.districtSecretary!), payload: { decision: 'noted' } }), 404, 'not_found');
-    expectProblem(await t.request({ method: 'PUT', url: url(digital.id), token: await token(who.c1Secretary!), payload: { decision: 'noted' } }), 403, 'forbidden');
+    expectProblem(await t.request({ method: 'PUT', url: url(digital.id), token: who.districtSecretary!.token, payload: { decision: 'maybe', note: '' } }), 400, 'validation_failed');
+    expectProblem(await t.request({ method: 'PUT', url: url('zz'), token: who.districtSecretary!.token, payload: { decision: 'noted' } }), 400, 'validation_failed');
+    expectProblem(await t.request({ method: 'PUT', url: url('0123456789abcdef'), token: who.districtSecretary!.token, payload: { decision: 'noted' } }), 404, 'not_found');
+    expectProblem(await t.request({ method: 'PUT', url: url(digital.id), token: who.c1Secretary!.token, payload: { decision: 'noted' } }), 403, 'forbidden');
   });
 
   it('answers one section on its own, and what it kept up to date as packages arrived equals reading everything afresh', async () => {
@@ -214,12 +198,12 @@ describe('what the district receives', () => {
     // A package arrives after the district has read its roll-up: matched into what it kept as it
     // is submitted, so the section read right after it only assembles that section's items.
     const question = randomUUID();
-    const asked = await t.request({ method: 'PUT', url: `/api/v1/rounds/${roundId}/annotations/${question}`, token: await token(who.c3Member!), payload: { kind: 'question', body: 'Tỷ lệ hộ nghèo theo chuẩn nào?', anchor: at('4,1%') } });
+    const asked = await t.request({ method: 'PUT', url: `/api/v1/rounds/${roundId}/annotations/${question}`, token: who.c3Member!.token, payload: { kind: 'question', body: 'Tỷ lệ hộ nghèo theo chuẩn nào?', anchor: at('4,1%') } });
     expect(asked.statusCode).toBe(201);
     expect((await send(who.c3Secretary!, { id: randomUUID(), fromUnitId: c3.id })).statusCode).toBe(201);
     const sectionUrl = (path: string) => `/api/v1/documents/${documentId}/feedback?section=${encodeURIComponent(path)}`;
     const sectionOf = async (path: string) => {
-      const response = await t.request({ method: 'GET', url: sectionUrl(path), token: await token(who.districtSecretary!) });
+      const response = await t.request({ method: 'GET', url: sectionUrl(path), token: who.districtSecretary!.token });
       expect(response.statusCode).toBe(200);
       return response.json();
     };
@@ -268,7 +252,7 @@ describe('what the district receives', () => {
   });
 
   it('exports the merged feedback and a package with the passages, the units’ notes and the decisions', async () => {
-    const secretary = await token(who.districtSecretary!);
+    const secretary = who.districtSecretary!.token;
     const docx = await t.request({ method: 'GET', url: `/api/v1/documents/${documentId}/feedback?format=docx`, token: secretary });
     expect(docx.statusCode).toBe(200);
     const { value } = await mammoth.extractRawText({ buffer: docx.rawPayload });
@@ -278,9 +262,9 @@ describe('what the district receives', () => {
     expect(value).toContain('I. Kinh tế');
     const md = await t.request({ method: 'GET', url: `/api/v1/documents/${documentId}/feedback?format=md`, token: secretary });
     expect(md.body).toContain('Xã Một (Số liệu chưa khớp niên giám)');
-    const sent = (await t.request({ method: 'GET', url: packagesUrl(), token: await token(who.c1Secretary!) })).json();
+    const sent = (await t.request({ method: 'GET', url: packagesUrl(), token: who.c1Secretary!.token })).json();
     const latest = sent.filter((p: { fromUnitId: string }) => p.fromUnitId === c1.id).at(-1);
-    const pkg = await t.request({ method: 'GET', url: `${packagesUrl()}/${latest.id}/export?format=docx`, token: await token(who.c1Secretary!) });
+    const pkg = await t.request({ method: 'GET', url: `${packagesUrl()}/${latest.id}/export?format=docx`, token: who.c1Secretary!.token });
     const text = (await mammoth.extractRawText({ buffer: pkg.rawPayload })).value;
     expect(text).toContain('Ghi chú của đơn vị: Số liệu chưa khớp niên giám');
     expect(text).toContain(latest.contentHash);

@@ -3,6 +3,7 @@ import { Document, Packer, Paragraph } from 'docx';
 import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Unit } from '../../server/db/units.repository.js';
+import { zipBombDocx } from '../helpers/docx-files.js';
 import { docxPart, xmlTexts } from '../helpers/export-files.js';
 import { makeDocumentInRound, makeMember, makeUnit, putAnnotation, sampleReportText as text, type TestMember } from '../helpers/factories.js';
 import { expectProblem, startTestApp, type TestApp } from '../helpers/test-app.js';
@@ -120,6 +121,8 @@ describe('general comments', () => {
     expectProblem(await put(roundId, randomUUID(), alice, general(attach('a.docx', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', broken))), 415, 'unsupported_media_type');
     const big = Buffer.concat([pdfFile(), Buffer.alloc(10 * 1024 * 1024)]);
     expectProblem(await put(roundId, randomUUID(), alice, general(attach('lon.pdf', 'application/pdf', big))), 413, 'too_large');
+    // A zip bomb is kept from whoever would open it: its directory declares 101 MiB in one part.
+    expect(expectProblem(await put(roundId, randomUUID(), alice, general(attach('bom.docx', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', await zipBombDocx(101)))), 413, 'too_large').fileProblem).toBe('unpacks_too_large');
     expectProblem(await put(roundId, randomUUID(), alice, general({ filename: 'a.pdf', contentType: 'application/pdf', dataBase64: 'không phải base64!' })), 400, 'validation_failed');
     expectProblem(await put(roundId, randomUUID(), alice, general({ filename: 'a.pdf', contentType: 'application/pdf' })), 400, 'validation_failed');
     expectProblem(

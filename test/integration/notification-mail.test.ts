@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Unit } from '../../server/db/units.repository.js';
-import { makeMember, makeUnit, type TestMember } from '../helpers/factories.js';
+import { decide, inHours, makeAnnotation, makeDocument, makeDocumentInRound, makeMembers, makeUnit, openRound, type SignedInMember } from '../helpers/factories.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { eventually } from '../helpers/ws-client.js';
 
@@ -32,8 +31,7 @@ const smtp = new SMTPServer({
 
 let t: TestApp;
 let unit: Unit;
-let drafter: TestMember, author: TestMember, silent: TestMember;
-const tok: Record<string, string> = {};
+let drafter: SignedInMember, author: SignedInMember, silent: SignedInMember;
 const publicUrl = 'https://gopy.example.vn';
 
 beforeAll(async () => {
@@ -41,10 +39,7 @@ beforeAll(async () => {
   const port = (smtp.server.address() as AddressInfo).port;
   t = await startTestApp({ env: { SMTP_URL: `smtp://127.0.0.1:${port}`, MAIL_FROM: 'Văn phòng <vanphong@example.vn>', PUBLIC_URL: publicUrl } });
   unit = await makeUnit(t.database.db, { level: 'district', name: 'Huyện ủy Đông Sơn' });
-  drafter = await makeMember(t.database.db, { roles: [[unit, 'drafter']] });
-  author = await makeMember(t.database.db, { roles: [[unit, 'member']] });
-  silent = await makeMember(t.database.db, { roles: [[unit, 'member']] });
-  for (const m of [drafter, author, silent]) tok[m.id] = await t.tokenFor(m);
+  ({ drafter, author, silent } = await makeMembers(t, { drafter: [[unit, 'drafter']], author: [[unit, 'member']], silent: [[unit, 'member']] }));
 });
 afterAll(async () => {
   await t.close();
@@ -70,25 +65,16 @@ function headerOf(raw: string, name: string): string {
 
 describe('notification e-mail', () => {
   it('e-mails members with an address, with a working unsubscribe link, and only the in-app notice to the others', async () => {
-    expect((await t.request({ method: 'PUT', url: '/api/v1/me', token: tok[author.id], payload: { email: 'tac.gia@example.vn', notifyByEmail: true } })).statusCode).toBe(200);
-    const created = await t.request({
-      method: 'POST',
-      url: '/api/v1/documents',
-      token: tok[drafter.id],
-      payload: { unitId: unit.id, title: 'Báo cáo chính trị', content: { format: 'text', value: 'Phát triển kinh tế nhanh và bền vững.' } },
-    });
-    const documentId = created.json().id as string;
-    const round = await t.request({ method: 'POST', url: `/api/v1/documents/${documentId}/rounds`, token: tok[drafter.id], payload: { closesAt: new Date(Date.now() + 72 * 3600_000).toISOString() } });
-    const roundId = round.json().id as string;
+    expect((await t.request({ method: 'PUT', url: '/api/v1/me', token: author.token, payload: { email: 'tac.gia@example.vn', notifyByEmail: true } })).statusCode).toBe(200);
+    const { documentId, roundId } = await makeDocumentInRound(t, drafter.token, { unitId: unit.id, title: 'Báo cáo chính trị', text: 'Phát triển kinh tế nhanh và bền vững.', closesAt: inHours(72) });
 
     // round.opened: only the member with an address gets a message.
     await eventually(async () => inbox.length === 1, 'round.opened e-mail');
     expect(inbox[0]!.to).toEqual(['tac.gia@example.vn']);
     expect(inbox[0]!.from).toBe('vanphong@example.vn');
 
-    const annotationId = randomUUID();
-    await t.request({ method: 'PUT', url: `/api/v1/rounds/${roundId}/annotations/${annotationId}`, token: tok[author.id], payload: { kind: 'comment', body: 'Cần cụ thể hơn.', anchor: { start: 0, end: 19 } } });
-    await t.request({ method: 'POST', url: `/api/v1/annotations/${annotationId}/replies`, token: tok[drafter.id], payload: { body: 'Đã tiếp thu.' } });
+    const annotationId = await makeAnnotation(t, author.token, roundId, { kind: 'comment', body: 'Cần cụ thể hơn.', anchor: { start: 0, end: 19 } });
+    await t.request({ method: 'POST', url: `/api/v1/annotations/${annotationId}/replies`, token: drafter.token, payload: { body: 'Đã tiếp thu.' } });
     await eventually(async () => inbox.length === 2, 'reply e-mail');
 
     const reply = inbox[1]!;
@@ -118,9 +104,9 @@ describe('notification e-mail', () => {
     const again = await t.request({ method: 'POST', url: path, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'List-Unsubscribe=One-Click' });
     expect(again.statusCode).toBe(200);
 
-    await t.request({ method: 'PUT', url: `/api/v1/annotations/${annotationId}/disposition`, token: tok[drafter.id], payload: { decision: 'noted', note: '' } });
+    await decide(t, drafter.token, annotationId, 'noted');
     // The notification is in the app, and no e-mail follows.
-    await eventually(async () => (await t.request({ method: 'GET', url: '/api/v1/me/notifications', token: tok[author.id] })).json().items.some((i: { kind: string }) => i.kind === 'disposition.set'), 'in-app notice');
+    await eventually(async () => (await t.request({ method: 'GET', url: '/api/v1/me/notifications', token: author.token })).json().items.some((i: { kind: string }) => i.kind === 'disposition.set'), 'in-app notice');
     await new Promise((r) => setTimeout(r, 1500));
     expect(inbox).toHaveLength(2);
     const outbox = await t.database.db.selectFrom('mail_outbox').selectAll().execute();
@@ -129,14 +115,13 @@ describe('notification e-mail', () => {
   });
 
   it('keeps a message the SMTP server refused and sends it after a restart', async () => {
-    expect((await t.request({ method: 'PUT', url: '/api/v1/me', token: tok[silent.id], payload: { email: 'im.lang@example.vn' } })).statusCode).toBe(200);
+    expect((await t.request({ method: 'PUT', url: '/api/v1/me', token: silent.token, payload: { email: 'im.lang@example.vn' } })).statusCode).toBe(200);
     refuse = true;
-    const created = await t.request({ method: 'POST', url: '/api/v1/documents', token: tok[drafter.id], payload: { unitId: unit.id, title: 'Đề án', content: { format: 'text', value: 'Một đoạn.' } } });
-    const documentId = created.json().id as string;
-    const previous = (await t.request({ method: 'GET', url: `/api/v1/documents/${documentId}/rounds`, token: tok[drafter.id] })).json();
+    const documentId = await makeDocument(t, drafter.token, { unitId: unit.id, title: 'Đề án', text: 'Một đoạn.' });
+    const previous = (await t.request({ method: 'GET', url: `/api/v1/documents/${documentId}/rounds`, token: drafter.token })).json();
     expect(previous).toEqual([]);
     // Another round of the first document may still be open; this document's round is its own.
-    await t.request({ method: 'POST', url: `/api/v1/documents/${documentId}/rounds`, token: tok[drafter.id], payload: { closesAt: new Date(Date.now() + 72 * 3600_000).toISOString() } });
+    await openRound(t, drafter.token, documentId, { closesAt: inHours(72) });
     const pending = async () => t.database.db.selectFrom('mail_outbox').selectAll().where('sent_at', 'is', null).execute();
     await eventually(async () => (await pending()).some((o) => o.attempts >= 1 && (o.last_error ?? '').includes('mailbox unavailable')), 'a failed attempt recorded');
     const before = inbox.length;

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app.js';
 import { connectDatabase } from '../../server/db/connect.js';
 import type { Unit } from '../../server/db/units.repository.js';
-import { makeMember, makeUnit, type TestMember } from '../helpers/factories.js';
+import { decide, makeAnnotation, makeDocument, makeMembers, makeUnit, openRound, type SignedInMember } from '../helpers/factories.js';
 import { expectProblem, startTestApp, type TestApp } from '../helpers/test-app.js';
 import { eventually } from '../helpers/ws-client.js';
 
@@ -14,13 +14,12 @@ const clock = { now: () => new Date(Date.now() + offsetMs) };
 /** Moves the clock on; tokens outlive at most 12 h of it, so everyone logs in again. */
 async function advance(ms: number): Promise<void> {
   offsetMs += ms;
-  for (const m of [drafter, secretary, memberA, memberB, communeSecretary, outsider]) tok[m.id] = await t.tokenFor(m);
+  for (const m of [drafter, secretary, memberA, memberB, communeSecretary, outsider]) m.token = await t.tokenFor(m);
 }
 
 let t: TestApp;
 let district: Unit, commune: Unit, elsewhere: Unit;
-let drafter: TestMember, secretary: TestMember, memberA: TestMember, memberB: TestMember, communeSecretary: TestMember, outsider: TestMember;
-const tok: Record<string, string> = {};
+let drafter: SignedInMember, secretary: SignedInMember, memberA: SignedInMember, memberB: SignedInMember, communeSecretary: SignedInMember, outsider: SignedInMember;
 
 beforeAll(async () => {
   t = await startTestApp({ clock });
@@ -29,40 +28,17 @@ beforeAll(async () => {
   district = await makeUnit(db, { level: 'district', name: 'Huyện ủy Đông Sơn', parent: province });
   commune = await makeUnit(db, { level: 'commune', name: 'Đảng ủy xã Minh Sơn', parent: district });
   elsewhere = await makeUnit(db, { level: 'district', name: 'Huyện ủy Tây Sơn', parent: province });
-  drafter = await makeMember(db, { roles: [[district, 'drafter']] });
-  secretary = await makeMember(db, { roles: [[district, 'secretary']] });
-  memberA = await makeMember(db, { roles: [[district, 'member']] });
-  memberB = await makeMember(db, { roles: [[commune, 'member']] });
-  communeSecretary = await makeMember(db, { roles: [[commune, 'secretary']] });
-  outsider = await makeMember(db, { roles: [[elsewhere, 'member']] });
-  for (const m of [drafter, secretary, memberA, memberB, communeSecretary, outsider]) tok[m.id] = await t.tokenFor(m);
+  ({ drafter, secretary, memberA, memberB, communeSecretary, outsider } = await makeMembers(t, { drafter: [[district, 'drafter']], secretary: [[district, 'secretary']], memberA: [[district, 'member']], memberB: [[commune, 'member']], communeSecretary: [[commune, 'secretary']], outsider: [[elsewhere, 'member']] }));
 });
 afterAll(async () => t.close());
 
-async function newDocument(title: string): Promise<string> {
-  const response = await t.request({
-    method: 'POST',
-    url: '/api/v1/documents',
-    token: tok[drafter.id],
-    payload: { unitId: district.id, title, content: { format: 'markdown', value: '# I. Kinh tế\nTăng trưởng kinh tế đạt 8% mỗi năm.\n# II. Xã hội\nGiảm nghèo bền vững.' } },
-  });
-  expect(response.statusCode).toBe(201);
-  return response.json().id;
-}
+const newDocument = (title: string) => makeDocument(t, drafter.token, { unitId: district.id, title, markdown: '# I. Kinh tế\nTăng trưởng kinh tế đạt 8% mỗi năm.\n# II. Xã hội\nGiảm nghèo bền vững.' });
 
-async function openRound(documentId: string, closesInHours: number): Promise<string> {
-  const closesAt = new Date(clock.now().getTime() + closesInHours * 3600_000).toISOString();
-  const response = await t.request({ method: 'POST', url: `/api/v1/documents/${documentId}/rounds`, token: tok[drafter.id], payload: { closesAt } });
-  expect(response.statusCode).toBe(201);
-  return response.json().id;
-}
+/** Rounds close by the injected clock, not the wall clock. */
+const openRoundClosingIn = (documentId: string, closesInHours: number) =>
+  openRound(t, drafter.token, documentId, { closesAt: new Date(clock.now().getTime() + closesInHours * 3600_000).toISOString() });
 
-async function comment(roundId: string, by: TestMember): Promise<string> {
-  const id = randomUUID();
-  const response = await t.request({ method: 'PUT', url: `/api/v1/rounds/${roundId}/annotations/${id}`, token: tok[by.id], payload: { kind: 'comment', body: 'Nên nêu rõ giải pháp.', anchor: { start: 11, end: 37 } } });
-  expect(response.statusCode).toBe(201);
-  return id;
-}
+const comment = (roundId: string, by: SignedInMember) => makeAnnotation(t, by.token, roundId, { kind: 'comment', body: 'Nên nêu rõ giải pháp.', anchor: { start: 11, end: 37 } });
 
 interface Item {
   id: string;
@@ -75,8 +51,8 @@ interface Item {
   readAt: string | null;
 }
 
-async function notificationsOf(m: TestMember, unread = false): Promise<{ items: Item[]; unread: number }> {
-  const response = await t.request({ method: 'GET', url: `/api/v1/me/notifications${unread ? '?unread=1' : ''}`, token: tok[m.id] });
+async function notificationsOf(m: SignedInMember, unread = false): Promise<{ items: Item[]; unread: number }> {
+  const response = await t.request({ method: 'GET', url: `/api/v1/me/notifications${unread ? '?unread=1' : ''}`, token: m.token });
   expect(response.statusCode).toBe(200);
   return response.json();
 }
@@ -86,7 +62,7 @@ const ofDocument = (items: Item[], documentId: string, kind?: string) => items.f
 describe('notifications', () => {
   it('tells every participant a round opened, but not the drafter who opened it nor members elsewhere', async () => {
     const documentId = await newDocument('Báo cáo chính trị');
-    const roundId = await openRound(documentId, 72);
+    const roundId = await openRoundClosingIn(documentId, 72);
     for (const m of [secretary, memberA, memberB, communeSecretary]) {
       const [item] = ofDocument((await notificationsOf(m)).items, documentId, 'round.opened');
       expect(item).toMatchObject({ kind: 'round.opened', documentId, roundId, readAt: null });
@@ -99,12 +75,12 @@ describe('notifications', () => {
 
   it('tells the author of a reply and a decision on their annotation, and marks read only their own', async () => {
     const documentId = await newDocument('Chương trình hành động');
-    const roundId = await openRound(documentId, 72);
+    const roundId = await openRoundClosingIn(documentId, 72);
     const annotationId = await comment(roundId, memberA);
-    expect((await t.request({ method: 'POST', url: `/api/v1/annotations/${annotationId}/replies`, token: tok[drafter.id], payload: { body: 'Cảm ơn đồng chí.' } })).statusCode).toBe(201);
+    expect((await t.request({ method: 'POST', url: `/api/v1/annotations/${annotationId}/replies`, token: drafter.token, payload: { body: 'Cảm ơn đồng chí.' } })).statusCode).toBe(201);
     // The author's own reply tells nobody.
-    expect((await t.request({ method: 'POST', url: `/api/v1/annotations/${annotationId}/replies`, token: tok[memberA.id], payload: { body: 'Xin bổ sung.' } })).statusCode).toBe(201);
-    expect((await t.request({ method: 'PUT', url: `/api/v1/annotations/${annotationId}/disposition`, token: tok[secretary.id], payload: { decision: 'accepted', note: '' } })).statusCode).toBe(200);
+    expect((await t.request({ method: 'POST', url: `/api/v1/annotations/${annotationId}/replies`, token: memberA.token, payload: { body: 'Xin bổ sung.' } })).statusCode).toBe(201);
+    expect((await decide(t, secretary.token, annotationId, 'accepted')).statusCode).toBe(200);
 
     const mine = ofDocument((await notificationsOf(memberA)).items, documentId);
     expect(mine.map((i) => i.kind)).toEqual(['disposition.set', 'reply.created', 'round.opened']);
@@ -115,41 +91,41 @@ describe('notifications', () => {
     const before = await notificationsOf(memberA, true);
     // Someone else's ids change nothing.
     const others = ofDocument((await notificationsOf(memberB)).items, documentId).map((i) => i.id);
-    const foreign = await t.request({ method: 'POST', url: '/api/v1/me/notifications/read', token: tok[memberA.id], payload: { ids: others } });
+    const foreign = await t.request({ method: 'POST', url: '/api/v1/me/notifications/read', token: memberA.token, payload: { ids: others } });
     expect(foreign.json()).toEqual({ read: 0, unread: before.unread });
-    const read = await t.request({ method: 'POST', url: '/api/v1/me/notifications/read', token: tok[memberA.id], payload: { ids: [mine[0]!.id, mine[1]!.id, mine[0]!.id] } });
+    const read = await t.request({ method: 'POST', url: '/api/v1/me/notifications/read', token: memberA.token, payload: { ids: [mine[0]!.id, mine[1]!.id, mine[0]!.id] } });
     expect(read.json()).toEqual({ read: 2, unread: before.unread - 2 });
     const after = await notificationsOf(memberA, true);
     expect(after.items.map((i) => i.id)).not.toContain(mine[0]!.id);
     expect(ofDocument((await notificationsOf(memberA)).items, documentId)[0]!.readAt).not.toBeNull();
     // Again: nothing more to mark.
-    expect((await t.request({ method: 'POST', url: '/api/v1/me/notifications/read', token: tok[memberA.id], payload: { ids: [mine[0]!.id] } })).json()).toEqual({ read: 0, unread: before.unread - 2 });
+    expect((await t.request({ method: 'POST', url: '/api/v1/me/notifications/read', token: memberA.token, payload: { ids: [mine[0]!.id] } })).json()).toEqual({ read: 0, unread: before.unread - 2 });
   });
 
   it('tells each author when a whole point is decided at once, and the trail records it once', async () => {
     const documentId = await newDocument('Báo cáo tổng hợp');
-    const roundId = await openRound(documentId, 72);
+    const roundId = await openRoundClosingIn(documentId, 72);
     const a = await comment(roundId, memberA);
     const b = await comment(roundId, memberB);
-    const summary = (await t.request({ method: 'GET', url: `/api/v1/rounds/${roundId}/summary`, token: tok[drafter.id] })).json();
+    const summary = (await t.request({ method: 'GET', url: `/api/v1/rounds/${roundId}/summary`, token: drafter.token })).json();
     const point = summary.sections.flatMap((x: { clusters: Array<{ id: string; annotationIds: string[] }> }) => x.clusters).find((c: { annotationIds: string[] }) => c.annotationIds.includes(a));
     expect(point.annotationIds.sort()).toEqual([a, b].sort());
-    const decided = await t.request({ method: 'PUT', url: `/api/v1/rounds/${roundId}/clusters/${point.id}/disposition`, token: tok[drafter.id], payload: { decision: 'noted', note: '' } });
+    const decided = await t.request({ method: 'PUT', url: `/api/v1/rounds/${roundId}/clusters/${point.id}/disposition`, token: drafter.token, payload: { decision: 'noted', note: '' } });
     expect(decided.json()).toEqual({ decided: 2 });
     for (const [m, id] of [[memberA, a], [memberB, b]] as const) {
       const [item] = ofDocument((await notificationsOf(m)).items, documentId, 'disposition.set');
       expect(item).toMatchObject({ annotationId: id, text: 'Ý kiến của đồng chí về “Tăng trưởng kinh tế đạt 8%” trong dự thảo “Báo cáo tổng hợp”: ghi nhận.' });
     }
-    const audit = (await t.request({ method: 'GET', url: `/api/v1/documents/${documentId}/audit`, token: tok[secretary.id] })).json().items;
+    const audit = (await t.request({ method: 'GET', url: `/api/v1/documents/${documentId}/audit`, token: secretary.token })).json().items;
     expect(audit.filter((i: { action: string }) => i.action === 'decided').map((i: { target: string }) => i.target)).toEqual(['ý kiến về “Tăng trưởng kinh tế đạt 8%”: ghi nhận (2 ý kiến)']);
   });
 
   it('tells the staff of the receiving unit a package arrived', async () => {
     const documentId = await newDocument('Dự thảo nghị quyết');
-    const roundId = await openRound(documentId, 72);
+    const roundId = await openRoundClosingIn(documentId, 72);
     await comment(roundId, memberB);
-    expect((await t.request({ method: 'POST', url: `/api/v1/rounds/${roundId}/close`, token: tok[drafter.id] })).statusCode).toBe(200);
-    const sent = await t.request({ method: 'POST', url: `/api/v1/documents/${documentId}/packages`, token: tok[communeSecretary.id], payload: { fromUnitId: commune.id, roundIds: [roundId] } });
+    expect((await t.request({ method: 'POST', url: `/api/v1/rounds/${roundId}/close`, token: drafter.token })).statusCode).toBe(200);
+    const sent = await t.request({ method: 'POST', url: `/api/v1/documents/${documentId}/packages`, token: communeSecretary.token, payload: { fromUnitId: commune.id, roundIds: [roundId] } });
     expect(sent.statusCode, sent.body).toBe(201);
     for (const m of [drafter, secretary]) {
       const [item] = ofDocument((await notificationsOf(m)).items, documentId, 'package.received');
@@ -160,29 +136,29 @@ describe('notifications', () => {
   });
 
   it('refuses bad input with exact errors', async () => {
-    expectProblem(await t.request({ method: 'POST', url: '/api/v1/me/notifications/read', token: tok[memberA.id], payload: { ids: [] } }), 400, 'validation_failed');
-    expectProblem(await t.request({ method: 'POST', url: '/api/v1/me/notifications/read', token: tok[memberA.id], payload: { ids: ['nope'] } }), 400, 'validation_failed');
-    expectProblem(await t.request({ method: 'GET', url: '/api/v1/me/notifications?unread=yes', token: tok[memberA.id] }), 400, 'validation_failed');
+    expectProblem(await t.request({ method: 'POST', url: '/api/v1/me/notifications/read', token: memberA.token, payload: { ids: [] } }), 400, 'validation_failed');
+    expectProblem(await t.request({ method: 'POST', url: '/api/v1/me/notifications/read', token: memberA.token, payload: { ids: ['nope'] } }), 400, 'validation_failed');
+    expectProblem(await t.request({ method: 'GET', url: '/api/v1/me/notifications?unread=yes', token: memberA.token }), 400, 'validation_failed');
     expectProblem(await t.request({ method: 'GET', url: '/api/v1/me/notifications' }), 401, 'unauthenticated');
-    expectProblem(await t.request({ method: 'PUT', url: '/api/v1/me', token: tok[memberA.id], payload: { email: 'not an address' } }), 400, 'validation_failed');
-    expectProblem(await t.request({ method: 'PUT', url: '/api/v1/me', token: tok[memberA.id], payload: {} }), 400, 'validation_failed');
+    expectProblem(await t.request({ method: 'PUT', url: '/api/v1/me', token: memberA.token, payload: { email: 'not an address' } }), 400, 'validation_failed');
+    expectProblem(await t.request({ method: 'PUT', url: '/api/v1/me', token: memberA.token, payload: {} }), 400, 'validation_failed');
     expectProblem(await t.request({ method: 'POST', url: '/api/v1/unsubscribe', payload: { token: 'AAAA' } }), 400, 'validation_failed');
   });
 
   it('keeps the e-mail settings', async () => {
-    const set = await t.request({ method: 'PUT', url: '/api/v1/me', token: tok[memberB.id], payload: { email: ' b@example.org ', notifyByEmail: false } });
+    const set = await t.request({ method: 'PUT', url: '/api/v1/me', token: memberB.token, payload: { email: ' b@example.org ', notifyByEmail: false } });
     expect(set.json()).toEqual({ email: 'b@example.org', notifyByEmail: false });
-    expect((await t.request({ method: 'GET', url: '/api/v1/me/contact', token: tok[memberB.id] })).json()).toEqual({ email: 'b@example.org', notifyByEmail: false });
-    expect((await t.request({ method: 'PUT', url: '/api/v1/me', token: tok[memberB.id], payload: { email: '' } })).json()).toEqual({ email: null, notifyByEmail: false });
+    expect((await t.request({ method: 'GET', url: '/api/v1/me/contact', token: memberB.token })).json()).toEqual({ email: 'b@example.org', notifyByEmail: false });
+    expect((await t.request({ method: 'PUT', url: '/api/v1/me', token: memberB.token, payload: { email: '' } })).json()).toEqual({ email: null, notifyByEmail: false });
   });
 });
 
 describe('deadline reminders', () => {
   it('reminds the silent participants 24 h and 2 h before, each once, across restarts and instances', async () => {
     const documentId = await newDocument('Báo cáo kiểm điểm');
-    const roundId = await openRound(documentId, 30);
+    const roundId = await openRoundClosingIn(documentId, 30);
     await comment(roundId, memberA);
-    const reminders = async (m: TestMember) => ofDocument((await notificationsOf(m)).items, documentId, 'round.closing');
+    const reminders = async (m: SignedInMember) => ofDocument((await notificationsOf(m)).items, documentId, 'round.closing');
     const services = () => t.app.services.notifications;
 
     await services().sendDueReminders();
@@ -228,7 +204,7 @@ describe('deadline reminders', () => {
 
   it('sends no 24 h reminder for a round opened with less than a day to go, and only the 2 h one after an outage', async () => {
     const documentId = await newDocument('Đề án nhân sự');
-    await openRound(documentId, 10);
+    await openRoundClosingIn(documentId, 10);
     const reminders = async () => ofDocument((await notificationsOf(memberB)).items, documentId, 'round.closing');
     await t.app.services.notifications.sendDueReminders();
     expect(await reminders()).toEqual([]);
@@ -242,16 +218,16 @@ describe('deadline reminders', () => {
 describe('audit', () => {
   it('records who opened, exported, decided, applied and distributed what; only the unit’s secretary reads it', async () => {
     const documentId = await newDocument('Báo cáo tổng kết');
-    const roundId = await openRound(documentId, 72);
+    const roundId = await openRoundClosingIn(documentId, 72);
     const id = randomUUID();
-    expect((await t.request({ method: 'PUT', url: `/api/v1/rounds/${roundId}/annotations/${id}`, token: tok[memberA.id], payload: { kind: 'suggestion', body: 'Sửa số liệu.', replacement: '9%', anchor: { start: 35, end: 37 } } })).statusCode).toBe(201);
-    expect((await t.request({ method: 'GET', url: `/api/v1/documents/${documentId}`, token: tok[memberA.id] })).statusCode).toBe(200);
-    expect((await t.request({ method: 'GET', url: `/api/v1/documents/${documentId}`, token: tok[memberA.id] })).statusCode).toBe(200);
-    expect((await t.request({ method: 'GET', url: `/api/v1/documents/${documentId}/export?format=md`, token: tok[memberB.id] })).statusCode).toBe(200);
-    expect((await t.request({ method: 'PUT', url: `/api/v1/annotations/${id}/disposition`, token: tok[drafter.id], payload: { decision: 'accepted', note: '' } })).statusCode).toBe(200);
-    expect((await t.request({ method: 'POST', url: `/api/v1/annotations/${id}/apply`, token: tok[drafter.id] })).statusCode).toBe(200);
+    expect((await t.request({ method: 'PUT', url: `/api/v1/rounds/${roundId}/annotations/${id}`, token: memberA.token, payload: { kind: 'suggestion', body: 'Sửa số liệu.', replacement: '9%', anchor: { start: 35, end: 37 } } })).statusCode).toBe(201);
+    expect((await t.request({ method: 'GET', url: `/api/v1/documents/${documentId}`, token: memberA.token })).statusCode).toBe(200);
+    expect((await t.request({ method: 'GET', url: `/api/v1/documents/${documentId}`, token: memberA.token })).statusCode).toBe(200);
+    expect((await t.request({ method: 'GET', url: `/api/v1/documents/${documentId}/export?format=md`, token: memberB.token })).statusCode).toBe(200);
+    expect((await t.request({ method: 'PUT', url: `/api/v1/annotations/${id}/disposition`, token: drafter.token, payload: { decision: 'accepted', note: '' } })).statusCode).toBe(200);
+    expect((await t.request({ method: 'POST', url: `/api/v1/annotations/${id}/apply`, token: drafter.token })).statusCode).toBe(200);
 
-    const response = await t.request({ method: 'GET', url: `/api/v1/documents/${documentId}/audit`, token: tok[secretary.id] });
+    const response = await t.request({ method: 'GET', url: `/api/v1/documents/${documentId}/audit`, token: secretary.token });
     expect(response.statusCode).toBe(200);
     const items = (response.json() as { items: Array<{ at: string; memberId: string; name: string; action: string; target: string }> }).items;
     expect(items.map((i) => [i.action, i.name, i.target])).toEqual([
@@ -264,10 +240,10 @@ describe('audit', () => {
     expect(items[0]!.memberId).toBe(drafter.id);
 
     for (const m of [drafter, memberA, memberB, communeSecretary]) {
-      expectProblem(await t.request({ method: 'GET', url: `/api/v1/documents/${documentId}/audit`, token: tok[m.id] }), 403, 'forbidden');
+      expectProblem(await t.request({ method: 'GET', url: `/api/v1/documents/${documentId}/audit`, token: m.token }), 403, 'forbidden');
     }
-    expectProblem(await t.request({ method: 'GET', url: `/api/v1/documents/${documentId}/audit`, token: tok[outsider.id] }), 404, 'not_found');
-    expectProblem(await t.request({ method: 'GET', url: `/api/v1/documents/${randomUUID()}/audit`, token: tok[secretary.id] }), 404, 'not_found');
+    expectProblem(await t.request({ method: 'GET', url: `/api/v1/documents/${documentId}/audit`, token: outsider.token }), 404, 'not_found');
+    expectProblem(await t.request({ method: 'GET', url: `/api/v1/documents/${randomUUID()}/audit`, token: secretary.token }), 404, 'not_found');
     expectProblem(await t.request({ method: 'GET', url: `/api/v1/documents/${documentId}/audit` }), 401, 'unauthenticated');
   });
 });

@@ -2,13 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Unit } from '../../server/db/units.repository.js';
 import type { Participation } from '../../server/http/schemas/participation.js';
-import { makeMember, makeUnit, type TestMember } from '../helpers/factories.js';
+import { makeAnnotation, makeDocumentInRound, makeMember, makeMembers, makeUnit, type SignedInMember } from '../helpers/factories.js';
 import { expectProblem, startTestApp, type TestApp } from '../helpers/test-app.js';
 
 let t: TestApp;
 let district: Unit, communeA: Unit, communeB: Unit, elsewhere: Unit;
-let drafter: TestMember, secretaryA: TestMember, secretaryB: TestMember, alice: TestMember, bob: TestMember, carol: TestMember, admin: TestMember, stranger: TestMember;
-const tok: Record<string, string> = {};
+let drafter: SignedInMember, secretaryA: SignedInMember, secretaryB: SignedInMember, alice: SignedInMember, bob: SignedInMember, carol: SignedInMember, admin: SignedInMember, stranger: SignedInMember;
 const report = '# I. Kinh tế\nTốc độ tăng trưởng đạt 8,2% mỗi năm.\n';
 const plain = report.replace(/^# /gm, '');
 let roundId: string;
@@ -20,30 +19,27 @@ beforeAll(async () => {
   communeA = await makeUnit(db, { parent: district });
   communeB = await makeUnit(db, { parent: district });
   elsewhere = await makeUnit(db, { level: 'district' });
-  drafter = await makeMember(db, { roles: [[district, 'drafter']] });
-  secretaryA = await makeMember(db, { roles: [[communeA, 'secretary']] });
-  secretaryB = await makeMember(db, { roles: [[communeB, 'secretary']] });
-  alice = await makeMember(db, { roles: [[communeA, 'member']] });
-  bob = await makeMember(db, { roles: [[communeA, 'member']] });
-  carol = await makeMember(db, { roles: [[communeB, 'member']] });
-  admin = await makeMember(db, { isAdmin: true });
-  stranger = await makeMember(db, { roles: [[elsewhere, 'secretary']] });
-  for (const m of [drafter, secretaryA, secretaryB, alice, bob, carol, admin, stranger]) tok[m.id] = await t.tokenFor(m);
-  const created = await t.request({ method: 'POST', url: '/api/v1/documents', token: tok[drafter.id], payload: { unitId: district.id, title: 'Dự thảo', content: { format: 'markdown', value: report } } });
-  const round = await t.request({ method: 'POST', url: `/api/v1/documents/${created.json().id}/rounds`, token: tok[drafter.id], payload: { closesAt: new Date(Date.now() + 86_400_000).toISOString() } });
-  roundId = round.json().id;
+  ({ drafter, secretaryA, secretaryB, alice, bob, carol, stranger } = await makeMembers(t, {
+    drafter: [[district, 'drafter']],
+    secretaryA: [[communeA, 'secretary']],
+    secretaryB: [[communeB, 'secretary']],
+    alice: [[communeA, 'member']],
+    bob: [[communeA, 'member']],
+    carol: [[communeB, 'member']],
+    stranger: [[elsewhere, 'secretary']],
+  }));
+  const adminRow = await makeMember(db, { isAdmin: true });
+  admin = { ...adminRow, token: await t.tokenFor(adminRow) };
+  ({ roundId } = await makeDocumentInRound(t, drafter.token, { unitId: district.id, markdown: report }));
   const start = plain.indexOf('8,2%');
   for (const [member, n] of [[alice, 2], [carol, 1]] as const) {
-    for (let i = 0; i < n; i++) {
-      const put = await t.request({ method: 'PUT', url: `/api/v1/rounds/${roundId}/annotations/${randomUUID()}`, token: tok[member.id], payload: { kind: 'comment', body: `Ý kiến ${i}`, anchor: { start, end: start + 4 } } });
-      expect(put.statusCode).toBe(201);
-    }
+    for (let i = 0; i < n; i++) await makeAnnotation(t, member.token, roundId, { kind: 'comment', body: `Ý kiến ${i}`, anchor: { start, end: start + 4 } });
   }
 });
 afterAll(async () => t.close());
 
-const ask = (member: TestMember | null, query = '', round = roundId) =>
-  t.request({ method: 'GET', url: `/api/v1/rounds/${round}/participation${query}`, ...(member ? { token: tok[member.id] } : {}) });
+const ask = (member: SignedInMember | null, query = '', round = roundId) =>
+  t.request({ method: 'GET', url: `/api/v1/rounds/${round}/participation${query}`, ...(member ? { token: member.token } : {}) });
 
 describe('who has commented in a round', () => {
   it('lists a unit’s members for its secretary, with counts and when last', async () => {

