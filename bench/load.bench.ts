@@ -49,6 +49,8 @@ const updateCount = numberArg('updates', 200_000);
 const fresh = process.argv.includes('--fresh');
 /** `--skip-reads`: no round, annotations or reads while open (the load and compaction figures only). */
 const skipReads = process.argv.includes('--skip-reads');
+/** `--cpu-prof <dir>`: the server runs under `node --cpu-prof` (one profile per thread, workers included) written to <dir> when it stops. */
+const cpuProfDir = process.argv.includes('--cpu-prof') ? path.resolve(process.argv[process.argv.indexOf('--cpu-prof') + 1] ?? 'cpu-profiles') : undefined;
 /** Net growth of the encoded state per keystroke of the trace (measured: ≈2.6 bytes). */
 const bytesPerKeystroke = 2.6;
 
@@ -213,7 +215,9 @@ async function open(baseUrl: string, documentId: string, token: string, serverPi
 }
 
 function describeOpen(opened: Opened): string {
-  const phases = Object.keys(opened.phases).length > 0 ? `; server load phases: snapshot read ${ms(opened.phases.snapshot!)}, snapshot + log read ${ms(opened.phases.read!)}, room ready ${ms(opened.phases.ready!)}` : '';
+  const p = opened.phases;
+  const applied = p.snapshotApplied !== undefined && p.snapshotApplied > 0 ? `, snapshot applied on the worker ${ms(p.snapshotApplied)}, log applied ${ms(p.rowsApplied!)}` : '';
+  const phases = Object.keys(p).length > 0 ? `; server load phases (from the load's start): snapshot read ${ms(p.snapshot!)}, snapshot + log read ${ms(p.read!)}${applied}, room ready ${ms(p.ready!)}` : '';
   return `CPU: server ${opened.serverCpu.toFixed(2)} s (all threads), this process (provider) ${opened.clientCpu.toFixed(2)} s${phases}`;
 }
 
@@ -330,7 +334,7 @@ async function main(): Promise<void> {
     const server = await startChild('bench/support/collab-process.ts', {
       DATABASE_URL: database.url,
       BENCH_COLLAB: JSON.stringify({ idleUnloadMs: 500, compactAfterQuietMs: 600_000, readyTimeoutMs: 120_000 }),
-    });
+    }, '/healthz', { nodeArgs: cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : [] });
     try {
       const token = await login(server.baseUrl, workspace.readers[0]!);
       let health = probeHealth(server.baseUrl);

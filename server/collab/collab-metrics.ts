@@ -10,8 +10,12 @@ export interface CollabMetrics {
   discarded(): void;
   closed(code: number): void;
   refused(code: number): void;
-  /** A document loaded into a room: seconds from the start until its snapshot was read, its rows were read, and it was ready. */
-  loaded(times: { snapshotSeconds: number; readSeconds: number; readySeconds: number }): void;
+  /**
+   * A document loaded into a room: seconds from the start until its snapshot was read, its rows
+   * were read, and it was ready; for a load in steps (a snapshot and rows) also until its snapshot
+   * and then its rows had been applied on the worker.
+   */
+  loaded(times: { snapshotSeconds: number; readSeconds: number; readySeconds: number; snapshotAppliedSeconds?: number; rowsAppliedSeconds?: number }): void;
 }
 
 export function createCollabMetrics(registry: Registry): CollabMetrics {
@@ -47,7 +51,7 @@ export function createCollabMetrics(registry: Registry): CollabMetrics {
 
   const loadSeconds = new Histogram({
     name: 'draftroom_document_load_seconds',
-    help: 'Loading a document into memory, by phase: snapshot read, snapshot and log read, room ready',
+    help: 'Loading a document into memory, seconds from its start until: snapshot read, snapshot and log read, snapshot applied and log applied (on a worker; loads in steps only), room ready',
     labelNames: ['phase'],
     buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
     registers: [registry],
@@ -68,10 +72,12 @@ export function createCollabMetrics(registry: Registry): CollabMetrics {
     discarded: () => discarded.inc(),
     closed: (code) => closes.inc({ code: String(code) }),
     refused: (code) => refusals.inc({ code: String(code) }),
-    loaded({ snapshotSeconds, readSeconds, readySeconds }) {
+    loaded({ snapshotSeconds, readSeconds, readySeconds, snapshotAppliedSeconds, rowsAppliedSeconds }) {
       loadSeconds.observe({ phase: 'snapshot' }, snapshotSeconds);
       loadSeconds.observe({ phase: 'read' }, readSeconds);
       loadSeconds.observe({ phase: 'ready' }, readySeconds);
+      if (snapshotAppliedSeconds !== undefined) loadSeconds.observe({ phase: 'snapshotApplied' }, snapshotAppliedSeconds);
+      if (rowsAppliedSeconds !== undefined) loadSeconds.observe({ phase: 'rowsApplied' }, rowsAppliedSeconds);
     },
   };
 }

@@ -21,6 +21,7 @@ import type { CollabMetrics } from './collab-metrics.js';
 import { encodeAwareness, encodeUpdate } from '../protocol/index.js';
 import { IN_PLACE_DOC_BYTES, Room, type DocumentSizeLimits } from './room.js';
 import { StateWorkers, storedBytes, type StateLoad } from './state-workers.js';
+import { epochMs, rowCount } from '../domain/stored-state.js';
 import type { DocumentStorage } from './storage.js';
 import type { UpdateLog } from './update-log.js';
 
@@ -424,6 +425,8 @@ export class CollabServer implements LiveDocuments {
    */
   private async load(documentId: string, snapshotRead: (snapshot: EarlySnapshot | undefined) => void): Promise<Room> {
     const started = performance.now();
+    const startedAt = epochMs();
+    let applied: { snapshot: number; rows: number } | undefined;
     let load: StateLoad | undefined;
     let snapshotAt = 0;
     const state = await this.deps.storage
@@ -445,25 +448,32 @@ export class CollabServer implements LiveDocuments {
     };
     let room: Room;
     let merged: Promise<Uint8Array | undefined> | undefined;
-    if (state.updates.length === 0 || (!load && storedBytes(state) < IN_PLACE_DOC_BYTES)) {
+    const rows = rowCount(state);
+    if (rows === 0 || (!load && storedBytes(state) < IN_PLACE_DOC_BYTES)) {
       load?.cancel();
       // Snapshot + log folded (on a worker when big), with the summary a big room works from.
       const whole = await this.workers.merge(state, { summary: true });
       badRows(whole.badRows);
       // A snapshot alone is its own merge: kept as read, it is the very base sent ahead (Connection.heldBase).
-      const base = state.updates.length === 0 && state.snapshot ? state.snapshot : whole.update;
-      room = new Room(documentId, { ...whole, update: base }, state.updates.length, state.lastSeq, this.deps.log, this.roomHooks, this.deps.logger, roomState(base));
+      const base = rows === 0 && state.snapshot ? state.snapshot : whole.update;
+      room = new Room(documentId, { ...whole, update: base }, rows, state.lastSeq, this.deps.log, this.roomHooks, this.deps.logger, roomState(base));
     } else {
       load ??= this.workers.load(state.snapshot);
-      const steps = load.rows(state.updates, { merged: state.updates.length >= this.deps.options.compactAfterRows });
-      const rows = await steps.loaded;
-      badRows(rows.badRows);
+      const steps = load.rows(state, { merged: rows >= this.deps.options.compactAfterRows });
+      const loadedRows = await steps.loaded;
+      badRows(loadedRows.badRows);
+      applied = loadedRows.appliedAt;
       const base = state.snapshot ?? EMPTY_STATE;
-      const loaded = { update: base, sinceBase: { seq: state.lastSeq, update: rows.sinceSnapshot }, summary: rows.summary };
-      room = new Room(documentId, loaded, state.updates.length, state.lastSeq, this.deps.log, this.roomHooks, this.deps.logger, roomState(base));
+      const loaded = { update: base, sinceBase: { seq: state.lastSeq, update: loadedRows.sinceSnapshot }, summary: loadedRows.summary };
+      room = new Room(documentId, loaded, rows, state.lastSeq, this.deps.log, this.roomHooks, this.deps.logger, roomState(base));
       merged = steps.merged;
     }
-    this.deps.metrics.loaded({ snapshotSeconds: (snapshotAt - started) / 1000, readSeconds: (readAt - started) / 1000, readySeconds: (performance.now() - started) / 1000 });
+    this.deps.metrics.loaded({
+      snapshotSeconds: (snapshotAt - started) / 1000,
+      readSeconds: (readAt - started) / 1000,
+      readySeconds: (performance.now() - started) / 1000,
+      ...(applied && { snapshotAppliedSeconds: (applied.snapshot - startedAt) / 1000, rowsAppliedSeconds: (applied.rows - startedAt) / 1000 }),
+    });
     this.loadedRooms.set(documentId, room);
     for (const observer of this.observers) observer.loaded(room);
     if (merged) void this.compact(room, { fromSeq: state.throughSeq, throughSeq: state.lastSeq, state: merged });

@@ -12,6 +12,7 @@ import { readDoc, type LiveRead, type LiveReadResult } from '../services/live-re
 export type StateTask =
   | { kind: 'merge'; snapshot: Uint8Array | undefined; rows: Uint8Array; ends: Uint32Array; throughSeq: number; lastSeq: number; summary: boolean }
   | { kind: 'diff'; update: Uint8Array; stateVector: Uint8Array }
+  | { kind: 'summary'; update: Uint8Array }
   | { kind: 'read'; snapshot: Uint8Array | undefined; rows: Uint8Array; ends: Uint32Array; read: LiveRead }
   | { kind: 'load'; snapshot: Uint8Array | undefined; port: MessagePort };
 
@@ -21,16 +22,19 @@ export type LoadInput = { rows: Uint8Array; ends: Uint32Array; merged: boolean }
 export type LoadOutput = LoadedRows;
 
 export type MergeResult = MergedState;
+export type SummaryResult = NonNullable<MergedState['summary']>;
 export type ReadResult = LiveReadResult<LiveRead>;
 
 /**
- * merge → MergeResult (the state as one update, with its summary when asked); diff → the part of
+ * merge → MergeResult (the state as one update, with its summary when asked); summary → the
+ * summary alone of a whole state (a snapshot); diff → the part of
  * `update` a holder of `stateVector` lacks; read → what `read` computes on a Y.Doc of the
  * snapshot and rows (live-reads.ts; rows that do not apply are skipped, as on a load).
  */
-export default function run(task: StateTask): MergeResult | Uint8Array | ReadResult | Promise<Uint8Array | undefined> {
+export default function run(task: StateTask): MergeResult | Uint8Array | ReadResult | SummaryResult | Promise<Uint8Array | undefined> {
   if (task.kind === 'load') return load(task.snapshot, task.port);
   if (task.kind === 'diff') return Y.diffUpdate(task.update, task.stateVector);
+  if (task.kind === 'summary') return mergeStoredState({ snapshot: task.update, updates: [], throughSeq: 0, lastSeq: 0 }, { summary: true }).summary!;
   const updates = unpack(task.rows, task.ends);
   if (task.kind === 'read') {
     const doc = docFromStoredState({ snapshot: task.snapshot, updates, throughSeq: 0, lastSeq: 0 });

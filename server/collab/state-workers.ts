@@ -6,10 +6,10 @@
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import * as Y from 'yjs';
-import { mergeStoredState, StoredStateLoader, type LoadedRows, type MergedState, type StoredState } from '../domain/stored-state.js';
+import { mergeStoredState, rowCount, StoredStateLoader, type LoadedRows, type MergedState, type PackedRows, type StoredState } from '../domain/stored-state.js';
 import { docFromStoredState } from '../domain/stored-state.js';
 import { readDoc, type LiveRead, type LiveReadResult } from '../services/live-reads.js';
-import type { LoadInput, LoadOutput, MergeResult, StateTask } from './state-worker.js';
+import type { LoadInput, LoadOutput, MergeResult, StateTask, SummaryResult } from './state-worker.js';
 import type { EditAnswer, EditTask } from './edit-worker.js';
 import type { Refusal } from '../errors.js';
 import type { EditedUpdate, LiveEdit } from '../services/live-edits.js';
@@ -20,10 +20,13 @@ import type { EditedUpdate, LiveEdit } from '../services/live-edits.js';
  * state as one update (for the compaction that follows), encoded after `loaded` is sent.
  */
 export interface StateLoad {
-  rows(updates: readonly Uint8Array[], options: { merged: boolean }): { loaded: Promise<LoadedRows>; merged: Promise<Uint8Array | undefined> };
+  rows(rows: Rows, options: { merged: boolean }): { loaded: Promise<LoadedRows>; merged: Promise<Uint8Array | undefined> };
   /** The rows will not come (reading them failed): the worker stops. */
   cancel(): void;
 }
+
+/** A stored state's rows: `packed` when read so (then `updates` is not touched), else `updates`. */
+export type Rows = Pick<StoredState, 'updates' | 'packed'>;
 
 export interface StateWorkersOptions {
   /** Threads at most (default: 2; the pool starts none until needed). */
@@ -70,7 +73,8 @@ export class StateWorkers {
       maxThreads: options.maxThreads ?? 2,
       idleTimeout: 30_000,
       // TypeScript sources need the tsx loader in the worker too; compiled code needs nothing.
-      execArgv: here.endsWith('.ts') ? ['--import', 'tsx'] : [],
+      // A server profiled with --cpu-prof profiles its workers too.
+      execArgv: [...(here.endsWith('.ts') ? ['--import', 'tsx'] : []), ...profilingFlags()],
     });
   }
 
@@ -80,7 +84,14 @@ export class StateWorkers {
    */
   async merge(state: StoredState, options: { summary?: boolean } = {}): Promise<MergedState> {
     if (storedBytes(state) < this.inPlaceBytes) return mergeStoredState(state, options);
-    const { snapshot, rows, ends, transferList } = pack(state.snapshot, state.updates);
+    if (options.summary && state.snapshot && rowCount(state) === 0) {
+      // A snapshot alone is its own merge: only its summary is made on the worker, and only that
+      // comes back (not the snapshot, cloned: 16 MiB copied on the event loop).
+      const update = state.snapshot.slice();
+      const summary = (await this.pool.run({ kind: 'summary', update } satisfies StateTask, { transferList: [update.buffer as ArrayBuffer] })) as SummaryResult;
+      return { update: state.snapshot, badRows: [], summary };
+    }
+    const { snapshot, rows, ends, transferList } = pack(state.snapshot, state);
     const task: StateTask = { kind: 'merge', snapshot, rows, ends, throughSeq: state.throughSeq, lastSeq: state.lastSeq, summary: options.summary ?? false };
     return (await this.pool.run(task, { transferList })) as MergeResult;
   }
@@ -93,18 +104,18 @@ export class StateWorkers {
   load(snapshot: Uint8Array | undefined): StateLoad {
     const started = (snapshot?.byteLength ?? 0) >= this.inPlaceBytes ? this.startLoad(snapshot) : undefined;
     return {
-      rows: (updates, { merged }) => {
-        if (!started && storedBytes({ snapshot, updates }) < this.inPlaceBytes) {
+      rows: (stored, { merged }) => {
+        if (!started && (snapshot?.byteLength ?? 0) + rowBytes(stored) < this.inPlaceBytes) {
           const loader = new StoredStateLoader(snapshot);
           try {
-            loader.addRows(updates);
+            loader.addRows(stored.updates);
             return { loaded: Promise.resolve(loader.loaded()), merged: Promise.resolve(merged ? loader.merged() : undefined) };
           } finally {
             loader.destroy();
           }
         }
         const load = started ?? this.startLoad(snapshot);
-        const { rows, ends, transferList } = pack(undefined, updates);
+        const { rows, ends, transferList } = pack(undefined, stored);
         load.port.postMessage({ rows, ends, merged } satisfies LoadInput, transferList);
         return { loaded: load.loaded, merged: load.merged };
       },
@@ -144,7 +155,7 @@ export class StateWorkers {
         doc.destroy();
       }
     }
-    const packed = pack(undefined, updates);
+    const packed = pack(undefined, { updates });
     const copy = snapshot && (await copyInPieces(snapshot));
     const task: StateTask = { kind: 'read', snapshot: copy, rows: packed.rows, ends: packed.ends, read };
     return (await this.pool.run(task, { transferList: [...packed.transferList, ...(copy ? [copy.buffer as ArrayBuffer] : [])] })) as LiveReadResult<R>;
@@ -178,7 +189,7 @@ export class StateWorkers {
     const through = draft.first + draft.tail.length;
     const send = async (whole: boolean) => {
       const from = whole ? draft.first : draft.held!;
-      const packed = pack(undefined, draft.tail.slice(from - draft.first));
+      const packed = pack(undefined, { updates: draft.tail.slice(from - draft.first) });
       const snapshot = whole ? await copyInPieces(draft.base) : undefined;
       const task: EditTask = { documentId: draft.documentId, key: draft.key, from, through, whole, snapshot, rows: packed.rows, ends: packed.ends, keepBytes: EDIT_KEEP_BYTES, edit };
       return (await pool.run(task, { transferList: [...packed.transferList, ...(snapshot ? [snapshot.buffer as ArrayBuffer] : [])] })) as EditAnswer;
@@ -194,10 +205,29 @@ export class StateWorkers {
   }
 }
 
+/** This process's --cpu-prof flags (with their values), for its worker threads. */
+function profilingFlags(): string[] {
+  const flags: string[] = [];
+  const argv = process.execArgv;
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i]!;
+    if (!flag.startsWith('--cpu-prof')) continue;
+    flags.push(flag);
+    if ((flag === '--cpu-prof-dir' || flag === '--cpu-prof-name' || flag === '--cpu-prof-interval') && i + 1 < argv.length) flags.push(argv[++i]!);
+  }
+  return flags;
+}
+
 /** Bytes of a stored state: its snapshot and rows. */
-export function storedBytes(state: { snapshot: Uint8Array | undefined; updates: readonly Uint8Array[] }): number {
-  let total = state.snapshot?.byteLength ?? 0;
-  for (const u of state.updates) total += u.byteLength;
+export function storedBytes(state: { snapshot: Uint8Array | undefined; updates: readonly Uint8Array[]; packed?: PackedRows | undefined }): number {
+  return (state.snapshot?.byteLength ?? 0) + rowBytes(state);
+}
+
+/** Bytes of a stored state's rows (packed ones are not unpacked for it). */
+function rowBytes(rows: { updates: readonly Uint8Array[]; packed?: PackedRows | undefined }): number {
+  if (rows.packed) return rows.packed.bytes.byteLength;
+  let total = 0;
+  for (const u of rows.updates) total += u.byteLength;
   return total;
 }
 
@@ -223,8 +253,16 @@ export async function copyInPieces(bytes: Uint8Array): Promise<Uint8Array> {
  * offset of row i): buffers of our own (never Node's shared pool, nor a room's state, which stays
  * in use) so they can be transferred, not cloned again.
  */
-function pack(snapshot: Uint8Array | undefined, updates: readonly Uint8Array[]) {
-  const rows = new Uint8Array(storedBytes({ snapshot: undefined, updates }));
+function pack(snapshot: Uint8Array | undefined, stored: { updates: readonly Uint8Array[]; packed?: PackedRows | undefined }) {
+  const copy = snapshot ? snapshot.slice() : undefined;
+  if (stored.packed) {
+    // Read packed: one copy of each buffer, no pass over the rows.
+    const rows = stored.packed.bytes.slice();
+    const ends = stored.packed.ends.slice();
+    return { snapshot: copy, rows, ends, transferList: [rows.buffer, ends.buffer, ...(copy ? [copy.buffer] : [])] as ArrayBuffer[] };
+  }
+  const updates = stored.updates;
+  const rows = new Uint8Array(rowBytes({ updates }));
   const ends = new Uint32Array(updates.length);
   let offset = 0;
   // Rows read packed (document-log.repository.ts) are consecutive views of a few buffers: one copy per run.
@@ -243,7 +281,6 @@ function pack(snapshot: Uint8Array | undefined, updates: readonly Uint8Array[]) 
     ends[i] = offset += u.byteLength;
   });
   flush();
-  const copy = snapshot ? snapshot.slice() : undefined;
   const transferList = [rows.buffer, ends.buffer, ...(copy ? [copy.buffer] : [])] as ArrayBuffer[];
   return { snapshot: copy, rows, ends, transferList };
 }

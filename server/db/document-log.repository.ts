@@ -4,7 +4,7 @@
  * snapshot and deletes exactly the rows it merged, in one transaction.
  */
 import { sql } from 'kysely';
-import { docFromStoredState, mergeStoredState, type StoredState } from '../domain/stored-state.js';
+import { docFromStoredState, mergeStoredState, packedState, rowCount, type StoredState } from '../domain/stored-state.js';
 import type { Db } from './connect.js';
 
 export { docFromStoredState, type StoredState };
@@ -88,10 +88,10 @@ export async function compactDocument(
   return db.transaction().execute(async (tx) => {
     await lockCompaction(tx, documentId);
     const state = await readStoredStateIn(tx, documentId);
-    if (state.updates.length === 0) return { mergedRows: 0, throughSeq: state.throughSeq, snapshotBytes: state.snapshot?.byteLength ?? 0 };
+    if (rowCount(state) === 0) return { mergedRows: 0, throughSeq: state.throughSeq, snapshotBytes: state.snapshot?.byteLength ?? 0 };
     const merged = await merge(state);
     await replaceSnapshot(tx, documentId, merged, state.lastSeq);
-    return { mergedRows: state.updates.length, throughSeq: state.lastSeq, snapshotBytes: merged.byteLength };
+    return { mergedRows: rowCount(state), throughSeq: state.lastSeq, snapshotBytes: merged.byteLength };
   });
 }
 
@@ -131,7 +131,8 @@ async function replaceSnapshot(tx: Db, documentId: string, state: Uint8Array, th
   await tx
     .insertInto('document_snapshots')
     .values({ document_id: documentId, state: snapshot, through_seq: throughSeq, updated_at: new Date() })
-    .onConflict((oc) => oc.column('document_id').doUpdateSet({ state: snapshot, through_seq: throughSeq, updated_at: new Date() }))
+    // `excluded.state`, not the bytes again: each parameter is one more copy of the whole state into the message.
+    .onConflict((oc) => oc.column('document_id').doUpdateSet((eb) => ({ state: eb.ref('excluded.state'), through_seq: throughSeq, updated_at: new Date() })))
     .execute();
   const deleted = await tx.deleteFrom('document_updates').where('document_id', '=', documentId).where('seq', '<=', throughSeq).executeTakeFirst();
   return Number(deleted.numDeletedRows);
@@ -174,23 +175,34 @@ async function readStoredStateIn(tx: Db, documentId: string, onSnapshot?: Snapsh
   }
   const throughSeq = snapshot?.through_seq ?? 0;
   onSnapshot?.(snapshot?.state, throughSeq, (head?.last_seq ?? 0) > throughSeq);
-  const updates: Uint8Array[] = [];
+  // Rows stay packed as read (a buffer and end offsets per query), joined once at the end.
+  const pieces: Uint8Array[] = [];
+  const lengths: DataView[] = [];
+  let rowsRead = 0;
   let lastSeq = throughSeq;
   for (;;) {
-    const { rows } = await sql<{ data: Buffer | null; lengths: number[] | null; last: number | null; n: number }>`
-      select string_agg(data, ''::bytea order by seq) as data, array_agg(octet_length(data) order by seq) as lengths,
+    // Lengths packed too (int4send: 4 bytes big-endian each): as an int[] the driver parses 200,000
+    // numbers in JavaScript, ≈ 0.3 s of the event loop.
+    const { rows } = await sql<{ data: Buffer | null; lengths: Buffer | null; last: number | null; n: number }>`
+      select string_agg(data, ''::bytea order by seq) as data, string_agg(int4send(octet_length(data)), ''::bytea order by seq) as lengths,
         max(seq) as last, count(*)::int as n
       from (select seq, data from document_updates
             where document_id = ${documentId} and seq > ${lastSeq}
             order by seq limit ${ROWS_PER_READ}) rows`.execute(tx);
     const read = rows[0]!;
     if (read.n === 0) break;
-    let start = 0;
-    for (const length of read.lengths!) updates.push(read.data!.subarray(start, (start += length)));
+    pieces.push(read.data!);
+    lengths.push(new DataView(read.lengths!.buffer, read.lengths!.byteOffset, read.lengths!.byteLength));
+    rowsRead += read.n;
     lastSeq = Number(read.last);
     if (read.n < ROWS_PER_READ) break;
   }
-  return { snapshot: snapshot?.state, throughSeq, updates, lastSeq };
+  const bytes = pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);
+  const ends = new Uint32Array(rowsRead);
+  let end = 0;
+  let row = 0;
+  for (const view of lengths) for (let i = 0; i < view.byteLength; i += 4) ends[row++] = end += view.getInt32(i);
+  return packedState({ snapshot: snapshot?.state, throughSeq, lastSeq }, { bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), ends });
 }
 
 /** Number of log rows not yet folded into the snapshot. */

@@ -4,7 +4,7 @@ import { copyInPieces, StateWorkers } from '../../server/collab/state-workers.js
 import { anchorInBase } from '../../server/domain/anchoring.js';
 import { importContent } from '../../server/domain/content-import.js';
 import { projectFragment } from '../../server/domain/projection.js';
-import { mergeStoredState, StoredStateLoader } from '../../server/domain/stored-state.js';
+import { mergeStoredState, packedState, StoredStateLoader, type PackedRows } from '../../server/domain/stored-state.js';
 import { editDoc, type LiveEdit } from '../../server/services/live-edits.js';
 
 // inPlaceBytes 0: every call crosses to a worker thread.
@@ -21,6 +21,13 @@ function typed(): { updates: Uint8Array[]; doc: Y.Doc } {
   return { updates, doc };
 }
 
+function packRows(rows: readonly Uint8Array[]): PackedRows {
+  const ends = new Uint32Array(rows.length);
+  let end = 0;
+  rows.forEach((row, i) => (ends[i] = end += row.byteLength));
+  return { bytes: Buffer.concat(rows), ends };
+}
+
 describe('state workers', () => {
   it('merge on a worker equals the merge in place, deleted text collected, bad rows reported by index', async () => {
     const { updates, doc } = typed();
@@ -32,6 +39,17 @@ describe('state workers', () => {
     const loaded = new Y.Doc();
     Y.applyUpdate(loaded, merged.update);
     expect(loaded.getText('t').toString()).toBe(doc.getText('t').toString());
+  });
+
+  it('summarises a snapshot alone on a worker, sending back only the summary', async () => {
+    const snapshot = Y.encodeStateAsUpdate(typed().doc);
+    const state = { snapshot, updates: [], throughSeq: 3, lastSeq: 3 };
+    const merged = await workers.merge(state, { summary: true });
+    // The snapshot itself is the merge (the very bytes: what was sent ahead to clients).
+    expect(merged.update).toBe(snapshot);
+    expect(merged.summary).toEqual(mergeStoredState(state, { summary: true }).summary);
+    const stateVector = Y.encodeStateVectorFromUpdate(snapshot);
+    expect(merged.summary).toEqual({ stateVector, deleteSet: Y.diffUpdate(snapshot, stateVector) });
   });
 
   it('diffs a whole state against a state vector on a worker', async () => {
@@ -55,7 +73,9 @@ describe('state workers', () => {
       const rows = [...updates.slice(cut, cut + 20), new Uint8Array([1, 2, 3]), ...updates.slice(cut + 20)];
       const full = mergeStoredState({ snapshot, updates: rows, throughSeq: cut, lastSeq: cut + rows.length }, { summary: true });
       const load = workers.load(snapshot);
-      const steps = load.rows(rows, { merged: true });
+      // Rows as a list, or packed as the database adapter reads them (never unpacked on this thread).
+      const stored = seed % 2 === 0 ? { updates: rows } : packedState({ snapshot, throughSeq: cut, lastSeq: cut + rows.length }, packRows(rows));
+      const steps = load.rows(stored, { merged: true });
       const loaded = await steps.loaded;
       expect(loaded.badRows.map((r) => r.index)).toEqual([20]);
       expect(loaded.summary).toEqual(full.summary);
@@ -68,7 +88,9 @@ describe('state workers', () => {
       // In place (a small state) the same.
       const inPlace = new StoredStateLoader(snapshot);
       inPlace.addRows(rows);
-      expect(inPlace.loaded()).toEqual(loaded);
+      // (When it applied them aside, which is the moment each thread noted.)
+      expect({ ...inPlace.loaded(), appliedAt: undefined }).toEqual({ ...loaded, appliedAt: undefined });
+      expect(loaded.appliedAt.rows).toBeGreaterThanOrEqual(loaded.appliedAt.snapshot);
       inPlace.destroy();
     }
   });
