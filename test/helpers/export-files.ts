@@ -1,4 +1,5 @@
 /** Reading exported files back in tests: a DOCX's XML parts, a PDF's text and fonts. */
+import { Worker } from 'node:worker_threads';
 import JSZip from 'jszip';
 
 /** The text of one part of a DOCX (e.g. `word/document.xml`), or undefined when it has none. */
@@ -15,19 +16,31 @@ const decodeXml = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').r
 
 /** Every page's text (items joined by spaces, pages by newlines) and the fonts the PDF uses. */
 export async function pdfContent(buffer: Buffer): Promise<{ text: string; pages: number; fonts: string[] }> {
-  const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs');
-  const pdf = await getDocument({ data: new Uint8Array(buffer), useSystemFonts: false, isEvalSupported: false }).promise;
-  const pages: string[] = [];
-  const fonts = new Set<string>();
-  for (let i = 1; i <= pdf.numPages; i++) {
-    const page = await pdf.getPage(i);
-    const content = await page.getTextContent();
-    pages.push(content.items.map((item) => ('str' in item ? item.str : '')).join(' '));
-    for (const style of Object.values(content.styles)) fonts.add(style.fontFamily);
-  }
+  const { pages, numPages } = await readPdfText(new Uint8Array(buffer));
   // BaseFont names of embedded fonts: subset-tagged ("ABCDEF+Tinos-Bold").
   const raw = buffer.toString('latin1');
   const embedded = [...raw.matchAll(/\/BaseFont\s*\/([A-Z]{6}\+[^\s/>]+)/g)].map((m) => m[1]!);
-  await pdf.destroy();
-  return { text: pages.join('\n').replace(/\s+/g, ' '), pages: pdf.numPages, fonts: [...new Set(embedded)] };
+  return { text: pages.join('\n').replace(/\s+/g, ' '), pages: numPages, fonts: [...new Set(embedded)] };
+}
+
+type PdfAnswer = { id: number; pages: string[]; numPages: number } | { id: number; error: string };
+let pdfWorker: Worker | undefined;
+let nextId = 0;
+const waiting = new Map<number, (answer: PdfAnswer) => void>();
+
+/** pdfjs on a worker thread (pdf-text-worker.mjs says why), started once and never holding the process open. */
+function readPdfText(data: Uint8Array): Promise<{ pages: string[]; numPages: number }> {
+  if (!pdfWorker) {
+    pdfWorker = new Worker(new URL('./pdf-text-worker.mjs', import.meta.url));
+    pdfWorker.unref();
+    pdfWorker.on('message', (answer: PdfAnswer) => {
+      waiting.get(answer.id)?.(answer);
+      waiting.delete(answer.id);
+    });
+  }
+  const id = nextId++;
+  return new Promise((resolve, reject) => {
+    waiting.set(id, (answer) => ('error' in answer ? reject(new Error(answer.error)) : resolve(answer)));
+    pdfWorker!.postMessage({ id, data }, [data.buffer as ArrayBuffer]);
+  });
 }
