@@ -25,28 +25,11 @@ export default defineConfig({
     maxWorkers: Math.max(2, availableParallelism() - 1),
     // Property tests print their seed; keep the output readable.
     reporters: ['default'],
-    projects: [
-      {
-        // Real PostgreSQL, servers, sockets and Chromium: each file in a fresh process (isolate).
-        extends: true,
-        test: {
-          name: 'integration',
-          include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, ...(browserTests ? [] : ['test/e2e/**'])],
-          globalSetup: ['test/helpers/global-setup.ts'],
-        },
-      },
-      {
-        // Pure functions (no database, no listening server, no module mocks): one process per
-        // worker imports the server's modules once for all these files instead of once per file.
-        // vitest queues this project after 'integration' (by name), so these files run back to back.
-        extends: true,
-        test: {
-          name: 'unit',
-          include: ['test/unit/**/*.test.ts', 'test/property/**/*.test.ts'],
-          isolate: false,
-        },
-      },
-    ],
+    // One project: vitest then interleaves the short unit files with the long browser files. Two
+    // projects (unit files sharing a process, isolate: false) queued every unit file after every
+    // browser file, and the suite took 665 s instead of 595 s on a quiet 2-core machine.
+    include: ['test/**/*.test.ts'],
+    exclude: [...configDefaults.exclude, ...(browserTests ? [] : ['test/e2e/**'])],
+    globalSetup: ['test/helpers/global-setup.ts'],
   },
 });
