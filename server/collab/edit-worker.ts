@@ -12,10 +12,9 @@
  * hold as `key` through `from` answers `missing`; the caller sends it again with the whole state.
  */
 import * as Y from 'yjs';
-import { docFromStoredState } from '../domain/stored-state.js';
+import { docFromStoredState, unpackRows } from '../domain/stored-state.js';
 import { AppError, refusalOf, type Refusal } from '../errors.js';
 import { editUpdate, type EditedUpdate, type LiveEdit } from '../services/live-edits.js';
-import { unpack } from './state-worker.js';
 
 export interface EditTask {
   documentId: string;
@@ -51,7 +50,7 @@ const kept = new Map<string, Kept>();
 
 export default function run(task: EditTask): EditAnswer {
   let entry = kept.get(task.documentId);
-  const rows = unpack(task.rows, task.ends);
+  const rows = unpackRows(task.rows, task.ends);
   let rebuilt = false;
   if (task.whole) {
     drop(task.documentId);

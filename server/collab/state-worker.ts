@@ -6,7 +6,7 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import * as Y from 'yjs';
-import { docFromStoredState, mergeStoredState, StoredStateLoader, type LoadedRows, type MergedState } from '../domain/stored-state.js';
+import { docFromStoredState, mergeStoredState, StoredStateLoader, unpackRows, type LoadedRows, type MergedState } from '../domain/stored-state.js';
 import { readDoc, type LiveRead, type LiveReadResult } from '../services/live-reads.js';
 
 export type StateTask =
@@ -35,7 +35,7 @@ export default function run(task: StateTask): MergeResult | Uint8Array | ReadRes
   if (task.kind === 'load') return load(task.snapshot, task.port);
   if (task.kind === 'diff') return Y.diffUpdate(task.update, task.stateVector);
   if (task.kind === 'summary') return mergeStoredState({ snapshot: task.update, updates: [], throughSeq: 0, lastSeq: 0 }, { summary: true }).summary!;
-  const updates = unpack(task.rows, task.ends);
+  const updates = unpackRows(task.rows, task.ends);
   if (task.kind === 'read') {
     const doc = docFromStoredState({ snapshot: task.snapshot, updates, throughSeq: 0, lastSeq: 0 });
     try {
@@ -61,7 +61,7 @@ async function load(snapshot: Uint8Array | undefined, port: MessagePort): Promis
   try {
     const rows = await input;
     if ('cancel' in rows) return undefined;
-    loader.addRows(unpack(rows.rows, rows.ends));
+    loader.addRows(unpackRows(rows.rows, rows.ends));
     port.postMessage(loader.loaded() satisfies LoadOutput);
     return rows.merged ? loader.merged() : undefined;
   } finally {
@@ -70,12 +70,3 @@ async function load(snapshot: Uint8Array | undefined, port: MessagePort): Promis
   }
 }
 
-export function unpack(rows: Uint8Array, ends: Uint32Array): Uint8Array[] {
-  const updates: Uint8Array[] = [];
-  let start = 0;
-  for (const end of ends) {
-    updates.push(rows.subarray(start, end));
-    start = end;
-  }
-  return updates;
-}
