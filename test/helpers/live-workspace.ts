@@ -26,6 +26,11 @@ export interface LiveWorkspace {
   rows(id: string): Promise<number>;
   /** Destroys the clients this workspace opened. */
   destroyClients(): void;
+  /**
+   * Destroys its clients, then closes the app: a stock provider still open when the server shuts
+   * down reconnects to it while it drains.
+   */
+  close(): Promise<void>;
 }
 
 export async function startLiveWorkspace(options: Parameters<typeof startTestApp>[0] = {}): Promise<LiveWorkspace> {
@@ -67,6 +72,10 @@ export async function startLiveWorkspace(options: Parameters<typeof startTestApp
     },
     destroyClients() {
       for (const c of clients.splice(0)) c.destroy();
+    },
+    async close() {
+      for (const c of clients.splice(0)) c.destroy();
+      await t.close();
     },
   };
 }

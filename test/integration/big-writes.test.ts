@@ -85,7 +85,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   s.destroyClients();
-  await s.t.close();
+  await s.close();
 });
 
 describe('a big round', () => {

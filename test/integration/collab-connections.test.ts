@@ -40,7 +40,7 @@ let s: Setup;
 beforeAll(async () => {
   s = await setup({ collab: { maxConnectsPerWindow: 1000 } });
 });
-afterAll(() => s.t.close());
+afterAll(() => s.close());
 
 describe('one document, one room', () => {
   it('joins the same room from /collab/<UPPER-CASE id> and exchanges edits both ways', async () => {
@@ -272,7 +272,7 @@ describe('refused changes do not loop', () => {
       expect(writer.closes.length).toBeLessThanOrEqual(6);
       expect(await small.rows(id)).toBe(0);
     } finally {
-      await small.t.close();
+      await small.close();
     }
   });
 });
@@ -317,7 +317,7 @@ describe('before a socket is ready', () => {
       });
       expect(await slow.rows(id)).toBe(0);
     } finally {
-      await slow.t.close();
+      await slow.close();
     }
   });
 
@@ -353,7 +353,7 @@ describe('before a socket is ready', () => {
       await eventually(async () => (await slow.rows(id)) > 0, 'a 200 KiB change stored');
       expect(writer.closes).toEqual([]);
     } finally {
-      await slow.t.close();
+      await slow.close();
     }
   });
 
@@ -445,7 +445,7 @@ describe('Origin', () => {
       expect(await events('https://evil.example')).toBe(403);
       expect(await events('https://draft.example.org')).toBe(200);
     } finally {
-      await other.t.close();
+      await other.close();
     }
   });
 });
@@ -459,7 +459,7 @@ describe('message budget from the environment', () => {
       for (let i = 0; i < 30; i++) raw.socket.send(new Uint8Array([3]));
       expect(await raw.closed).toBe(4429);
     } finally {
-      await limited.t.close();
+      await limited.close();
     }
   });
 });
@@ -484,7 +484,7 @@ describe('an outage is not a withdrawal', () => {
       c.destroy();
     } finally {
       await runAdmin(adminUrl, [`alter database ${name} allow_connections true`]);
-      await outage.t.close();
+      await outage.close();
     }
   });
 });

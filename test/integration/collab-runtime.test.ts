@@ -17,7 +17,7 @@ async function setup(options: Parameters<typeof startLiveWorkspace>[0] = {}): Pr
 describe('presence', () => {
   let s: Setup;
   beforeAll(async () => (s = await setup()));
-  afterAll(async () => s.t.close());
+  afterAll(async () => s.close());
 
   it('relays awareness under the connection’s real identity, whatever the client claims', async () => {
     const id = await s.newDocument();
@@ -68,7 +68,7 @@ describe('presence', () => {
 describe('storage', () => {
   let s: Setup;
   beforeAll(async () => (s = await setup({ collab: { idleUnloadMs: 100, compactAfterRows: 10_000 } })));
-  afterAll(async () => s.t.close());
+  afterAll(async () => s.close());
 
   it('compaction keeps the content and drops deleted text', async () => {
     const id = await s.newDocument('Giữ lại');
@@ -115,7 +115,7 @@ describe('limits', () => {
       for (let i = 0; i < 50; i++) raw.socket.send(queryAwareness);
       expect(await raw.closed).toBe(4429);
     } finally {
-      await s.t.close();
+      await s.close();
     }
   });
 
@@ -138,7 +138,7 @@ describe('limits', () => {
       (slow.socket as unknown as { _socket: { resume(): void } })._socket.resume();
       expect(await slow.closed).toBe(1013);
     } finally {
-      await s.t.close();
+      await s.close();
     }
   });
 
@@ -153,7 +153,7 @@ describe('limits', () => {
       const expiring = await s.client(s.reader, id);
       expect(await expiring.nextClose()).toBe(4401);
     } finally {
-      await s.t.close();
+      await s.close();
     }
   });
 });
@@ -176,7 +176,7 @@ describe('liveness', () => {
       expect(Date.now() - started).toBeLessThan(1500);
       expect(healthy.closes).toEqual([]);
     } finally {
-      await s.t.close();
+      await s.close();
     }
   });
 });

@@ -40,7 +40,7 @@ async function refuseRowsOf(s: Setup, documentId: string): Promise<void> {
 describe('a fault stays inside its document', () => {
   let s: Setup;
   beforeAll(async () => (s = await setup()));
-  afterAll(async () => s.t.close());
+  afterAll(async () => s.close());
 
   it('commits the other documents of a batch when one document’s rows are refused', async () => {
     const refused = await s.newDocument();
@@ -95,7 +95,7 @@ describe('a fault stays inside its document', () => {
 describe('big documents stay openable', () => {
   let s: Setup;
   beforeAll(async () => (s = await setup({ collab: { idleUnloadMs: 100 } })));
-  afterAll(async () => s.t.close());
+  afterAll(async () => s.close());
 
   it('opens a document grown past 4 MiB by pastes in a stock provider, live and after a reload, while another document keeps working', async () => {
     const big = await s.newDocument();
@@ -286,7 +286,7 @@ function syncFrame(frame: Uint8Array): { kind: number; payload: Uint8Array } | u
 describe('a big document with a long log opens in steps', () => {
   let s: Setup;
   beforeAll(async () => (s = await setup({ collab: { idleUnloadMs: 100, compactAfterRows: 500 } })));
-  afterAll(async () => s.t.close());
+  afterAll(async () => s.close());
 
   it('sends a fresh client the snapshot ahead, then what the rows added, and every client gets what a full merge gives; the load’s merge becomes the snapshot', async () => {
     const id = await s.newDocument();
@@ -358,7 +358,7 @@ describe('a big document with a long log opens in steps', () => {
 describe('the size limit', () => {
   let s: Setup;
   beforeAll(async () => (s = await setup({ env: { MAX_DOCUMENT_BYTES: String(64 * 1024) } })));
-  afterAll(async () => s.t.close());
+  afterAll(async () => s.close());
 
   it('refuses a change that grows a document past MAX_DOCUMENT_BYTES with 4413, stores none of it, and still takes deletions', async () => {
     const id = await s.newDocument();
@@ -392,7 +392,7 @@ async function storedBytesContain(s: Setup, documentId: string, text: string): P
 describe('deleted means gone, soon', () => {
   let s: Setup;
   beforeAll(async () => (s = await setup({ collab: { compactAfterRows: 10_000, idleUnloadMs: 60_000, compactAfterQuietMs: 300, compactWithinMs: 1500 } })));
-  afterAll(async () => s.t.close());
+  afterAll(async () => s.close());
 
   it('compacts a deleted secret out of the log after a quiet period while the writer stays connected', async () => {
     const id = await s.newDocument();
