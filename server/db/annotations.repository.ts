@@ -222,24 +222,22 @@ export async function upsertDisposition(tx: Db, d: { annotationId: string; decis
  * Claims an accepted suggestion for applying: sets `applied_at` only where it is still null and
  * the decision accepts it. One statement, so of concurrent claims exactly one returns true.
  */
-export async function claimApplication(db: Db, annotationId: string, by: string, at: Date): Promise<boolean> {
-  const result = await db
-    .updateTable('dispositions')
-    .set({ applied_at: at, applied_by: by })
-    .where('annotation_id', '=', annotationId)
-    .where('applied_at', 'is', null)
-    .where('decision', 'in', ['accepted', 'partially_accepted'])
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
+export function claimApplication(db: Db, annotationId: string, by: string, at: Date): Promise<boolean> {
+  return moveApplication(db, annotationId, null, by, at);
 }
 
 /** Moves a claim made at `claimedAt` to `by` at `at` (compare-and-set: false when it moved meanwhile). */
-export async function reclaimApplication(db: Db, annotationId: string, claimedAt: Date, by: string, at: Date): Promise<boolean> {
+export function reclaimApplication(db: Db, annotationId: string, claimedAt: Date, by: string, at: Date): Promise<boolean> {
+  return moveApplication(db, annotationId, claimedAt, by, at);
+}
+
+/** Compare-and-set of an accepted suggestion's claim: from `from` (null: unclaimed) to `by` at `at`. */
+async function moveApplication(db: Db, annotationId: string, from: Date | null, by: string, at: Date): Promise<boolean> {
   const result = await db
     .updateTable('dispositions')
     .set({ applied_at: at, applied_by: by })
     .where('annotation_id', '=', annotationId)
-    .where('applied_at', '=', claimedAt)
+    .where('applied_at', from === null ? 'is' : '=', from)
     .where('decision', 'in', ['accepted', 'partially_accepted'])
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
