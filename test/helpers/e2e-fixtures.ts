@@ -8,6 +8,7 @@
  * A run without browser tests asks for none of them and pays for none.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
@@ -17,6 +18,13 @@ import { promisify } from 'node:util';
 import { connectDatabase } from '../../server/db/connect.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
+/**
+ * Debian's `chromium-headless-shell` (the same Chromium build without the desktop browser around it,
+ * what Playwright itself runs headless) when installed: the browser files spent about 40 % less
+ * Chromium CPU on it than on the full browser's headless mode. The full browser otherwise.
+ */
+export const HEADLESS_SHELL = '/usr/lib/chromium/chromium-headless-shell';
+const chromiumBinary = existsSync(HEADLESS_SHELL) ? HEADLESS_SHELL : CHROMIUM;
 /** The `admin` account's password in the demo template. */
 export const E2E_ADMIN_PASSWORD = 'e2e-admin-password';
 const repoRoot = path.resolve(import.meta.dirname, '../..');
@@ -24,7 +32,7 @@ const repoRoot = path.resolve(import.meta.dirname, '../..');
 export type E2eFixture = 'client' | 'browser' | 'demo';
 
 const launchOptions = {
-  executablePath: CHROMIUM,
+  executablePath: chromiumBinary,
   host: '127.0.0.1',
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
 };
