@@ -7,7 +7,7 @@
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Download, type Locator, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Download, type Locator, type Page, type Request } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../server/app.js';
@@ -114,7 +114,7 @@ export function useE2e(options: { env?: Record<string, string> } = {}): E2e {
     if (value === undefined) throw new Error(`no ${what}: useE2e's beforeAll has not run`);
     return value;
   };
-  const newContext = (contextOptions: BrowserContextOptions = {}) => ready(browser, 'browser').newContext({ locale: 'vi-VN', ...contextOptions });
+  const newContext = async (contextOptions: BrowserContextOptions = {}) => trackRequests(await ready(browser, 'browser').newContext({ locale: 'vi-VN', ...contextOptions }));
   return {
     get server() {
       return ready(server, 'server');
@@ -141,6 +141,53 @@ export async function downloaded(download: Download): Promise<Buffer> {
 
 export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
+}
+
+/** Each context's HTTP requests still in flight (`settled`); the event stream stays open, so it is not one. */
+const requestsInFlight = new WeakMap<BrowserContext, Set<Request>>();
+
+function trackRequests(context: BrowserContext): BrowserContext {
+  const open = new Set<Request>();
+  requestsInFlight.set(context, open);
+  context.on('request', (request) => {
+    if (request.resourceType() !== 'eventsource') open.add(request);
+  });
+  context.on('requestfinished', (request) => open.delete(request));
+  context.on('requestfailed', (request) => open.delete(request));
+  return context;
+}
+
+/**
+ * Waits until the page has stopped changing: no HTTP request of its context in flight (contexts of
+ * `useE2e`), nothing `aria-busy`, fonts loaded, and no DOM change for `quietMs` — what a fixed pause
+ * after a navigation hoped for, without waiting longer than the page needs (up to `TIMEOUT`).
+ */
+export async function settled(page: Page, quietMs = 300): Promise<void> {
+  const open = requestsInFlight.get(page.context());
+  if (!open) throw new Error('settled: the page is not of a useE2e context');
+  const deadline = Date.now() + TIMEOUT;
+  for (;;) {
+    // Resolves once the DOM has not changed for quietMs (restarted by every change).
+    const busy = await page.evaluate(async (quiet) => {
+      await document.fonts.ready;
+      await new Promise<void>((resolve) => {
+        let timer = setTimeout(done, quiet);
+        const observer = new MutationObserver(() => {
+          clearTimeout(timer);
+          timer = setTimeout(done, quiet);
+        });
+        function done() {
+          observer.disconnect();
+          resolve();
+        }
+        observer.observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+      });
+      return document.querySelector('[aria-busy="true"]') !== null;
+    }, quietMs);
+    if (!busy && open.size === 0) return;
+    if (Date.now() > deadline) throw new Error(`the page did not settle: ${open.size} requests in flight${busy ? ', something aria-busy' : ''}`);
+    await page.waitForTimeout(50);
+  }
 }
 
 /** The demo accounts' password (bootstrap's demo workspace). */

@@ -13,7 +13,7 @@ import type { DocumentInfo } from '../../server/http/schemas/documents.js';
 import type { Round } from '../../server/http/schemas/rounds.js';
 import { ApiClient } from '../helpers/api-client.js';
 import { appendParagraph, connectClient } from '../helpers/ws-client.js';
-import { draftLoaded, logIn, PASSWORD, screens, selectInDraft, shot, sidewaysOverflow, TIMEOUT, useE2e } from './harness.js';
+import { draftLoaded, logIn, PASSWORD, screens, selectInDraft, settled, shot, sidewaysOverflow, TIMEOUT, useE2e } from './harness.js';
 
 const PASSAGE = 'diện tích lúa chất lượng cao đạt 420 ha';
 const OTHER_PASSAGE = 'Tỷ lệ che phủ rừng';
@@ -176,7 +176,8 @@ describe.each([
     for (const tab of ['draft', 'rounds', 'versions']) {
       await page.goto(`${e2e.baseUrl}/d/${documentId}/${tab}`);
       await page.locator('.tab-active').waitFor();
-      await page.waitForTimeout(1000);
+      // Whatever the tab loads (lists, the live draft) is in before its width is measured.
+      await settled(page);
       expect({ tab, ...(await sidewaysOverflow(page)) }).toEqual({ tab, overflow: 0, culprits: [] });
     }
     await shot(page, `15-${name}-versions-tab`);
@@ -265,7 +266,7 @@ describe.each([
     for (const tab of ['draft', 'rounds', 'versions', 'review', 'people', 'feedback']) {
       await reviewer.goto(`${e2e.baseUrl}/d/${documentId}/${tab}`);
       await reviewer.locator('.tab-active').waitFor();
-      await reviewer.waitForTimeout(1000);
+      await settled(reviewer);
       expect({ tab, ...(await sidewaysOverflow(reviewer)) }).toEqual({ tab, overflow: 0, culprits: [] });
     }
     await reviewer.context().close();
