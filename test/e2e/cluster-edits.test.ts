@@ -90,184 +90,188 @@ async function dragTo(page: Page, pointer: Pointer, handle: Locator, target: Loc
   throw new Error('the drop target never came into view');
 }
 
-describe.each([
+// The desktop and the phone play side by side, each on a server and database of its own; each one's
+// steps stay in order.
+describe.concurrent.each([
   { size: 'desktop', width: 1280, height: 860, touch: false },
   { size: 'phone', width: 360, height: 780, touch: true },
 ])('web client: the round summary by section, merging, splitting, dragging and deciding points ($size)', ({ size, width, height, touch }) => {
-  const e2e = useE2e();
-  let page: Page;
-  let pointer: Pointer;
-  const requests: string[] = [];
-  const pageErrors: string[] = [];
-  const press = (locator: Locator) => (touch ? locator.tap() : locator.click());
-  const name = (step: string) => `clusters-${size}-${step}`;
+  describe.sequential('in order', () => {
+    const e2e = useE2e();
+    let page: Page;
+    let pointer: Pointer;
+    const requests: string[] = [];
+    const pageErrors: string[] = [];
+    const press = (locator: Locator) => (touch ? locator.tap() : locator.click());
+    const name = (step: string) => `clusters-${size}-${step}`;
 
-  beforeAll(async () => {
-    page = await e2e.newPage({ viewport: { width, height }, isMobile: touch, hasTouch: touch });
-    page.on('pageerror', (error) => pageErrors.push(String(error)));
-    page.on('request', (request) => {
-      const url = new URL(request.url());
-      if (url.pathname.startsWith('/api/v1/rounds/')) requests.push(decodeURIComponent(url.pathname.replace(/^\/api\/v1\/rounds\/[^/]+/, '') + url.search));
+    beforeAll(async () => {
+      page = await e2e.newPage({ viewport: { width, height }, isMobile: touch, hasTouch: touch });
+      page.on('pageerror', (error) => pageErrors.push(String(error)));
+      page.on('request', (request) => {
+        const url = new URL(request.url());
+        if (url.pathname.startsWith('/api/v1/rounds/')) requests.push(decodeURIComponent(url.pathname.replace(/^\/api\/v1\/rounds\/[^/]+/, '') + url.search));
+      });
+      pointer = touch ? await finger(page) : mouse(page);
     });
-    pointer = touch ? await finger(page) : mouse(page);
+
+    it('reads the index, then each open section; a section closes and opens again', async ({ expect }) => {
+      await logIn(page, e2e.baseUrl, 'xa.soanthao');
+      await press(page.getByRole('link', { name: /Dự thảo Báo cáo chính trị/ }));
+      await press(page.getByRole('link', { name: 'Tổng hợp ý kiến' }));
+      await page.locator('.cluster').first().waitFor({ timeout: TIMEOUT });
+      await page.getByText('2 ý kiến về đoạn này').first().waitFor({ timeout: TIMEOUT });
+      // A small round opens every section with comments; each is read alone, the whole summary never.
+      expect(requests).toContain('/summary/sections');
+      expect(requests.filter((r) => r.startsWith('/summary?section=')).length).toBeGreaterThanOrEqual(3);
+      expect(requests.filter((r) => r === '/summary' || r.startsWith('/summary?format=json'))).toEqual([]);
+      const toggle = page.getByRole('button', { name: SECTION_II });
+      await expect(toggle.getAttribute('aria-expanded')).resolves.toBe('true');
+      await expect(page.locator('.review-section', { has: toggle }).locator('.section-counts').textContent()).resolves.toBe('2 ý kiến · 2 ý · 2 đoạn · 2 chưa quyết định');
+      await shot(page, name('01-sections'));
+      await press(toggle);
+      await point(page, POVERTY).waitFor({ state: 'detached', timeout: TIMEOUT });
+      await expect(toggle.getAttribute('aria-expanded')).resolves.toBe('false');
+      await shot(page, name('02-section-closed'));
+      const before = requests.length;
+      await press(toggle);
+      await point(page, POVERTY).waitFor({ timeout: TIMEOUT });
+      // Kept while closed (events would have dropped it had it changed): opening it again reads nothing.
+      expect(requests.slice(before).filter((r) => r.startsWith('/summary'))).toEqual([]);
+      // A point of another section starts the selection again there: one point cannot be merged.
+      await point(page, INCOME).getByLabel('Chọn để gộp').check();
+      await point(page, 'Nhất trí').getByLabel('Chọn để gộp').check();
+      await page.getByText('Đã chọn 1 ý kiến để gộp. Chọn thêm ít nhất một ý kiến trong cùng mục.').waitFor();
+      await expect(page.getByRole('button', { name: 'Gộp ý kiến' }).isDisabled()).resolves.toBe(true);
+      await expect(point(page, INCOME).getByLabel('Chọn để gộp').isChecked()).resolves.toBe(false);
+      await point(page, 'Nhất trí').getByLabel('Chọn để gộp').uncheck();
+      await noSidewaysScroll(page);
+    }, 90_000);
+
+    it('merges two points selected in one section', async ({ expect }) => {
+      await point(page, POVERTY).getByLabel('Chọn để gộp').check();
+      await point(page, ONLINE).getByLabel('Chọn để gộp').check();
+      await page.getByText('Đã chọn 2 ý kiến để gộp.').waitFor();
+      await shot(page, name('03-selected'));
+      await press(page.getByRole('button', { name: 'Gộp ý kiến' }));
+      await point(page, POVERTY).filter({ hasText: ONLINE }).waitFor({ timeout: TIMEOUT });
+      await expect.poll(() => point(page, POVERTY).locator('strong').first().textContent(), { timeout: TIMEOUT }).toBe('2 ý kiến');
+      await edits(page).filter({ hasText: /Trần Thị Soạn.* đã gộp 2 ý kiến/ }).waitFor({ timeout: TIMEOUT });
+      await point(page, POVERTY).scrollIntoViewIfNeeded();
+      await shot(page, name('04-merged'));
+    }, 60_000);
+
+    it('splits an annotation out with the button, and undoes it', async ({ expect }) => {
+      const merged = point(page, POVERTY);
+      await press(merged.locator('summary'));
+      await press(merged.locator('.annotation').filter({ hasText: ONLINE }).getByRole('button', { name: 'Tách ra' }));
+      await edits(page).filter({ hasText: 'đã tách 1 ý kiến' }).waitFor({ timeout: TIMEOUT });
+      await expect.poll(() => point(page, ONLINE).locator('strong').first().textContent(), { timeout: TIMEOUT }).toBe('1 ý kiến');
+      await shot(page, name('05-split'));
+      await press(edits(page).filter({ hasText: 'đã tách 1 ý kiến' }).getByRole('button', { name: 'Hoàn tác' }));
+      await edits(page).filter({ hasText: 'đã tách' }).waitFor({ state: 'detached', timeout: TIMEOUT });
+      await point(page, POVERTY).filter({ hasText: ONLINE }).waitFor({ timeout: TIMEOUT });
+    }, 60_000);
+
+    it('drags an annotation out of its point onto "tách thành ý riêng", and undoes it', async ({ expect }) => {
+      const merged = point(page, POVERTY);
+      if (!(await merged.locator('details').getAttribute('open').then((v) => v !== null))) await press(merged.locator('summary'));
+      const handle = merged.locator('.annotation').filter({ hasText: ONLINE }).locator('.drag-handle');
+      // Mid-drag: the target bar and the marked points (screenshot), then the drop.
+      await handle.scrollIntoViewIfNeeded();
+      const box = (await handle.boundingBox())!;
+      await pointer.down(box.x + box.width / 2, box.y + box.height / 2);
+      for (let i = 1; i <= 4; i++) await pointer.move(box.x + box.width / 2, box.y + box.height / 2 - 5 * i);
+      await page.locator('.split-target').waitFor({ timeout: TIMEOUT });
+      await page.locator('.drag-ghost').waitFor();
+      await shot(page, name('06-dragging'));
+      await pointer.up();
+      await page.locator('.split-target').waitFor({ state: 'detached' });
+      // Dropped nowhere: nothing changed.
+      await expect(edits(page).count()).resolves.toBe(1);
+      await dragTo(page, pointer, handle, page.locator('.split-target'));
+      await edits(page).filter({ hasText: 'đã tách 1 ý kiến' }).waitFor({ timeout: TIMEOUT });
+      await page.getByText('Đã tách thành ý riêng.').waitFor();
+      await expect.poll(() => point(page, ONLINE).locator('strong').first().textContent(), { timeout: TIMEOUT }).toBe('1 ý kiến');
+      await expect.poll(() => point(page, POVERTY).locator('strong').first().textContent(), { timeout: TIMEOUT }).toBe('1 ý kiến');
+      await shot(page, name('07-dragged-out'));
+      await press(edits(page).filter({ hasText: 'đã tách 1 ý kiến' }).getByRole('button', { name: 'Hoàn tác' }));
+      await point(page, POVERTY).filter({ hasText: ONLINE }).waitFor({ timeout: TIMEOUT });
+    }, 90_000);
+
+    it('shows a member’s new comment live, reading that section alone again', async ({ expect }) => {
+      const quote = size === 'desktop' ? '95,6%' : '86% hộ gia đình';
+      const body = size === 'desktop' ? 'Đề nghị bổ sung số liệu bảo hiểm y tế từng năm.' : 'Cần làm rõ tiêu chí gia đình văn hóa.';
+      const member = await ApiClient.logIn(e2e.baseUrl, 'dangvien2', PASSWORD);
+      const documentId = page.url().split('/d/')[1]!.split('/')[0]!;
+      const [round] = await member.json<Array<{ id: string }>>('GET', `/api/v1/documents/${documentId}/rounds`);
+      const content = await member.content(documentId);
+      const start = content.text.indexOf(quote);
+      const before = requests.length;
+      await member.putAnnotation(round!.id, crypto.randomUUID(), { kind: 'comment', body, anchor: { start, end: start + quote.length } });
+      await point(page, body).waitFor({ timeout: TIMEOUT });
+      await page.waitForTimeout(500);
+      const reads = requests.slice(before).filter((r) => r.startsWith('/summary'));
+      // The event named section II: the index and that section, nothing else.
+      expect(new Set(reads)).toEqual(new Set(['/summary/sections', `/summary?section=${await page.locator('.review-section', { has: page.getByRole('button', { name: SECTION_II }) }).getAttribute('data-section-path')}`]));
+      await point(page, body).scrollIntoViewIfNeeded();
+      await shot(page, name('08-live-comment'));
+
+      // Drag ONLINE out of the merged point onto the new one: a split and a merge, undone one by one.
+      const merged = point(page, POVERTY);
+      if (!(await merged.locator('details').getAttribute('open').then((v) => v !== null))) await press(merged.locator('summary'));
+      await dragTo(page, pointer, merged.locator('.annotation').filter({ hasText: ONLINE }).locator('.drag-handle'), point(page, body));
+      await page.getByText('Đã chuyển ý kiến sang ý khác.').waitFor({ timeout: TIMEOUT });
+      await point(page, body).filter({ hasText: ONLINE }).waitFor({ timeout: TIMEOUT });
+      await expect.poll(() => point(page, body).locator('strong').first().textContent(), { timeout: TIMEOUT }).toBe('2 ý kiến');
+      await expect.poll(() => point(page, POVERTY).locator('strong').first().textContent(), { timeout: TIMEOUT }).toBe('1 ý kiến');
+      await expect.poll(() => edits(page).count(), { timeout: TIMEOUT }).toBe(3);
+      await point(page, body).scrollIntoViewIfNeeded();
+      await shot(page, name('09-moved-to-point'));
+      await press(edits(page).first().getByRole('button', { name: 'Hoàn tác' }));
+      await expect.poll(() => edits(page).count(), { timeout: TIMEOUT }).toBe(2);
+      await press(edits(page).first().getByRole('button', { name: 'Hoàn tác' }));
+      await expect.poll(() => edits(page).count(), { timeout: TIMEOUT }).toBe(1);
+      await point(page, POVERTY).filter({ hasText: ONLINE }).waitFor({ timeout: TIMEOUT });
+    }, 90_000);
+
+    it('drags a lone annotation onto another point (a merge), and undoes it and the first merge', async ({ expect }) => {
+      await press(edits(page).first().getByRole('button', { name: 'Hoàn tác' }));
+      await expect.poll(() => edits(page).count(), { timeout: TIMEOUT }).toBe(0);
+      await expect.poll(() => point(page, ONLINE).locator('strong').first().textContent(), { timeout: TIMEOUT }).toBe('1 ý kiến');
+      const online = point(page, ONLINE);
+      await press(online.locator('summary'));
+      await dragTo(page, pointer, online.locator('.annotation').locator('.drag-handle'), point(page, POVERTY), async () => {
+        // Above the other point of the section: it is marked as where the annotation will go.
+        await page.locator('.cluster.drop-over', { hasText: POVERTY }).waitFor();
+        await shot(page, name('10a-over-point'));
+      });
+      await edits(page).filter({ hasText: 'đã gộp 2 ý kiến' }).waitFor({ timeout: TIMEOUT });
+      await point(page, POVERTY).filter({ hasText: ONLINE }).waitFor({ timeout: TIMEOUT });
+      await expect.poll(() => edits(page).count(), { timeout: TIMEOUT }).toBe(1);
+      await shot(page, name('10-lone-moved'));
+      await press(edits(page).first().getByRole('button', { name: 'Hoàn tác' }));
+      await expect.poll(() => edits(page).count(), { timeout: TIMEOUT }).toBe(0);
+    }, 90_000);
+
+    it('decides a whole point at once, with no decision chosen in advance', async ({ expect }) => {
+      // The phone decides the point the desktop left undecided.
+      const which = size === 'desktop' ? INCOME : 'Nhất trí';
+      const decision = size === 'desktop' ? 'noted' : 'accepted';
+      const form = point(page, which).locator('form.point-decision');
+      const submit = form.getByRole('button', { name: size === 'desktop' ? 'Quyết định cho cả 2 ý kiến' : 'Ghi quyết định' });
+      await form.scrollIntoViewIfNeeded();
+      await expect(submit.isDisabled()).resolves.toBe(true);
+      await form.getByLabel('Quyết định').selectOption(decision);
+      await form.getByLabel('Lý do').fill('Sẽ bổ sung nguồn số liệu của Chi cục Thống kê.');
+      await press(submit);
+      await point(page, which).getByText(size === 'desktop' ? 'Đã ghi quyết định cho 2 ý kiến.' : 'Đã ghi quyết định cho 1 ý kiến.').waitFor({ timeout: TIMEOUT });
+      await point(page, which).getByText(size === 'desktop' ? /Ghi nhận: 2/ : /Tiếp thu: 1/).waitFor({ timeout: TIMEOUT });
+      await shot(page, name('11-decided'));
+      await noSidewaysScroll(page);
+      await page.locator('.cluster-edits').scrollIntoViewIfNeeded();
+      await shot(page, name('12-edits'));
+      expect(pageErrors).toEqual([]);
+    }, 60_000);
   });
-
-  it('reads the index, then each open section; a section closes and opens again', async () => {
-    await logIn(page, e2e.baseUrl, 'xa.soanthao');
-    await press(page.getByRole('link', { name: /Dự thảo Báo cáo chính trị/ }));
-    await press(page.getByRole('link', { name: 'Tổng hợp ý kiến' }));
-    await page.locator('.cluster').first().waitFor({ timeout: TIMEOUT });
-    await page.getByText('2 ý kiến về đoạn này').first().waitFor({ timeout: TIMEOUT });
-    // A small round opens every section with comments; each is read alone, the whole summary never.
-    expect(requests).toContain('/summary/sections');
-    expect(requests.filter((r) => r.startsWith('/summary?section=')).length).toBeGreaterThanOrEqual(3);
-    expect(requests.filter((r) => r === '/summary' || r.startsWith('/summary?format=json'))).toEqual([]);
-    const toggle = page.getByRole('button', { name: SECTION_II });
-    await expect(toggle.getAttribute('aria-expanded')).resolves.toBe('true');
-    await expect(page.locator('.review-section', { has: toggle }).locator('.section-counts').textContent()).resolves.toBe('2 ý kiến · 2 ý · 2 đoạn · 2 chưa quyết định');
-    await shot(page, name('01-sections'));
-    await press(toggle);
-    await point(page, POVERTY).waitFor({ state: 'detached', timeout: TIMEOUT });
-    await expect(toggle.getAttribute('aria-expanded')).resolves.toBe('false');
-    await shot(page, name('02-section-closed'));
-    const before = requests.length;
-    await press(toggle);
-    await point(page, POVERTY).waitFor({ timeout: TIMEOUT });
-    // Kept while closed (events would have dropped it had it changed): opening it again reads nothing.
-    expect(requests.slice(before).filter((r) => r.startsWith('/summary'))).toEqual([]);
-    // A point of another section starts the selection again there: one point cannot be merged.
-    await point(page, INCOME).getByLabel('Chọn để gộp').check();
-    await point(page, 'Nhất trí').getByLabel('Chọn để gộp').check();
-    await page.getByText('Đã chọn 1 ý kiến để gộp. Chọn thêm ít nhất một ý kiến trong cùng mục.').waitFor();
-    await expect(page.getByRole('button', { name: 'Gộp ý kiến' }).isDisabled()).resolves.toBe(true);
-    await expect(point(page, INCOME).getByLabel('Chọn để gộp').isChecked()).resolves.toBe(false);
-    await point(page, 'Nhất trí').getByLabel('Chọn để gộp').uncheck();
-    await noSidewaysScroll(page);
-  }, 90_000);
-
-  it('merges two points selected in one section', async () => {
-    await point(page, POVERTY).getByLabel('Chọn để gộp').check();
-    await point(page, ONLINE).getByLabel('Chọn để gộp').check();
-    await page.getByText('Đã chọn 2 ý kiến để gộp.').waitFor();
-    await shot(page, name('03-selected'));
-    await press(page.getByRole('button', { name: 'Gộp ý kiến' }));
-    await point(page, POVERTY).filter({ hasText: ONLINE }).waitFor({ timeout: TIMEOUT });
-    await expect.poll(() => point(page, POVERTY).locator('strong').first().textContent(), { timeout: TIMEOUT }).toBe('2 ý kiến');
-    await edits(page).filter({ hasText: /Trần Thị Soạn.* đã gộp 2 ý kiến/ }).waitFor({ timeout: TIMEOUT });
-    await point(page, POVERTY).scrollIntoViewIfNeeded();
-    await shot(page, name('04-merged'));
-  }, 60_000);
-
-  it('splits an annotation out with the button, and undoes it', async () => {
-    const merged = point(page, POVERTY);
-    await press(merged.locator('summary'));
-    await press(merged.locator('.annotation').filter({ hasText: ONLINE }).getByRole('button', { name: 'Tách ra' }));
-    await edits(page).filter({ hasText: 'đã tách 1 ý kiến' }).waitFor({ timeout: TIMEOUT });
-    await expect.poll(() => point(page, ONLINE).locator('strong').first().textContent(), { timeout: TIMEOUT }).toBe('1 ý kiến');
-    await shot(page, name('05-split'));
-    await press(edits(page).filter({ hasText: 'đã tách 1 ý kiến' }).getByRole('button', { name: 'Hoàn tác' }));
-    await edits(page).filter({ hasText: 'đã tách' }).waitFor({ state: 'detached', timeout: TIMEOUT });
-    await point(page, POVERTY).filter({ hasText: ONLINE }).waitFor({ timeout: TIMEOUT });
-  }, 60_000);
-
-  it('drags an annotation out of its point onto "tách thành ý riêng", and undoes it', async () => {
-    const merged = point(page, POVERTY);
-    if (!(await merged.locator('details').getAttribute('open').then((v) => v !== null))) await press(merged.locator('summary'));
-    const handle = merged.locator('.annotation').filter({ hasText: ONLINE }).locator('.drag-handle');
-    // Mid-drag: the target bar and the marked points (screenshot), then the drop.
-    await handle.scrollIntoViewIfNeeded();
-    const box = (await handle.boundingBox())!;
-    await pointer.down(box.x + box.width / 2, box.y + box.height / 2);
-    for (let i = 1; i <= 4; i++) await pointer.move(box.x + box.width / 2, box.y + box.height / 2 - 5 * i);
-    await page.locator('.split-target').waitFor({ timeout: TIMEOUT });
-    await page.locator('.drag-ghost').waitFor();
-    await shot(page, name('06-dragging'));
-    await pointer.up();
-    await page.locator('.split-target').waitFor({ state: 'detached' });
-    // Dropped nowhere: nothing changed.
-    await expect(edits(page).count()).resolves.toBe(1);
-    await dragTo(page, pointer, handle, page.locator('.split-target'));
-    await edits(page).filter({ hasText: 'đã tách 1 ý kiến' }).waitFor({ timeout: TIMEOUT });
-    await page.getByText('Đã tách thành ý riêng.').waitFor();
-    await expect.poll(() => point(page, ONLINE).locator('strong').first().textContent(), { timeout: TIMEOUT }).toBe('1 ý kiến');
-    await expect.poll(() => point(page, POVERTY).locator('strong').first().textContent(), { timeout: TIMEOUT }).toBe('1 ý kiến');
-    await shot(page, name('07-dragged-out'));
-    await press(edits(page).filter({ hasText: 'đã tách 1 ý kiến' }).getByRole('button', { name: 'Hoàn tác' }));
-    await point(page, POVERTY).filter({ hasText: ONLINE }).waitFor({ timeout: TIMEOUT });
-  }, 90_000);
-
-  it('shows a member’s new comment live, reading that section alone again', async () => {
-    const quote = size === 'desktop' ? '95,6%' : '86% hộ gia đình';
-    const body = size === 'desktop' ? 'Đề nghị bổ sung số liệu bảo hiểm y tế từng năm.' : 'Cần làm rõ tiêu chí gia đình văn hóa.';
-    const member = await ApiClient.logIn(e2e.baseUrl, 'dangvien2', PASSWORD);
-    const documentId = page.url().split('/d/')[1]!.split('/')[0]!;
-    const [round] = await member.json<Array<{ id: string }>>('GET', `/api/v1/documents/${documentId}/rounds`);
-    const content = await member.content(documentId);
-    const start = content.text.indexOf(quote);
-    const before = requests.length;
-    await member.putAnnotation(round!.id, crypto.randomUUID(), { kind: 'comment', body, anchor: { start, end: start + quote.length } });
-    await point(page, body).waitFor({ timeout: TIMEOUT });
-    await page.waitForTimeout(500);
-    const reads = requests.slice(before).filter((r) => r.startsWith('/summary'));
-    // The event named section II: the index and that section, nothing else.
-    expect(new Set(reads)).toEqual(new Set(['/summary/sections', `/summary?section=${await page.locator('.review-section', { has: page.getByRole('button', { name: SECTION_II }) }).getAttribute('data-section-path')}`]));
-    await point(page, body).scrollIntoViewIfNeeded();
-    await shot(page, name('08-live-comment'));
-
-    // Drag ONLINE out of the merged point onto the new one: a split and a merge, undone one by one.
-    const merged = point(page, POVERTY);
-    if (!(await merged.locator('details').getAttribute('open').then((v) => v !== null))) await press(merged.locator('summary'));
-    await dragTo(page, pointer, merged.locator('.annotation').filter({ hasText: ONLINE }).locator('.drag-handle'), point(page, body));
-    await page.getByText('Đã chuyển ý kiến sang ý khác.').waitFor({ timeout: TIMEOUT });
-    await point(page, body).filter({ hasText: ONLINE }).waitFor({ timeout: TIMEOUT });
-    await expect.poll(() => point(page, body).locator('strong').first().textContent(), { timeout: TIMEOUT }).toBe('2 ý kiến');
-    await expect.poll(() => point(page, POVERTY).locator('strong').first().textContent(), { timeout: TIMEOUT }).toBe('1 ý kiến');
-    await expect.poll(() => edits(page).count(), { timeout: TIMEOUT }).toBe(3);
-    await point(page, body).scrollIntoViewIfNeeded();
-    await shot(page, name('09-moved-to-point'));
-    await press(edits(page).first().getByRole('button', { name: 'Hoàn tác' }));
-    await expect.poll(() => edits(page).count(), { timeout: TIMEOUT }).toBe(2);
-    await press(edits(page).first().getByRole('button', { name: 'Hoàn tác' }));
-    await expect.poll(() => edits(page).count(), { timeout: TIMEOUT }).toBe(1);
-    await point(page, POVERTY).filter({ hasText: ONLINE }).waitFor({ timeout: TIMEOUT });
-  }, 90_000);
-
-  it('drags a lone annotation onto another point (a merge), and undoes it and the first merge', async () => {
-    await press(edits(page).first().getByRole('button', { name: 'Hoàn tác' }));
-    await expect.poll(() => edits(page).count(), { timeout: TIMEOUT }).toBe(0);
-    await expect.poll(() => point(page, ONLINE).locator('strong').first().textContent(), { timeout: TIMEOUT }).toBe('1 ý kiến');
-    const online = point(page, ONLINE);
-    await press(online.locator('summary'));
-    await dragTo(page, pointer, online.locator('.annotation').locator('.drag-handle'), point(page, POVERTY), async () => {
-      // Above the other point of the section: it is marked as where the annotation will go.
-      await page.locator('.cluster.drop-over', { hasText: POVERTY }).waitFor();
-      await shot(page, name('10a-over-point'));
-    });
-    await edits(page).filter({ hasText: 'đã gộp 2 ý kiến' }).waitFor({ timeout: TIMEOUT });
-    await point(page, POVERTY).filter({ hasText: ONLINE }).waitFor({ timeout: TIMEOUT });
-    await expect.poll(() => edits(page).count(), { timeout: TIMEOUT }).toBe(1);
-    await shot(page, name('10-lone-moved'));
-    await press(edits(page).first().getByRole('button', { name: 'Hoàn tác' }));
-    await expect.poll(() => edits(page).count(), { timeout: TIMEOUT }).toBe(0);
-  }, 90_000);
-
-  it('decides a whole point at once, with no decision chosen in advance', async () => {
-    // The phone decides the point the desktop left undecided.
-    const which = size === 'desktop' ? INCOME : 'Nhất trí';
-    const decision = size === 'desktop' ? 'noted' : 'accepted';
-    const form = point(page, which).locator('form.point-decision');
-    const submit = form.getByRole('button', { name: size === 'desktop' ? 'Quyết định cho cả 2 ý kiến' : 'Ghi quyết định' });
-    await form.scrollIntoViewIfNeeded();
-    await expect(submit.isDisabled()).resolves.toBe(true);
-    await form.getByLabel('Quyết định').selectOption(decision);
-    await form.getByLabel('Lý do').fill('Sẽ bổ sung nguồn số liệu của Chi cục Thống kê.');
-    await press(submit);
-    await point(page, which).getByText(size === 'desktop' ? 'Đã ghi quyết định cho 2 ý kiến.' : 'Đã ghi quyết định cho 1 ý kiến.').waitFor({ timeout: TIMEOUT });
-    await point(page, which).getByText(size === 'desktop' ? /Ghi nhận: 2/ : /Tiếp thu: 1/).waitFor({ timeout: TIMEOUT });
-    await shot(page, name('11-decided'));
-    await noSidewaysScroll(page);
-    await page.locator('.cluster-edits').scrollIntoViewIfNeeded();
-    await shot(page, name('12-edits'));
-    expect(pageErrors).toEqual([]);
-  }, 60_000);
 });

@@ -8,7 +8,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Download, type Locator, type Page, type Request } from 'playwright-core';
-import { afterAll, beforeAll, expect, inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
@@ -289,17 +289,17 @@ export function sidewaysOverflow(page: Page): Promise<{ overflow: number; culpri
  */
 export async function caretAtDraftEnd(page: Page): Promise<void> {
   await page.locator('.ProseMirror p').last().click();
-  await expect
-    .poll(
-      async () => {
-        await page.keyboard.press('Control+End');
-        return page.evaluate(() => {
-          const view = (document.querySelector('.ProseMirror') as unknown as { editor: import('@tiptap/core').Editor }).editor;
-          const { selection, doc } = view.state;
-          return selection.empty && (selection.constructor as typeof import('@tiptap/pm/state').Selection).atEnd(doc).from === selection.from;
-        });
-      },
-      { timeout: TIMEOUT },
-    )
-    .toBe(true);
+  // A loop, not expect.poll: this runs inside tests that run side by side (describe.concurrent).
+  const deadline = Date.now() + TIMEOUT;
+  for (;;) {
+    await page.keyboard.press('Control+End');
+    const atEnd = await page.evaluate(() => {
+      const view = (document.querySelector('.ProseMirror') as unknown as { editor: import('@tiptap/core').Editor }).editor;
+      const { selection, doc } = view.state;
+      return selection.empty && (selection.constructor as typeof import('@tiptap/pm/state').Selection).atEnd(doc).from === selection.from;
+    });
+    if (atEnd) return;
+    if (Date.now() > deadline) throw new Error('ProseMirror did not put the caret at the end of the draft');
+    await page.waitForTimeout(50);
+  }
 }
