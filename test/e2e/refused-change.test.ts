@@ -3,7 +3,7 @@
  * (MAX_MESSAGE_BYTES, closed with 1009). The web client stops reconnecting, keeps the text in the
  * editor, and says what happened — at phone and desktop sizes.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, it } from 'vitest';
 import { ApiClient } from '../helpers/api-client.js';
 import { draftLoaded, logIn, PASSWORD, shot, TIMEOUT, useE2e } from './harness.js';
 
@@ -24,11 +24,12 @@ describe('web client: a change too large to send', () => {
     }
   });
 
+  // The two sizes side by side (a document each): most of each is the 3 s watch for reconnects.
   for (const [index, size] of [
     [0, { width: 360, height: 740, name: 'phone' }],
     [1, { width: 1100, height: 800, name: 'desktop' }],
   ] as const) {
-    it(`stops, keeps the pasted text and explains, at ${size.name} size`, async () => {
+    it.concurrent(`stops, keeps the pasted text and explains, at ${size.name} size`, async ({ expect }) => {
       const page = await e2e.newPage({ viewport: { width: size.width, height: size.height } });
       let sockets = 0;
       page.on('websocket', (ws) => {
