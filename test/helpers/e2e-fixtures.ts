@@ -41,7 +41,14 @@ const browserServerScript = `
 import { chromium } from 'playwright-core';
 const server = await chromium.launchServer(JSON.parse(process.env.LAUNCH_OPTIONS));
 process.stdout.write(server.wsEndpoint() + '\\n');
-process.stdin.on('end', () => server.close().then(() => process.exit(0)));
+// Chromium's last words, said if it ends before the run does (every file then fails with "Browser closed").
+let said = '';
+server.process().stderr?.on('data', (chunk) => (said = (said + chunk).slice(-4000)));
+let closing = false;
+server.process().on('exit', (code, signal) => {
+  if (!closing) process.stderr.write('the shared Chromium exited (' + (code ?? signal) + ') during the run:\\n' + said + '\\n');
+});
+process.stdin.on('end', () => ((closing = true), server.close().then(() => process.exit(0))));
 process.stdin.resume();
 `;
 
