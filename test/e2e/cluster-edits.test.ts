@@ -54,6 +54,15 @@ async function finger(page: Page): Promise<Pointer> {
   };
 }
 
+/** Whether `target` (a point, or the split bar) is marked as where the dragged annotation would go, within 1 s. */
+async function markedAsTarget(target: Locator): Promise<boolean> {
+  for (let tries = 0; tries < 20; tries++) {
+    if (await target.evaluate((el) => el.classList.contains('drop-over') || el.classList.contains('over'))) return true;
+    await target.page().waitForTimeout(50);
+  }
+  return false;
+}
+
 /**
  * Drags `handle` onto `target` as a person would: press, move past the threshold, then rest near
  * the screen's edge (the page scrolls by itself) until the target is in view, move onto it, lift.
@@ -78,6 +87,9 @@ async function dragTo(page: Page, pointer: Pointer, handle: Locator, target: Loc
       await pointer.move(x, (low + high) / 2);
       await page.waitForTimeout(50);
       await pointer.move(x + 2, (low + high) / 2);
+      // Lift once the target shows it is the one under the pointer, as a person waits for the
+      // highlight; if the page moved under the pointer meanwhile (a section read again), aim again.
+      if (!(await markedAsTarget(target))) continue;
       await onOver?.();
       await pointer.up();
       return;
