@@ -14,7 +14,8 @@
  * Measured over HTTP (fetch, bearer tokens): the round summary (goal < 2 s); what the web client
  * reads instead (the index `/summary/sections`, one section's annotations) beside what it read
  * before (the whole summary, every annotation of the round); 13 packages submitted
- * by the 13 district-level secretaries, the province roll-up (goal < 1 s); peak RSS of this process
+ * by the 13 district-level secretaries, the province roll-up as the web client reads it (its index
+ * `/feedback/sections`, then one section) and whole (goal < 1 s); peak RSS of this process
  * (server and client; PostgreSQL is its own process). Then where the time goes: the same steps
  * split into SQL, clustering/matching and JSON.
  *
