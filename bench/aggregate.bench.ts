@@ -322,7 +322,7 @@ async function main(): Promise<void> {
     const indexRead = await timedCpu(() => provinceSecretary.send('GET', `${feedbackUrl}/sections`));
     const feedbackIndex = JSON.parse(indexRead.value.text) as FeedbackIndex;
     console.log(
-      `  GET /documents/:id/feedback/sections (the index the web client reads first), first read after the 13th package (computed): ${Math.round(indexRead.ms)} ms ` +
+      `  GET /documents/:id/feedback/sections (the index the web client reads first), first read after the 13th package (matched at its POST, counted right after it): ${Math.round(indexRead.ms)} ms ` +
         `(CPU ${Math.round(indexRead.cpuMs)} ms; ${feedbackIndex.sections.length} sections, ${int(feedbackIndex.sections.reduce((n, x) => n + x.items, 0))} items counted, ` +
         `${indexRead.value.bytes} bytes = ${(indexRead.value.bytes / 1e3).toFixed(1)} kB)`,
     );

@@ -10,7 +10,7 @@
  *   their notes, the pending unit with its deadline, filters, decides, and sends on to the province;
  * - on a roll-up of more than a page of points, the district secretary reads the sections as counts
  *   (`/feedback/sections`), opens one (`?section=`), decides on a point, and sees a package arriving
- *   meanwhile; the whole roll-up (`/feedback` without `section`) is never read.
+ *   and the drafter's decision meanwhile; the whole roll-up (`/feedback` without `section`) is never read.
  * Errors are in Vietnamese. Screenshots go to test-artifacts/screenshots/.
  */
 import path from 'node:path';
@@ -284,6 +284,9 @@ describe('web client: consolidated feedback up the tree', () => {
       await point.getByRole('button', { name: 'Ghi quyết định' }).click();
       await point.locator('.decided').waitFor({ timeout: TIMEOUT });
       await expect.poll(() => section.locator('.section-counts').textContent(), { timeout: TIMEOUT }).toBe(countsText(counts, counts.dispositions.undecided - 1));
+      // Its live event (`feedback.decided`, as another secretary's would) reads that section again, only it.
+      const sectionReads = () => reads.filter((r) => r.startsWith('/feedback?section=')).map((r) => new URLSearchParams(r.split('?')[1]).get('section'));
+      await expect.poll(sectionReads, { timeout: TIMEOUT }).toEqual([counts.section, counts.section]);
       await section.evaluate((el) => el.scrollIntoView({ block: 'start' }));
       await shot(page, `feedback-11-decided-${size}`);
       expect(reads).toContain(`/feedback/sections?unitId=${districtUnit}`);
@@ -310,6 +313,20 @@ describe('web client: consolidated feedback up the tree', () => {
     expect(onDesktop.reads.filter((r) => r.startsWith('/feedback?section=')).slice(sectionReads).map((r) => new URLSearchParams(r.split('?')[1]).get('section'))).toEqual([onDesktop.counts.section]);
     await arrived.evaluate((el) => el.scrollIntoView({ block: 'center' }));
     await shot(onDesktop.page, 'feedback-12-package-arrived-1280');
+
+    // The district's drafter decides on Hòa Bình's point elsewhere: it shows here without a reload.
+    const drafter = await ApiClient.logIn(e2e.baseUrl, 'huyen.soanthao', PASSWORD);
+    const { items } = await drafter.json<{ items: Array<{ id: string; representative: { body: string } }> }>(
+      'GET',
+      `/api/v1/documents/${actionDraftId}/feedback?section=${encodeURIComponent(onDesktop.counts.section)}`,
+    );
+    const hoaBinhPoint = items.find((i) => i.representative.body.startsWith('Nên ghi rõ mức độ'))!;
+    await drafter.send('PUT', `/api/v1/documents/${actionDraftId}/feedback/items/${hoaBinhPoint.id}/disposition`, { decision: 'accepted', note: 'Bổ sung cụm từ “toàn trình”.' });
+    await expect.poll(() => arrived.locator('.decided').textContent(), { timeout: TIMEOUT }).toContain('Tiếp thu — Trịnh Văn Hùng');
+    await expect(arrived.getByLabel('Quyết định của Huyện ủy Đông Sơn').inputValue()).resolves.toBe('accepted');
+    await expect(arrived.getByLabel('Lý do').inputValue()).resolves.toBe('Bổ sung cụm từ “toàn trình”.');
+    await arrived.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    await shot(onDesktop.page, 'feedback-13-decided-elsewhere-1280');
     expect(wholeReads(onDesktop.reads)).toEqual([]);
   }, 180_000);
 });

@@ -296,6 +296,9 @@ describe('what the district receives', () => {
     // A decision changes the counts of dispositions, nothing else.
     const suggestion = section.items.find((i: { kind: string }) => i.kind === 'suggestion');
     expect((await t.request({ method: 'PUT', url: `/api/v1/documents/${documentId}/feedback/items/${suggestion.id}/disposition`, token: who.districtSecretary!.token, payload: { decision: 'noted' } })).statusCode).toBe(200);
+    // …and a live event naming the item and its section (not the decision: every viewer receives it).
+    const events = await t.database.db.selectFrom('events').select(['payload', 'audience', 'actor_id']).where('document_id', '=', documentId).where('type', '=', 'feedback.decided').execute();
+    expect(events.at(-1)).toEqual({ payload: { unitId: district.id, itemId: suggestion.id, section: 'II' }, audience: 'document', actor_id: who.districtSecretary!.id });
     const decided = await index();
     expect(decided.sections[1]).toEqual({ ...after.sections[1], dispositions: { ...after.sections[1].dispositions, noted: after.sections[1].dispositions.noted + 1, undecided: after.sections[1].dispositions.undecided - 1 } });
     // A fresh process counts from nothing: the same index.

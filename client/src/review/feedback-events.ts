@@ -5,14 +5,31 @@
 import type { FeedbackIndex } from '@schemas/aggregation';
 import type { DocumentEvent } from '@schemas/events';
 
+/** What to read again: the index, and sections by path. */
+export interface FeedbackStale {
+  index: boolean;
+  sections: string[];
+}
+
 /**
- * Whether an event may change what `unitId` received: a package sent to it (a new one or a
- * correction), or a round opened (the units the draft went to, hence who is pending). Annotation
- * events never do: the merged feedback is made of packages only.
+ * What an event makes stale in what `unitId` received, or null when nothing. A package sent to it
+ * (a new one or a correction) or a round opened (the units the draft went to, hence who is
+ * pending) changes the index; which sections it changed, the new index's revisions say
+ * (`staleSections`). The unit's decision on an item (`feedback.decided`, by anyone of its staff)
+ * changes that item's section and the index's counts. Annotation events never touch it: the
+ * merged feedback is made of packages only.
  */
-export function touchesFeedback(event: DocumentEvent, unitId: string): boolean {
-  if (event.type === 'package.submitted') return event.data.toUnitId === unitId;
-  return event.type === 'round.opened';
+export function feedbackStaleBy(event: DocumentEvent, unitId: string): FeedbackStale | null {
+  switch (event.type) {
+    case 'package.submitted':
+      return event.data.toUnitId === unitId ? { index: true, sections: [] } : null;
+    case 'round.opened':
+      return { index: true, sections: [] };
+    case 'feedback.decided':
+      return event.data.unitId === unitId && typeof event.data.section === 'string' ? { index: true, sections: [event.data.section] } : null;
+    default:
+      return null;
+  }
 }
 
 /**

@@ -3,15 +3,15 @@
  * first (`GET /documents/:id/feedback/sections`: units, pending units, each section's counts and
  * revision), then, for each section a reviewer opens, its merged items (`?section=`). A package sent
  * to the unit or a round opened reads the index again; a read section whose `revision` changed is
- * read again if open, forgotten if closed (feedback-events.ts). The unit's own decision on an item
- * replaces that item and reads the index again. Events arriving together are handled once, a
- * moment later.
+ * read again if open, forgotten if closed. A decision of the unit's staff (`feedback.decided`)
+ * reads its section again if open (forgets it if closed) and the index (feedback-events.ts); one
+ * made here replaces its item at once. Events arriving together are handled once, a moment later.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { FeedbackIndex, FeedbackItem } from '@schemas/aggregation';
 import type { DocumentEvent } from '../api/events';
 import { api } from '../ui/session';
-import { staleSections, touchesFeedback } from './feedback-events';
+import { feedbackStaleBy, staleSections, type FeedbackStale } from './feedback-events';
 
 /** What is known of one section: its items, and the index's revision of it when its read began. */
 export interface FeedbackSectionState {
@@ -98,13 +98,31 @@ export function useSectionedFeedback(documentId: string, unitId: string, onEvent
     for (const path of open) if (!sections.has(path)) readSection(path);
   }, [open, sections, index]);
 
-  // Live events: a package for this unit or a new round reads the index again, a moment later.
+  /** Reads again what an event named: open sections at once (closed ones are forgotten), then the index. */
+  const refresh = (stale: FeedbackStale) => {
+    const forget: string[] = [];
+    for (const path of new Set(stale.sections)) {
+      if (current.current.open.has(path)) readSection(path);
+      else if (current.current.sections.has(path)) forget.push(path);
+    }
+    if (forget.length > 0) setSections((all) => new Map([...all].filter(([path]) => !forget.includes(path))));
+    if (stale.index) readIndex();
+  };
+
+  // Live events: gather what they name for a moment, then read it once.
   useEffect(() => {
+    let pending: FeedbackStale | null = null;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const stop = onEvent((event) => {
-      if (!touchesFeedback(event, unitId)) return;
+      const stale = feedbackStaleBy(event, unitId);
+      if (!stale) return;
+      pending = { index: (pending?.index ?? false) || stale.index, sections: [...(pending?.sections ?? []), ...stale.sections] };
       clearTimeout(timer);
-      timer = setTimeout(readIndex, 300);
+      timer = setTimeout(() => {
+        const due = pending!;
+        pending = null;
+        refresh(due);
+      }, 300);
     });
     return () => {
       stop();
@@ -130,5 +148,5 @@ export function useSectionedFeedback(documentId: string, unitId: string, onEvent
     readIndex();
   };
 
-  return { index, error, open, sections, toggle, decided, refresh: readIndex };
+  return { index, error, open, sections, toggle, decided, readIndex };
 }

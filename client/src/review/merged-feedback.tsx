@@ -118,7 +118,7 @@ export function MergedFeedback(props: {
               confirmText={t('remindPendingConfirm', { n: remindable.length })}
               send={() => api.remindPendingUnits(doc.id, unitId)}
               done={(outcome) => t('remindedUnits', { n: remindable.length - outcome.alreadyReminded })}
-              onSent={() => feedback.refresh()}
+              onSent={() => feedback.readIndex()}
             />
           )}
         </div>
@@ -211,6 +211,12 @@ function MergedItem(props: { item: FeedbackItem; total: number; unitName: string
   // Nothing preselected: one careless click must not accept a point (issue 15).
   const [decision, setDecision] = useState<Decision | ''>(item.disposition?.decision ?? '');
   const [note, setNote] = useState(item.disposition?.note ?? '');
+  // A decision recorded meanwhile (here or by another of the unit's staff) is what the form shows next.
+  useEffect(() => {
+    if (!item.disposition) return;
+    setDecision(item.disposition.decision);
+    setNote(item.disposition.note);
+  }, [item.disposition?.at]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const senders = item.decisions ? decisionsText(item.decisions) : '';

@@ -190,7 +190,8 @@ export function aggregationRoutes(instance: FastifyInstance, deps: { aggregation
       schema: {
         tags: ['aggregation'],
         summary: 'Decide on a merged feedback item',
-        description: 'The receiving unit’s own decision on a merged item (its drafters and secretaries; `unitId` defaults to the document’s unit).',
+        description:
+          'The receiving unit’s own decision on a merged item (its drafters and secretaries; `unitId` defaults to the document’s unit). Live event `feedback.decided` `{unitId, itemId, section}` (without the decision: every viewer of the document receives it).',
         params: FeedbackItemParams,
         querystring: FeedbackDispositionQuery,
         body: FeedbackDispositionBody,
