@@ -67,6 +67,8 @@ interface RememberedFeedback {
   all(): RememberedItem[];
   /** Every section as counts, in the index's order (`FeedbackIndexSchema`), without building items; decisions are added per read. */
   index(): readonly CountedSection[];
+  /** The section of the merged item with this id (`mergedItemId` of its sources), from the index's groups; undefined for none. */
+  sectionOf(itemId: string): string | undefined;
 }
 
 /** A section of the index as remembered: its counts, and its items' source keys (to find the receiving unit's decisions on them). */
@@ -463,7 +465,10 @@ export class AggregationService {
     const { document } = await this.documents.visible(actor, documentId);
     const receiver = input.unitId ?? document.unitId;
     if (!isUnitStaff(actor, receiver)) throw forbidden('only the receiving unit’s drafters and secretaries decide on its feedback');
-    const item = (await this.feedbackOf(document, receiver)).all().find((i) => i.id === itemId);
+    // Only the item's own section is built (a province's roll-up is 20,000 items).
+    const merged = await this.feedbackOf(document, receiver);
+    const path = merged.sectionOf(itemId);
+    const item = path === undefined ? undefined : merged.section(path).find((i) => i.id === itemId);
     if (!item) throw notFound('feedback item');
     await this.events.transaction(this.db, async (tx, writeEvent) => {
       await upsertFeedbackDisposition(tx, {
@@ -531,8 +536,14 @@ export class AggregationService {
         return { section: path, sectionTitle: sectionTitles.get(path) || titled, ...countSection(groups, merged.source), groups };
       });
     };
+    let sectionsById: Map<string, string> | undefined;
+    const sectionOf = (itemId: string) => {
+      sectionsById ??= new Map((index ??= indexOf()).flatMap((s) => s.groups.map((keys) => [mergedItemId(keys), s.section] as const)));
+      return sectionsById.get(itemId);
+    };
     return {
       index: () => (index ??= indexOf()),
+      sectionOf,
       head: {
         documentId: document.id,
         unitId: receiver,
