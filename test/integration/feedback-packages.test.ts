@@ -306,7 +306,7 @@ describe('what the district receives', () => {
     expect(await index()).toEqual(decided);
 
     // Access as the whole merged feedback's.
-    expectProblem(await t.request({ method: 'GET', url, token: who.c1Secretary!.token }), 403, 'forbidden');
+    expect(expectProblem(await t.request({ method: 'GET', url, token: who.c1Secretary!.token }), 403, 'forbidden').detail).toBe('only the receiving unit’s drafters and secretaries read its feedback');
     expectProblem(await t.request({ method: 'GET', url: `${url}?unitId=${province.id}`, token: who.districtSecretary!.token }), 403, 'forbidden');
     expectProblem(await t.request({ method: 'GET', url, token: who.c1Member!.token }), 403, 'forbidden');
     expectProblem(await t.request({ method: 'GET', url: `/api/v1/documents/${randomUUID()}/feedback/sections`, token: who.districtSecretary!.token }), 404, 'not_found');
