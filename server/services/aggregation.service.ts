@@ -525,13 +525,15 @@ export class AggregationService {
     const bySection = new Map<string, RememberedItem[]>();
     const section = (path: string) => bySection.get(path) ?? bySection.set(path, merged.section(path).map(itemOf)).get(path)!;
     let index: CountedSection[] | undefined;
+    // The draft's order (never the paths' own: "IX" sorts before "V"), for the index and the whole
+    // answer alike. Comments on the whole draft ("") come first unless the draft places "" (its
+    // preamble); sections the draft no longer has come last.
+    const sectionOrder = (): string[] => {
+      const others = merged.sections().filter((path) => !sectionTitles.has(path));
+      return [...others.filter((p) => p === ''), ...draftSections.map((s) => s.path), ...others.filter((p) => p !== '')];
+    };
     const indexOf = (): CountedSection[] => {
-      const withItems = merged.sections();
-      const inDraft = draftSections.map((s) => s.path);
-      const others = withItems.filter((path) => !sectionTitles.has(path));
-      // Comments on the whole draft ("") come first, as in the whole answer, unless the draft places "" (its preamble).
-      const order = [...others.filter((p) => p === ''), ...inDraft, ...others.filter((p) => p !== '')];
-      return order.map((path) => {
+      return sectionOrder().map((path) => {
         const { groups, titled } = merged.groups(path);
         return { section: path, sectionTitle: sectionTitles.get(path) || titled, ...countSection(groups, merged.source), groups };
       });
@@ -556,7 +558,7 @@ export class AggregationService {
         pending: expected.filter((c) => !byUnit.has(c.id)).map((c) => ({ unitId: c.id, name: c.name })),
       },
       section,
-      all: () => merged.sections().flatMap(section),
+      all: () => sectionOrder().flatMap(section),
     };
   }
 

@@ -315,6 +315,22 @@ describe('what the district receives', () => {
     expectProblem(await t.request({ method: 'GET', url }), 401, 'unauthenticated');
   });
 
+  it('lists the sections in the draft’s order, in the whole answer as in the index (V before IX)', async () => {
+    const report = '# IV. Quốc phòng\nGiữ vững an ninh.\n# V. Xây dựng Đảng\nKết nạp 120 đảng viên.\n# IX. Nhiệm vụ\nTăng trưởng 8%.\n';
+    const body = report.replace(/^# /gm, '');
+    const where = (quote: string) => ({ start: body.indexOf(quote), end: body.indexOf(quote) + quote.length });
+    const draft = await makeDocumentInRound(t, who.districtDrafter!.token, { unitId: district.id, markdown: report, closesAt: inHours(1) });
+    await makeAnnotation(t, who.c1Member!.token, draft.roundId, { kind: 'comment', body: 'Tăng trưởng 8% là cao.', anchor: where('Tăng trưởng 8%') });
+    await makeAnnotation(t, who.c1Member!.token, draft.roundId, { kind: 'comment', body: 'Nêu rõ số đảng viên mới.', anchor: where('Kết nạp 120') });
+    const sent = await t.request({ method: 'POST', url: `/api/v1/documents/${draft.documentId}/packages`, token: who.c1Secretary!.token, payload: { fromUnitId: c1.id, roundIds: [draft.roundId] } });
+    expect(sent.statusCode, sent.body).toBe(201);
+    const read = async (url: string) => (await t.request({ method: 'GET', url, token: who.districtSecretary!.token })).json();
+    const whole = await read(`/api/v1/documents/${draft.documentId}/feedback`);
+    expect(whole.items.map((i: { section: string }) => i.section)).toEqual(['V', 'IX']);
+    const index = await read(`/api/v1/documents/${draft.documentId}/feedback/sections`);
+    expect(index.sections.map((s: { section: string }) => s.section)).toEqual(['IV', 'V', 'IX']);
+  });
+
   it('sends the district’s package on to the province with provenance down to each annotation', async () => {
     // The province reads its roll-up (nothing yet) before the package comes. The merge remembered
     // for that read, asked for its items only after the package was matched into the kept roll-up
