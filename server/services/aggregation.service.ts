@@ -554,6 +554,7 @@ export class AggregationService {
           name: c.name,
           packageId: byUnit.get(c.id)?.id ?? null,
           submittedAt: byUnit.get(c.id)?.submittedAt.toISOString() ?? null,
+          note: byUnit.get(c.id)?.note || null,
         })),
         pending: expected.filter((c) => !byUnit.has(c.id)).map((c) => ({ unitId: c.id, name: c.name })),
       },

@@ -149,6 +149,9 @@ describe('what the district receives', () => {
     const merged = await feedback(who.districtSecretary!);
     expect(merged.units.map((u: { name: string }) => u.name).sort()).toEqual(['Xã Ba', 'Xã Hai', 'Xã Một']);
     expect(merged.pending).toEqual([{ unitId: c3.id, name: 'Xã Ba', remindedAt: null }]);
+    // Each unit's general note reaches the receiving unit (null when it sent none).
+    const notes = Object.fromEntries(merged.units.map((u: { name: string; note: string | null }) => [u.name, u.note]));
+    expect(notes).toEqual({ 'Xã Một': 'Ý kiến của xã Một (bổ sung)', 'Xã Hai': null, 'Xã Ba': null });
     const digital = merged.items.find((i: { kind: string }) => i.kind === 'comment');
     expect(digital).toMatchObject({ section: 'I', sectionTitle: 'I. Kinh tế', quote: 'Chuyển đổi số bước đầu', count: 2, unitCount: 2, disposition: null });
     expect(digital.units).toEqual(
