@@ -38,7 +38,7 @@ import type { RoundsService } from './rounds.service.js';
 import type { AuditService } from './audit.service.js';
 import type { NotificationsService } from './notifications.service.js';
 import { auditTargets } from '../domain/notification-texts.js';
-import { annotationKinds, decisionLabels, lowerLabel } from '../domain/vocabulary.js';
+import { annotationKinds, decisionLabels, decisionsNeedingReason, lowerLabel } from '../domain/vocabulary.js';
 import type {
   FeedbackPackage as PublicPackage,
   Feedback as MergedFeedback,
@@ -465,6 +465,9 @@ export class AggregationService {
     const { document } = await this.documents.visible(actor, documentId);
     const receiver = input.unitId ?? document.unitId;
     if (!isUnitStaff(actor, receiver)) throw forbidden('only the receiving unit’s drafters and secretaries decide on its feedback');
+    const note = input.note.normalize('NFC').trim();
+    // The rule of a decision on an annotation: rejecting or accepting in part says why.
+    if (decisionsNeedingReason.has(input.decision) && note.length === 0) throw invalid(`a ${input.decision.replace('_', ' ')} decision needs a reason in note`);
     // Only the item's own section is built (a province's roll-up is 20,000 items).
     const merged = await this.feedbackOf(document, receiver);
     const path = merged.sectionOf(itemId);
@@ -477,7 +480,7 @@ export class AggregationService {
         itemId,
         sources: item.sourceKeys,
         decision: input.decision,
-        note: input.note.normalize('NFC').trim(),
+        note,
         decidedBy: actor.memberId,
         decidedAt: this.clock.now(),
       });

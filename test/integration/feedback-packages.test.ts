@@ -194,6 +194,11 @@ describe('what the district receives', () => {
     expectProblem(await t.request({ method: 'PUT', url: url('zz'), token: who.districtSecretary!.token, payload: { decision: 'noted' } }), 400, 'validation_failed');
     expectProblem(await t.request({ method: 'PUT', url: url('0123456789abcdef'), token: who.districtSecretary!.token, payload: { decision: 'noted' } }), 404, 'not_found');
     expectProblem(await t.request({ method: 'PUT', url: url(digital.id), token: who.c1Secretary!.token, payload: { decision: 'noted' } }), 403, 'forbidden');
+    // As on an annotation: rejecting or accepting in part says why.
+    for (const decision of ['rejected', 'partially_accepted']) {
+      const refused = expectProblem(await t.request({ method: 'PUT', url: url(digital.id), token: who.districtSecretary!.token, payload: { decision, note: '  ' } }), 400, 'validation_failed');
+      expect(refused.detail).toBe(`a ${decision.replace('_', ' ')} decision needs a reason in note`);
+    }
   });
 
   it('answers one section on its own, and what it kept up to date as packages arrived equals reading everything afresh', async () => {
