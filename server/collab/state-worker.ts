@@ -6,7 +6,7 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import * as Y from 'yjs';
-import { docFromStoredState, mergeStoredState, StoredStateLoader, unpackRows, type LoadedRows, type MergedState } from '../domain/stored-state.js';
+import { docFromStoredState, epochMs, mergeStoredState, RowFolder, StoredStateLoader, summarizeSnapshot, unpackRows, type LoadedRows, type MergedState } from '../domain/stored-state.js';
 import { readDoc, type LiveRead, type LiveReadResult } from '../services/live-reads.js';
 
 export type StateTask =
@@ -48,25 +48,53 @@ export default function run(task: StateTask): MergeResult | Uint8Array | ReadRes
 }
 
 /**
- * load → the merged state when asked (else undefined). The snapshot is applied at once, while the
- * rows are still being read; once they arrive on `port` and are applied, what a room needs
- * (LoadOutput) goes back on `port` before the whole state is encoded.
+ * load → the merged state when asked (else undefined). The snapshot is summarised at once, while
+ * the rows are still being read; once they arrive on `port`, what a room needs (LoadOutput) is
+ * folded from their bytes (RowFolder: no Y.Doc of the snapshot) and goes back on `port`, and only
+ * then is the whole state built and encoded (for the compaction that follows a load). Rows that
+ * do not fold (one does not decode, a gap) are applied to a Y.Doc of the snapshot instead, which
+ * skips and reports those that do not apply.
  */
 async function load(snapshot: Uint8Array | undefined, port: MessagePort): Promise<Uint8Array | undefined> {
   const input = new Promise<LoadInput>((resolve) => {
     port.once('message', resolve);
     port.once('close', () => resolve({ cancel: true }));
   });
-  const loader = new StoredStateLoader(snapshot);
   try {
+    const summary = snapshot ? summarizeSnapshot(snapshot) : { stateVector: Y.encodeStateVector(new Map()), deleteSet: EMPTY_UPDATE };
+    const summarizedAt = epochMs();
     const rows = await input;
     if ('cancel' in rows) return undefined;
-    loader.addRows(unpackRows(rows.rows, rows.ends));
-    port.postMessage(loader.loaded() satisfies LoadOutput);
-    return rows.merged ? loader.merged() : undefined;
+    const updates = unpackRows(rows.rows, rows.ends);
+    const folder = new RowFolder();
+    folder.add(updates);
+    const folded = folder.finish(summary);
+    if (folded) {
+      port.postMessage({ ...folded, badRows: [], appliedAt: { snapshot: summarizedAt, rows: epochMs() } } satisfies LoadOutput);
+      if (!rows.merged) return undefined;
+      return withLoader(snapshot, (loader) => {
+        loader.addRows([folded.sinceSnapshot]);
+        return loader.merged();
+      });
+    }
+    return withLoader(snapshot, (loader) => {
+      loader.addRows(updates);
+      port.postMessage(loader.loaded() satisfies LoadOutput);
+      return rows.merged ? loader.merged() : undefined;
+    });
   } finally {
-    loader.destroy();
     port.close();
   }
 }
 
+/** An empty Yjs update (no structs, no deletions). */
+const EMPTY_UPDATE = Uint8Array.of(0, 0);
+
+function withLoader<T>(snapshot: Uint8Array | undefined, use: (loader: StoredStateLoader) => T): T {
+  const loader = new StoredStateLoader(snapshot);
+  try {
+    return use(loader);
+  } finally {
+    loader.destroy();
+  }
+}

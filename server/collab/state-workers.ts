@@ -86,8 +86,8 @@ export class StateWorkers {
     if (storedBytes(state) < this.inPlaceBytes) return mergeStoredState(state, options);
     if (options.summary && state.snapshot && rowCount(state) === 0) {
       // A snapshot alone is its own merge: only its summary is made on the worker, and only that
-      // comes back (not the snapshot, cloned: 16 MiB copied on the event loop).
-      const update = state.snapshot.slice();
+      // comes back (not the snapshot, cloned: 16 MiB copied on the event loop). Copied in pieces.
+      const update = await copyInPieces(state.snapshot);
       const summary = (await this.pool.run({ kind: 'summary', update } satisfies StateTask, { transferList: [update.buffer as ArrayBuffer] })) as SummaryResult;
       return { update: state.snapshot, badRows: [], summary };
     }
@@ -125,9 +125,12 @@ export class StateWorkers {
 
   private startLoad(snapshot: Uint8Array | undefined) {
     const { port1: port, port2 } = new MessageChannel();
-    const copy = snapshot?.slice();
-    const task: StateTask = { kind: 'load', snapshot: copy, port: port2 };
-    const merged = this.pool.run(task, { transferList: [port2, ...(copy ? [copy.buffer as ArrayBuffer] : [])] }) as Promise<Uint8Array | undefined>;
+    // The worker gets a copy of its own, made in pieces (a 16 MiB copy in one go stalls the event loop).
+    const merged = (async () => {
+      const copy = snapshot && (await copyInPieces(snapshot));
+      const task: StateTask = { kind: 'load', snapshot: copy, port: port2 };
+      return (await this.pool.run(task, { transferList: [port2, ...(copy ? [copy.buffer as ArrayBuffer] : [])] })) as Uint8Array | undefined;
+    })();
     const loaded = new Promise<LoadOutput>((resolve, reject) => {
       port.once('message', resolve);
       // The worker closes its end when done; what it sent before arrives first.
