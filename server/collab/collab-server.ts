@@ -430,11 +430,17 @@ export class CollabServer implements LiveDocuments {
     let load: StateLoad | undefined;
     let snapshotAt = 0;
     const state = await this.deps.storage
-      .load(documentId, (snapshot, throughSeq, rowsFollow) => {
-        snapshotAt = performance.now();
-        if (!snapshot || snapshot.byteLength < IN_PLACE_DOC_BYTES) return;
-        snapshotRead({ snapshot, throughSeq });
-        if (rowsFollow) load = this.workers.load(snapshot);
+      .load(documentId, {
+        // A worker thread is started (if none is idle) while the snapshot is read, not after.
+        head: (bytes, rowsFollow) => bytes >= IN_PLACE_DOC_BYTES && rowsFollow && this.workers.warm(),
+        snapshot: (snapshot, throughSeq, rowsFollow) => {
+          snapshotAt = performance.now();
+          if (!snapshot || snapshot.byteLength < IN_PLACE_DOC_BYTES) return;
+          snapshotRead({ snapshot, throughSeq });
+          if (rowsFollow) load = this.workers.load(snapshot);
+        },
+        // The worker folds each piece of rows while the next is read.
+        rows: (rows) => load?.piece(rows),
       })
       .catch((error: unknown) => {
         load?.cancel();

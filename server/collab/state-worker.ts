@@ -6,18 +6,23 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import * as Y from 'yjs';
-import { docFromStoredState, epochMs, mergeStoredState, RowFolder, StoredStateLoader, summarizeSnapshot, unpackRows, type LoadedRows, type MergedState } from '../domain/stored-state.js';
-import { readDoc, type LiveRead, type LiveReadResult } from '../services/live-reads.js';
+import { docFromStoredState, epochMs, mergeStoredState, StoredStateLoader, summarizeSnapshot, unpackRows, type LoadedRows, type MergedState } from '../domain/stored-state.js';
+import { RowFolder } from '../protocol/update-fold.js';
+import type { LiveRead, LiveReadResult } from '../services/live-reads.js';
 
 export type StateTask =
   | { kind: 'merge'; snapshot: Uint8Array | undefined; rows: Uint8Array; ends: Uint32Array; throughSeq: number; lastSeq: number; summary: boolean }
   | { kind: 'diff'; update: Uint8Array; stateVector: Uint8Array }
   | { kind: 'summary'; update: Uint8Array }
   | { kind: 'read'; snapshot: Uint8Array | undefined; rows: Uint8Array; ends: Uint32Array; read: LiveRead }
-  | { kind: 'load'; snapshot: Uint8Array | undefined; port: MessagePort };
+  | { kind: 'load'; snapshot: Uint8Array | undefined; port: MessagePort }
+  | { kind: 'warm' };
 
-/** What a load's port carries to the worker: the rows once read (and whether the merged state is wanted), or a cancel. */
-export type LoadInput = { rows: Uint8Array; ends: Uint32Array; merged: boolean } | { cancel: true };
+/**
+ * What a load's port carries to the worker: pieces of rows as they are read (in seq order), then
+ * that all were sent (and whether the merged state is wanted); or a cancel.
+ */
+export type LoadInput = { rows: Uint8Array; ends: Uint32Array } | { done: true; merged: boolean } | { cancel: true };
 /** ... and back: what a room needs, as soon as the rows are applied. */
 export type LoadOutput = LoadedRows;
 
@@ -31,20 +36,29 @@ export type ReadResult = LiveReadResult<LiveRead>;
  * `update` a holder of `stateVector` lacks; read → what `read` computes on a Y.Doc of the
  * snapshot and rows (live-reads.ts; rows that do not apply are skipped, as on a load).
  */
-export default function run(task: StateTask): MergeResult | Uint8Array | ReadResult | SummaryResult | Promise<Uint8Array | undefined> {
+export default function run(task: StateTask): MergeResult | Uint8Array | SummaryResult | Promise<ReadResult | Uint8Array | undefined> | undefined {
+  if (task.kind === 'warm') return undefined;
   if (task.kind === 'load') return load(task.snapshot, task.port);
   if (task.kind === 'diff') return Y.diffUpdate(task.update, task.stateVector);
   if (task.kind === 'summary') return mergeStoredState({ snapshot: task.update, updates: [], throughSeq: 0, lastSeq: 0 }, { summary: true }).summary!;
+  if (task.kind === 'read') return read(task);
   const updates = unpackRows(task.rows, task.ends);
-  if (task.kind === 'read') {
-    const doc = docFromStoredState({ snapshot: task.snapshot, updates, throughSeq: 0, lastSeq: 0 });
-    try {
-      return readDoc(doc, task.read);
-    } finally {
-      doc.destroy();
-    }
-  }
   return mergeStoredState({ snapshot: task.snapshot, updates, throughSeq: task.throughSeq, lastSeq: task.lastSeq }, { summary: task.summary });
+}
+
+/**
+ * Reads import what they need (projection, anchoring, exports) on first use: a thread that only
+ * loads documents starts without them (their modules took 0.3–0.6 s to load under tsx, while a
+ * big document's load waited for the thread).
+ */
+async function read(task: Extract<StateTask, { kind: 'read' }>): Promise<ReadResult> {
+  const { readDoc } = await import('../services/live-reads.js');
+  const doc = docFromStoredState({ snapshot: task.snapshot, updates: unpackRows(task.rows, task.ends), throughSeq: 0, lastSeq: 0 });
+  try {
+    return readDoc(doc, task.read);
+  } finally {
+    doc.destroy();
+  }
 }
 
 /**
@@ -56,18 +70,23 @@ export default function run(task: StateTask): MergeResult | Uint8Array | ReadRes
  * skips and reports those that do not apply.
  */
 async function load(snapshot: Uint8Array | undefined, port: MessagePort): Promise<Uint8Array | undefined> {
-  const input = new Promise<LoadInput>((resolve) => {
-    port.once('message', resolve);
-    port.once('close', () => resolve({ cancel: true }));
+  const folder = new RowFolder();
+  const pieces: Array<{ rows: Uint8Array; ends: Uint32Array }> = [];
+  // Pieces are folded as they come; the load goes on once they all came (or it was canceled).
+  const input = new Promise<{ merged: boolean } | undefined>((resolve) => {
+    port.on('message', (message: LoadInput) => {
+      if ('cancel' in message) return resolve(undefined);
+      if ('done' in message) return resolve({ merged: message.merged });
+      pieces.push(message);
+      folder.add(message.rows, message.ends);
+    });
+    port.once('close', () => resolve(undefined));
   });
   try {
     const summary = snapshot ? summarizeSnapshot(snapshot) : { stateVector: Y.encodeStateVector(new Map()), deleteSet: EMPTY_UPDATE };
     const summarizedAt = epochMs();
     const rows = await input;
-    if ('cancel' in rows) return undefined;
-    const updates = unpackRows(rows.rows, rows.ends);
-    const folder = new RowFolder();
-    folder.add(updates);
+    if (!rows) return undefined;
     const folded = folder.finish(summary);
     if (folded) {
       port.postMessage({ ...folded, badRows: [], appliedAt: { snapshot: summarizedAt, rows: epochMs() } } satisfies LoadOutput);
@@ -78,7 +97,7 @@ async function load(snapshot: Uint8Array | undefined, port: MessagePort): Promis
       });
     }
     return withLoader(snapshot, (loader) => {
-      loader.addRows(updates);
+      loader.addRows(pieces.flatMap((piece) => unpackRows(piece.rows, piece.ends)));
       port.postMessage(loader.loaded() satisfies LoadOutput);
       return rows.merged ? loader.merged() : undefined;
     });

@@ -20,6 +20,9 @@ import type { EditedUpdate, LiveEdit } from '../services/live-edits.js';
  * state as one update (for the compaction that follows), encoded after `loaded` is sent.
  */
 export interface StateLoad {
+  /** A piece of the rows as read, in seq order: a load on a worker folds it at once; else kept for `rows`. */
+  piece(rows: PackedRows): void;
+  /** All the rows (those given as pieces among them, first). */
   rows(rows: Rows, options: { merged: boolean }): { loaded: Promise<LoadedRows>; merged: Promise<Uint8Array | undefined> };
   /** The rows will not come (reading them failed): the worker stops. */
   cancel(): void;
@@ -103,7 +106,14 @@ export class StateWorkers {
    */
   load(snapshot: Uint8Array | undefined): StateLoad {
     const started = (snapshot?.byteLength ?? 0) >= this.inPlaceBytes ? this.startLoad(snapshot) : undefined;
+    let sent = 0;
     return {
+      piece: (rows) => {
+        if (!started) return;
+        const { rows: bytes, ends, transferList } = pack(undefined, { updates: [], packed: rows });
+        started.port.postMessage({ rows: bytes, ends } satisfies LoadInput, transferList);
+        sent += ends.length;
+      },
       rows: (stored, { merged }) => {
         if (!started && (snapshot?.byteLength ?? 0) + rowBytes(stored) < this.inPlaceBytes) {
           const loader = new StoredStateLoader(snapshot);
@@ -115,12 +125,27 @@ export class StateWorkers {
           }
         }
         const load = started ?? this.startLoad(snapshot);
-        const { rows, ends, transferList } = pack(undefined, stored);
-        load.port.postMessage({ rows, ends, merged } satisfies LoadInput, transferList);
+        // What the pieces did not carry (all of it, when none were given).
+        const rest = rowsAfter(stored, sent);
+        if (rest) {
+          const { rows, ends, transferList } = pack(undefined, rest);
+          load.port.postMessage({ rows, ends } satisfies LoadInput, transferList);
+        }
+        load.port.postMessage({ done: true, merged } satisfies LoadInput);
         return { loaded: load.loaded, merged: load.merged };
       },
       cancel: () => started?.port.close(),
     };
+  }
+
+  /**
+   * Starts a worker thread now if there is none (a thread takes a few hundred ms to start, more
+   * with the tsx loader): a load calls it before reading a big snapshot, so the thread is there
+   * when the snapshot is.
+   */
+  warm(): void {
+    if (this.pool.threads.length > 0) return;
+    void this.pool.run({ kind: 'warm' } satisfies StateTask).catch(() => {});
   }
 
   private startLoad(snapshot: Uint8Array | undefined) {
@@ -232,6 +257,17 @@ function rowBytes(rows: { updates: readonly Uint8Array[]; packed?: PackedRows | 
   let total = 0;
   for (const u of rows.updates) total += u.byteLength;
   return total;
+}
+
+/** The rows of `stored` after its first `count`, or undefined when there are none. */
+function rowsAfter(stored: Rows, count: number): Rows | undefined {
+  const total = rowCount(stored);
+  if (count >= total) return undefined;
+  if (count === 0) return stored;
+  if (!stored.packed) return { updates: stored.updates.slice(count) };
+  const { bytes, ends } = stored.packed;
+  const start = ends[count - 1]!;
+  return { updates: [], packed: { bytes: bytes.subarray(start), ends: ends.subarray(count).map((end) => end - start) } };
 }
 
 /** Bytes copied per turn of the event loop by copyInPieces. */

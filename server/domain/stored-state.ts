@@ -3,7 +3,6 @@
  * a Y.Doc or one merged update. Pure Yjs: the database adapter, the services, the collab runtime
  * and its worker threads all use these, so a stored document means the same thing everywhere.
  */
-import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import { MalformedUpdateError, summarizeUpdate } from '../protocol/update-summary.js';
 
@@ -25,6 +24,22 @@ export interface StoredState {
 export interface PackedRows {
   bytes: Uint8Array;
   ends: Uint32Array;
+}
+
+/**
+ * Told how a stored state's read goes, for a load that starts work before the whole state is
+ * read (collab-server.ts `load`). Each is optional.
+ */
+export interface LoadListener {
+  /** The snapshot's size (0 when there is none) and whether rows follow it, before it is read. */
+  head?(snapshotBytes: number, rowsFollow: boolean): void;
+  /** The snapshot (undefined when there is none) and the seq it covers, as soon as it is read. */
+  snapshot?(snapshot: Uint8Array | undefined, throughSeq: number, rowsFollow: boolean): void;
+  /**
+   * Each piece of log rows as it is read, in seq order (`ends` relative to the piece): the
+   * state's rows are these pieces one after another. The buffers are the state's own: copy what is kept.
+   */
+  rows?(rows: PackedRows): void;
 }
 
 /** How many log rows a stored state holds. */
@@ -215,188 +230,3 @@ export class StoredStateLoader {
   }
 }
 
-/** A struct of a decoded update that folding keeps (a Skip makes the rows unfoldable). */
-type FoldedStruct = Y.Item | Y.GC;
-
-/**
- * What `StoredStateLoader.loaded()` gives — what the rows added to the snapshot, and the merged
- * state's summary — computed from the rows' bytes alone, without a Y.Doc of the snapshot (applying
- * a 16 MiB snapshot takes a worker 1–2 s; this, ≈ 0.2–0.4 s for 200,000 keystroke rows).
- *
- * The rows are decoded (`add`, as they are read), their structs sorted per client by clock, those
- * the snapshot already holds dropped, deleted content replaced by its length (`ContentDeleted`,
- * as Yjs's garbage collection does: deleted text is not sent on; a deleted type keeps its content,
- * its node name, as children may name it as their parent), neighbouring strings typed one after
- * the other joined into one struct (as Yjs merges them), then written as one update with the rows'
- * delete set. A client holding the snapshot that applies `sinceSnapshot` holds, byte for byte, what
- * applying every row gives (tested).
- *
- * `finish` answers undefined — the caller then applies the rows to a Y.Doc (StoredStateLoader),
- * which skips and reports what does not apply — when the rows are not a plain continuation of the
- * snapshot: a row that does not decode, a Skip, a gap in a client's clocks or a struct partly held.
- */
-export class RowFolder {
-  private readonly perClient = new Map<number, FoldedStruct[]>();
-  private readonly deleteSets: Array<ReturnType<typeof Y.decodeUpdate>['ds']> = [];
-  private foldable = true;
-
-  /** Decodes the next rows (in seq order). */
-  add(rows: readonly Uint8Array[]): void {
-    if (!this.foldable) return;
-    try {
-      for (const row of rows) {
-        const { structs, ds } = Y.decodeUpdate(row);
-        for (const struct of structs) {
-          if (struct instanceof Y.Skip) {
-            this.foldable = false;
-            return;
-          }
-          const client = struct.id.client;
-          let list = this.perClient.get(client);
-          if (!list) this.perClient.set(client, (list = []));
-          list.push(struct as FoldedStruct);
-        }
-        this.deleteSets.push(ds);
-      }
-    } catch {
-      this.foldable = false;
-    }
-  }
-
-  /** What the rows added to a snapshot of `snapshotSummary` (summarizeSnapshot), or undefined (see the class). */
-  finish(snapshotSummary: { stateVector: Uint8Array; deleteSet: Uint8Array }): Pick<LoadedRows, 'sinceSnapshot' | 'summary'> | undefined {
-    if (!this.foldable) return undefined;
-    const rowsDeleted = Y.mergeDeleteSets(this.deleteSets);
-    const stateVector = Y.decodeStateVector(snapshotSummary.stateVector);
-    const encoder = new Y.UpdateEncoderV1();
-    const clients = [...this.perClient.keys()].sort((a, b) => b - a);
-    const written: Array<[number, FoldedStruct[]]> = [];
-    for (const client of clients) {
-      // Stable: structs at one clock (a row sent twice) keep their order.
-      const structs = this.perClient.get(client)!.sort((a, b) => a.id.clock - b.id.clock);
-      const deleted = rowsDeleted.clients.get(client) ?? [];
-      const kept: FoldedStruct[] = [];
-      let end = stateVector.get(client) ?? 0;
-      for (const struct of structs) {
-        const clock = struct.id.clock;
-        if (clock + struct.length <= end) continue;
-        if (clock !== end) return undefined;
-        end = clock + struct.length;
-        for (const piece of withoutDeletedContent(struct, deleted)) {
-          const last = kept[kept.length - 1];
-          if (last && joinable(last, piece)) {
-            if (last instanceof Y.Item) last.content.mergeWith((piece as Y.Item).content);
-            last.length += piece.length;
-          } else kept.push(piece);
-        }
-      }
-      stateVector.set(client, end);
-      if (kept.length > 0) written.push([client, kept]);
-    }
-    encoding.writeVarUint(encoder.restEncoder, written.length);
-    for (const [client, structs] of written) {
-      encoding.writeVarUint(encoder.restEncoder, structs.length);
-      encoder.writeClient(client);
-      encoding.writeVarUint(encoder.restEncoder, structs[0]!.id.clock);
-      for (const struct of structs) struct.write(encoder, 0);
-    }
-    writeDeleteSet(encoder.restEncoder, rowsDeleted);
-    const sinceSnapshot = encoder.toUint8Array();
-    // The whole state's delete set: the snapshot's and the rows'.
-    const allDeleted = Y.mergeDeleteSets([Y.decodeUpdate(snapshotSummary.deleteSet).ds, rowsDeleted]);
-    const deleteSet = encoding.createEncoder();
-    encoding.writeVarUint(deleteSet, 0);
-    writeDeleteSet(deleteSet, allDeleted);
-    return { sinceSnapshot, summary: { stateVector: Y.encodeStateVector(stateVector), deleteSet: encoding.toUint8Array(deleteSet) } };
-  }
-}
-
-/**
- * `struct` with its deleted content replaced by its length (Yjs's garbage collection): whole, or
- * for text partly deleted, split where deletions begin and end (each piece after the first
- * typed right after the one before it, as Yjs splits an item).
- */
-function withoutDeletedContent(struct: FoldedStruct, deleted: ReadonlyArray<{ clock: number; len: number }>): FoldedStruct[] {
-  if (!(struct instanceof Y.Item) || struct.content instanceof Y.ContentType || struct.content instanceof Y.ContentDeleted) return [struct];
-  const { client, clock } = struct.id;
-  const end = clock + struct.length;
-  if (isDeletedRange(deleted, clock, struct.length)) {
-    struct.content = new Y.ContentDeleted(struct.length);
-    return [struct];
-  }
-  if (!(struct.content instanceof Y.ContentString)) return [struct];
-  // Where deletions inside the struct begin and end.
-  const cuts = new Set<number>();
-  for (let i = firstRangeEndingAfter(deleted, clock); i < deleted.length; i++) {
-    const range = deleted[i]!;
-    if (range.clock >= end) break;
-    if (range.clock > clock) cuts.add(range.clock);
-    if (range.clock + range.len < end) cuts.add(range.clock + range.len);
-  }
-  if (cuts.size === 0) return [struct];
-  const pieces: Y.Item[] = [struct];
-  for (const cut of [...cuts].sort((a, b) => b - a)) {
-    // Cut from the end: `struct` keeps the part before `cut`.
-    const rest = struct.content.splice(cut - clock);
-    const piece = new Y.Item(Y.createID(client, cut), null, Y.createID(client, cut - 1), null, struct.rightOrigin, struct.parent, struct.parentSub, rest);
-    struct.length = cut - clock;
-    pieces.splice(1, 0, piece);
-  }
-  for (const piece of pieces) if (isDeletedRange(deleted, piece.id.clock, piece.length)) piece.content = new Y.ContentDeleted(piece.length);
-  return pieces;
-}
-
-/** The index of the first of `ranges` (sorted, merged) that ends after `clock`. */
-function firstRangeEndingAfter(ranges: ReadonlyArray<{ clock: number; len: number }>, clock: number): number {
-  let low = 0;
-  let high = ranges.length;
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    if (ranges[mid]!.clock + ranges[mid]!.len <= clock) low = mid + 1;
-    else high = mid;
-  }
-  return low;
-}
-
-/** Whether `[clock, clock + len)` lies within one of `ranges` (sorted and merged, as Y.mergeDeleteSets leaves them). */
-function isDeletedRange(ranges: ReadonlyArray<{ clock: number; len: number }>, clock: number, len: number): boolean {
-  let low = 0;
-  let high = ranges.length - 1;
-  while (low <= high) {
-    const mid = (low + high) >> 1;
-    const range = ranges[mid]!;
-    if (range.clock > clock) high = mid - 1;
-    else if (range.clock + range.len <= clock) low = mid + 1;
-    else return clock + len <= range.clock + range.len;
-  }
-  return false;
-}
-
-/**
- * Whether `next` continues `last` as one struct, as Yjs merges them: garbage-collected ranges, or
- * text (or deleted content) typed right after `last` with the same right neighbour. Only these
- * kinds: list values and map entries look alike in an update (a map entry's key is not written
- * when it has a left neighbour), and map entries must stay apart.
- */
-function joinable(last: FoldedStruct, next: FoldedStruct): boolean {
-  if (last instanceof Y.GC) return next instanceof Y.GC;
-  if (!(next instanceof Y.Item)) return false;
-  const content = last.content.constructor;
-  if ((content !== Y.ContentString && content !== Y.ContentDeleted) || next.content.constructor !== content) return false;
-  const origin = next.origin;
-  return origin !== null && origin.client === last.id.client && origin.clock === last.id.clock + last.length - 1 && Y.compareIDs(last.rightOrigin, next.rightOrigin);
-}
-
-/** A delete set in Yjs's v1 encoding (clients in descending order, as Yjs writes them). */
-function writeDeleteSet(encoder: encoding.Encoder, ds: ReturnType<typeof Y.mergeDeleteSets>): void {
-  const clients = [...ds.clients.entries()].filter(([, ranges]) => ranges.length > 0).sort((a, b) => b[0] - a[0]);
-  encoding.writeVarUint(encoder, clients.length);
-  for (const [client, ranges] of clients) {
-    encoding.writeVarUint(encoder, client);
-    encoding.writeVarUint(encoder, ranges.length);
-    for (const range of ranges) {
-      encoding.writeVarUint(encoder, range.clock);
-      encoding.writeVarUint(encoder, range.len);
-    }
-  }
-}

@@ -29,8 +29,11 @@ export class MalformedUpdateError extends Error {
 
 const decoder = new TextDecoder();
 
-class Reader {
+/** Reads lib0-encoded values of a Yjs v1 update (shared with update-fold.ts). */
+export class Reader {
   pos = 0;
+  /** Set once a string was not valid UTF-8 (Yjs decodes such bytes to replacement characters). */
+  invalidUtf8 = false;
   constructor(readonly bytes: Uint8Array) {}
 
   byte(): number {
@@ -79,7 +82,10 @@ class Reader {
     }
     const text = bytes.subarray(start, start + n);
     // Invalid UTF-8 counts as what Yjs's decoding makes of it (replacement characters).
-    if (any >= 0x80 && !isUtf8(text)) return decoder.decode(text).length;
+    if (any >= 0x80 && !isUtf8(text)) {
+      this.invalidUtf8 = true;
+      return decoder.decode(text).length;
+    }
     return n - continuations + fourByteLeads;
   }
 
@@ -133,7 +139,7 @@ const XML_HOOK = 5;
  * Skips one Item's content (the low 5 bits of its info byte say which kind) and returns the
  * Item's length in clocks.
  */
-function skipContent(reader: Reader, kind: number): number {
+export function skipContent(reader: Reader, kind: number): number {
   switch (kind) {
     case 1: // ContentDeleted
       return reader.uint();
