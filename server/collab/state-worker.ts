@@ -8,7 +8,7 @@ import type { MessagePort } from 'node:worker_threads';
 import * as Y from 'yjs';
 import { docFromStoredState, epochMs, mergeStoredState, StoredStateLoader, summarizeSnapshot, unpackRows, type LoadedRows, type MergedState } from '../domain/stored-state.js';
 import { RowFolder } from '../protocol/update-fold.js';
-import type { LiveRead, LiveReadResult } from '../services/live-reads.js';
+import { readDoc, type LiveRead, type LiveReadResult } from '../services/live-reads.js';
 
 export type StateTask =
   | { kind: 'merge'; snapshot: Uint8Array | undefined; rows: Uint8Array; ends: Uint32Array; throughSeq: number; lastSeq: number; summary: boolean }
@@ -36,7 +36,7 @@ export type ReadResult = LiveReadResult<LiveRead>;
  * `update` a holder of `stateVector` lacks; read → what `read` computes on a Y.Doc of the
  * snapshot and rows (live-reads.ts; rows that do not apply are skipped, as on a load).
  */
-export default function run(task: StateTask): MergeResult | Uint8Array | SummaryResult | Promise<ReadResult | Uint8Array | undefined> | undefined {
+export default function run(task: StateTask): MergeResult | Uint8Array | ReadResult | SummaryResult | Promise<Uint8Array | undefined> | undefined {
   if (task.kind === 'warm') return undefined;
   if (task.kind === 'load') return load(task.snapshot, task.port);
   if (task.kind === 'diff') return Y.diffUpdate(task.update, task.stateVector);
@@ -46,13 +46,7 @@ export default function run(task: StateTask): MergeResult | Uint8Array | Summary
   return mergeStoredState({ snapshot: task.snapshot, updates, throughSeq: task.throughSeq, lastSeq: task.lastSeq }, { summary: task.summary });
 }
 
-/**
- * Reads import what they need (projection, anchoring, exports) on first use: a thread that only
- * loads documents starts without them (their modules took 0.3–0.6 s to load under tsx, while a
- * big document's load waited for the thread).
- */
-async function read(task: Extract<StateTask, { kind: 'read' }>): Promise<ReadResult> {
-  const { readDoc } = await import('../services/live-reads.js');
+function read(task: Extract<StateTask, { kind: 'read' }>): ReadResult {
   const doc = docFromStoredState({ snapshot: task.snapshot, updates: unpackRows(task.rows, task.ends), throughSeq: 0, lastSeq: 0 });
   try {
     return readDoc(doc, task.read);

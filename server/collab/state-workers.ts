@@ -15,9 +15,10 @@ import type { Refusal } from '../errors.js';
 import type { EditedUpdate, LiveEdit } from '../services/live-edits.js';
 
 /**
- * A load in progress (StateWorkers.load): started with the snapshot, given the rows once read.
- * `loaded` is what a room needs (the rows' effect and the summary); `merged`, when asked, the whole
- * state as one update (for the compaction that follows), encoded after `loaded` is sent.
+ * A load in progress (StateWorkers.load): started with the snapshot, given the rows in pieces as
+ * they are read, then all of them. `loaded` is what a room needs (the rows' effect and the summary);
+ * `merged`, when asked, the whole state as one update (for the compaction that follows), built and
+ * encoded after `loaded` is sent.
  */
 export interface StateLoad {
   /** A piece of the rows as read, in seq order: a load on a worker folds it at once; else kept for `rows`. */
@@ -100,9 +101,10 @@ export class StateWorkers {
   }
 
   /**
-   * Starts loading a stored state: a snapshot of `inPlaceBytes` or more starts applying on a
-   * worker at once, while the caller reads the rows; a smaller one waits for the rows and is done
-   * in place when they are small too. See StoredStateLoader.
+   * Starts loading a stored state: a snapshot of `inPlaceBytes` or more goes to a worker at once
+   * (copied in pieces), which summarises it and folds the rows as the caller reads them (`piece`;
+   * state-worker.ts); a smaller one waits for the rows and is done in place when they are small
+   * too (StoredStateLoader).
    */
   load(snapshot: Uint8Array | undefined): StateLoad {
     const started = (snapshot?.byteLength ?? 0) >= this.inPlaceBytes ? this.startLoad(snapshot) : undefined;

@@ -175,7 +175,8 @@ export interface LoadedRows {
   /** The merged state's state vector and delete set (MergedState.summary). */
   summary: { stateVector: Uint8Array; deleteSet: Uint8Array };
   /**
-   * When the snapshot and then the rows had been applied, in ms since the epoch
+   * When the snapshot and then the rows had been taken in (applied to a Y.Doc; on a worker's load,
+   * the snapshot summarised and the rows folded: state-worker.ts), in ms since the epoch
    * (performance.timeOrigin + performance.now(): comparable across threads), for the load's metrics.
    */
   appliedAt: { snapshot: number; rows: number };

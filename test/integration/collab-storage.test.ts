@@ -409,7 +409,8 @@ describe('a big document edited while it loads', () => {
     const stored = mergeStoredState(await readStoredState(db, id)).update;
     expect(Y.encodeStateAsUpdate(reader.doc)).toEqual(stored);
     expect(Y.encodeStateAsUpdate(writerDoc)).toEqual(stored);
-    expect(paragraphsOf(reader.doc).at(-1)).toBe(paragraphsOf(source).at(-1));
+    // The typed paragraph as the rows left it (where it sits beside the document's first paragraph depends on the client ids).
+    expect(paragraphsOf(reader.doc)).toContain(paragraphsOf(source).at(-1));
     expect(writer.closes).toEqual([]);
     expect(reader.closes).toEqual([]);
   }, 240_000);
