@@ -433,8 +433,9 @@ export class CollabServer implements LiveDocuments {
     let snapshotAt = 0;
     const state = await this.deps.storage
       .load(documentId, {
-        // A worker thread is started (if none is idle) while the snapshot is read, not after.
-        head: (bytes, rowsFollow) => bytes >= IN_PLACE_DOC_BYTES && rowsFollow && this.workers.warm(),
+        // A big snapshot is summarised (and its rows folded) on a worker thread: one is started
+        // (if there is none) while the snapshot is read, not after.
+        head: (bytes) => bytes >= IN_PLACE_DOC_BYTES && this.workers.warm(),
         snapshot: (snapshot, throughSeq, rowsFollow) => {
           snapshotAt = performance.now();
           if (!snapshot || snapshot.byteLength < IN_PLACE_DOC_BYTES) return;

@@ -113,8 +113,9 @@ export class StateWorkers {
       piece: (rows) => {
         if (!started) return;
         const { rows: bytes, ends, transferList } = pack(undefined, { updates: [], packed: rows });
-        started.port.postMessage({ rows: bytes, ends } satisfies LoadInput, transferList);
+        // Counted before they are sent: a transferred array is empty here after.
         sent += ends.length;
+        started.port.postMessage({ rows: bytes, ends } satisfies LoadInput, transferList);
       },
       rows: (stored, { merged }) => {
         if (!started && (snapshot?.byteLength ?? 0) + rowBytes(stored) < this.inPlaceBytes) {
