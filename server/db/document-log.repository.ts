@@ -46,6 +46,39 @@ export async function appendUpdates(tx: Db, requests: readonly AppendRequest[]):
 }
 
 /**
+ * `appendUpdates` as one statement, run on its own (autocommit): one round trip and one WAL flush,
+ * where a transaction around two statements takes five round trips — the commit is what every
+ * live edit waits for before it is broadcast. Answers each request's seq, or `undefined` when its
+ * document does not exist (the other documents' rows are appended all the same). Rejects, with
+ * nothing appended, when the database refuses any row.
+ */
+export async function appendUpdatesAtOnce(db: Db, requests: readonly AppendRequest[]): Promise<Array<number | undefined>> {
+  if (requests.length === 0) return [];
+  const documentIds = requests.map((r) => r.documentId.toLowerCase());
+  const data = requests.map((r) => Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength));
+  // A data-modifying CTE runs once whether or not it is read; `numbered`, read twice, is
+  // materialised once, so the seqs answered are the seqs inserted.
+  const rows = await sql<{ ord: number; seq: number }>`
+    with requested as (
+      select * from unnest(${documentIds}::uuid[], ${data}::bytea[]) with ordinality as r(document_id, data, ord)
+    ), counts as (
+      select document_id, count(*) as n from requested group by document_id order by document_id
+    ), bumped as (
+      update documents d set last_seq = d.last_seq + c.n from counts c where d.id = c.document_id
+      returning d.id, d.last_seq - c.n as before
+    ), numbered as (
+      select r.ord, r.document_id, r.data, b.before + row_number() over (partition by r.document_id order by r.ord) as seq
+      from requested r join bumped b on b.id = r.document_id
+    ), inserted as (
+      insert into document_updates (document_id, seq, data) select document_id, seq, data from numbered
+    )
+    select ord, seq from numbered`.execute(db);
+  const seqs: Array<number | undefined> = new Array(requests.length).fill(undefined);
+  for (const row of rows.rows) seqs[Number(row.ord) - 1] = Number(row.seq);
+  return seqs;
+}
+
+/**
  * Reads the snapshot and every later log row in one consistent view (REPEATABLE READ).
  * `onSnapshot` is told the snapshot as soon as it is read, before the rows (a load starts
  * working on it meanwhile); it must not throw.

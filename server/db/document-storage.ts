@@ -6,7 +6,7 @@
  */
 import { sql } from 'kysely';
 import type { Db } from './connect.js';
-import { appendUpdates, compactDocument, readStoredState, storeMergedState, type AppendRequest, type CompactionResult, type LoadListener, type StoredState } from './document-log.repository.js';
+import { appendUpdates, appendUpdatesAtOnce, compactDocument, readStoredState, storeMergedState, type AppendRequest, type CompactionResult, type LoadListener, type StoredState } from './document-log.repository.js';
 import { lastSeqsOf, readLogAfter, type LogTail } from './log-tail.repository.js';
 
 export type AppendOutcome = { seq: number } | { error: unknown };
@@ -20,19 +20,24 @@ export class PgDocumentStorage {
 
   /**
    * See DocumentStorage.append: per-request outcomes; rejects only when the transaction failed.
-   * The whole batch is tried at once (two statements) inside a savepoint; if the database refuses
-   * it, the batch is appended again one document at a time, each in its own savepoint, so a row
-   * refused for one document rolls back only that document's rows and the others still commit.
+   * The whole batch is tried as one statement (`appendUpdatesAtOnce`; a document that does not
+   * exist is refused alone). If the database refuses it, the batch is appended again in one
+   * transaction, one document at a time, each in its own savepoint, so a row refused for one
+   * document rolls back only that document's rows and the others still commit.
    */
   async append(requests: readonly AppendRequest[]): Promise<AppendOutcome[]> {
+    try {
+      const seqs = await appendUpdatesAtOnce(this.db, requests);
+      return seqs.map((seq) => (seq === undefined ? { error: new Error('append to a document that does not exist') } : { seq }));
+    } catch {
+      // Refused as a whole (or the connection failed: then the transaction below fails too, and
+      // the caller retries the batch).
+      return this.appendDocumentByDocument(requests);
+    }
+  }
+
+  private appendDocumentByDocument(requests: readonly AppendRequest[]): Promise<AppendOutcome[]> {
     return this.db.transaction().execute(async (tx) => {
-      await sql`savepoint whole_batch`.execute(tx);
-      try {
-        return (await appendUpdates(tx, requests)).map((seq) => ({ seq }));
-      } catch {
-        // A lost connection makes this rollback throw too, and the whole transaction fails.
-        await sql`rollback to savepoint whole_batch`.execute(tx);
-      }
       const outcomes: AppendOutcome[] = new Array(requests.length);
       const byDocument = new Map<string, number[]>();
       requests.forEach((r, i) => {

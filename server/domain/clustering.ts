@@ -381,6 +381,22 @@ export function matchAcrossUnits(
 }
 
 /**
+ * The kind of a matched item from its sources (in precedence order): the first source's, except
+ * that comments and questions (one kind class) take whichever of the two counts more annotations.
+ */
+export function matchedKind(sources: readonly { kind: AnnotationKind; count: number }[]): AnnotationKind {
+  const first = sources[0]!.kind;
+  if (first !== 'comment' && first !== 'question') return first;
+  let comments = 0;
+  let questions = 0;
+  for (const item of sources) {
+    if (item.kind === 'comment') comments += item.count;
+    if (item.kind === 'question') questions += item.count;
+  }
+  return questions > comments ? 'question' : 'comment';
+}
+
+/**
  * `matchAcrossUnits` kept up to date as packages arrive: `add` the packages one after another (or
  * all at once), and `result` is always what `matchAcrossUnits` gives for every package added so
  * far (unit-matching.ts: adding costs the new items' comparisons; a matched item whose sources did
@@ -452,6 +468,19 @@ export class CrossUnitMatching {
     return items;
   }
 
+  /**
+   * One section's groups without building its items: each group the ids of one matched item's
+   * sources (its `sourceItemIds`), in no particular order; `[]` for a section without items. What
+   * the roll-up's index counts (aggregation.service.ts): `section` also picks each item's
+   * representative, which is most of its cost. Do not mutate.
+   */
+  groupsOf(path: string): readonly (readonly string[])[] {
+    const kept = this.computed.get(path);
+    if (kept) return kept.items.map((m) => m.sourceItemIds);
+    const blocks = this.blocks.get(path);
+    return blocks ? this.matcher.groups(blocks) : [];
+  }
+
   /** The matched items of everything added, ordered as `matchAcrossUnits` orders them. */
   result(options: { sections?: readonly string[] } = {}): MatchedItem[] {
     const out: MatchedItem[] = [];
@@ -468,13 +497,7 @@ export class CrossUnitMatching {
   private toMatched(ids: readonly string[]): MatchedItem {
     const list = ids.map((id) => this.sources.get(id)!);
     const first = list[0]!.item;
-    let comments = 0;
-    let questions = 0;
-    for (const { item } of list) {
-      if (item.kind === 'comment') comments += item.count;
-      if (item.kind === 'question') questions += item.count;
-    }
-    const kind = first.kind === 'comment' || first.kind === 'question' ? (questions > comments ? 'question' : 'comment') : first.kind;
+    const kind = matchedKind(list.map((l) => l.item));
     const rep = chooseRepresentative(
       list.map(({ item }) => ({ id: item.id, text: displayText({ kind: item.kind, ...item.representative }), profile: this.matcher.profileOf(item.id), weight: item.count, value: item.representative })),
     );

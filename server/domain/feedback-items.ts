@@ -42,6 +42,26 @@ export function dispositionFor<D extends { sources: readonly string[] }>(sourceK
 }
 
 /**
+ * `dispositionFor` for many items against the same decisions: each source key's newest decision
+ * found once (O(decisions' sources)), then an item costs its own keys, not a scan of every
+ * decision. The lookup answers exactly what `dispositionFor(sourceKeys, decisions)` would.
+ */
+export function dispositionLookup<D extends { sources: readonly string[] }>(decisions: readonly D[]): (sourceKeys: readonly string[]) => D | undefined {
+  const newest = new Map<string, number>();
+  decisions.forEach((d, i) => {
+    for (const s of d.sources) if (!newest.has(s)) newest.set(s, i);
+  });
+  return (sourceKeys) => {
+    let best: number | undefined;
+    for (const key of sourceKeys) {
+      const i = newest.get(key);
+      if (i !== undefined && (best === undefined || i < best)) best = i;
+    }
+    return best === undefined ? undefined : decisions[best];
+  };
+}
+
+/**
  * The distinct strings of `lists`, sorted (code-unit order, as `sort()`). Package items carry their
  * annotation ids sorted and distinct, so they are merged pairwise (linear in all ids) rather than
  * gathered in a Set and sorted again; a list not strictly ascending is sorted first.

@@ -116,6 +116,7 @@ export const documentEventTypes = [
   'suggestion.applied',
   'package.submitted',
   'clusters.edited',
+  'feedback.decided',
 ] as const;
 export type DocumentEventType = (typeof documentEventTypes)[number];
 

@@ -183,17 +183,21 @@ export function skipContent(reader: Reader, kind: number): number {
   }
 }
 
+/** What `walkUpdate` reports of an update, in the order of its bytes. */
+export interface UpdateVisitor {
+  /** Each struct: its client, first clock and length in clocks; `skip` for a Skip (a gap in the update). */
+  struct?(client: number, clock: number, length: number, skip: boolean): void;
+  /** Each range of the delete set. */
+  deleted?(client: number, clock: number, length: number): void;
+}
+
 /**
- * The state vector and delete set of a v1 update, as Yjs reads them (UpdateSummary).
- * Throws MalformedUpdateError when the bytes are not a whole v1 update.
+ * Walks a v1 update's struct headers and delete set without decoding content (UpdateVisitor) and
+ * answers the byte offset where its delete set begins. Throws MalformedUpdateError when the bytes
+ * are not a whole v1 update.
  */
-export function summarizeUpdate(update: Uint8Array): UpdateSummary {
+export function walkUpdate(update: Uint8Array, visit: UpdateVisitor): number {
   const reader = new Reader(update);
-  // The state vector as Yjs counts it: per client from clock 0, up to the first gap (a Skip).
-  const vector: Array<[number, number]> = [];
-  let currClient: number | undefined;
-  let currClock = 0;
-  let stopCounting = false;
   const sections = reader.uint();
   for (let s = 0; s < sections; s++) {
     const structs = reader.uint();
@@ -202,10 +206,9 @@ export function summarizeUpdate(update: Uint8Array): UpdateSummary {
     for (let i = 0; i < structs; i++) {
       const info = reader.byte();
       let length: number;
-      let skip = false;
-      if (info === 10) {
+      const skip = info === 10;
+      if (skip) {
         length = reader.uint();
-        skip = true;
       } else if ((info & 0x1f) !== 0) {
         if (info & 0x80) {
           reader.uint();
@@ -226,8 +229,39 @@ export function summarizeUpdate(update: Uint8Array): UpdateSummary {
         }
         length = skipContent(reader, info & 0x1f);
       } else {
-        length = reader.uint();
+        length = reader.uint(); // GC
       }
+      visit.struct?.(client, clock, length, skip);
+      clock += length;
+    }
+  }
+  const deleteSetStart = reader.pos;
+  const clients = reader.uint();
+  for (let c = 0; c < clients; c++) {
+    const client = reader.uint();
+    const deletes = reader.uint();
+    for (let d = 0; d < deletes; d++) {
+      const clock = reader.uint();
+      const length = reader.uint();
+      visit.deleted?.(client, clock, length);
+    }
+  }
+  if (reader.pos !== update.length) throw new MalformedUpdateError('bytes after the delete set');
+  return deleteSetStart;
+}
+
+/**
+ * The state vector and delete set of a v1 update, as Yjs reads them (UpdateSummary).
+ * Throws MalformedUpdateError when the bytes are not a whole v1 update.
+ */
+export function summarizeUpdate(update: Uint8Array): UpdateSummary {
+  // The state vector as Yjs counts it: per client from clock 0, up to the first gap (a Skip).
+  const vector: Array<[number, number]> = [];
+  let currClient: number | undefined;
+  let currClock = 0;
+  let stopCounting = false;
+  const dsStart = walkUpdate(update, {
+    struct(client, clock, length, skip) {
       if (currClient !== client) {
         if (currClient !== undefined && currClock !== 0) vector.push([currClient, currClock]);
         currClient = client;
@@ -236,22 +270,10 @@ export function summarizeUpdate(update: Uint8Array): UpdateSummary {
       }
       if (skip) stopCounting = true;
       if (!stopCounting) currClock = clock + length;
-      clock += length;
-    }
-  }
+    },
+  });
   if (currClient !== undefined && currClock !== 0) vector.push([currClient, currClock]);
-  // The delete set: checked to be whole, then taken as it is.
-  const dsStart = reader.pos;
-  const clients = reader.uint();
-  for (let c = 0; c < clients; c++) {
-    reader.uint();
-    const deletes = reader.uint();
-    for (let d = 0; d < deletes; d++) {
-      reader.uint();
-      reader.uint();
-    }
-  }
-  if (reader.pos !== update.length) throw new MalformedUpdateError('bytes after the delete set');
+  // The delete set, checked whole by the walk, is taken as it is.
   const sv = encoding.createEncoder();
   encoding.writeVarUint(sv, vector.length);
   for (const [client, clock] of vector) {

@@ -22,9 +22,9 @@ import { findRound, listRounds, type RoundRecord } from '../db/rounds.repository
 import type { Decision } from '../db/schema.js';
 import { childrenOf, findUnit, lockUnit, type Unit } from '../db/units.repository.js';
 import { findVersionContent } from '../db/versions.repository.js';
-import { clusterAnnotations, CrossUnitMatching, matchAcrossUnits, type Cluster, type ClusterLike, type DecisionCounts, type MatchedItem, type SectionClusters } from '../domain/clustering.js';
+import { clusterAnnotations, CrossUnitMatching, matchAcrossUnits, matchedKind, type Cluster, type ClusterLike, type DecisionCounts, type MatchedItem, type SectionClusters } from '../domain/clustering.js';
 import { contentHash } from '../domain/content-hash.js';
-import { dispositionFor, mergedItemId, quoteOf, sortedUnion, sourceKey } from '../domain/feedback-items.js';
+import { dispositionFor, dispositionLookup, mergedItemId, quoteOf, sortedUnion, sourceKey } from '../domain/feedback-items.js';
 import { packageNamesAuthors, isUnitSecretary, isUnitStaff, maySendFeedbackFrom, mayReviewRound, roundTouchesUnit, type Actor } from '../domain/permissions.js';
 import type { Section } from '../domain/sections.js';
 import { formatPath } from '../domain/unit-path.js';
@@ -38,11 +38,13 @@ import type { RoundsService } from './rounds.service.js';
 import type { AuditService } from './audit.service.js';
 import type { NotificationsService } from './notifications.service.js';
 import { auditTargets } from '../domain/notification-texts.js';
-import { decisionLabels, lowerLabel } from '../domain/vocabulary.js';
+import { annotationKinds, decisionLabels, lowerLabel } from '../domain/vocabulary.js';
 import type {
   FeedbackPackage as PublicPackage,
   Feedback as MergedFeedback,
+  FeedbackIndex,
   FeedbackItem as MergedFeedbackItem,
+  FeedbackSectionCounts,
   PackageItem,
   PackagePreview,
   RoundSummary,
@@ -63,7 +65,14 @@ interface RememberedFeedback {
   section(path: string): readonly RememberedItem[];
   /** Every item: sections by path (code-unit order), then as `section` orders them. */
   all(): RememberedItem[];
+  /** Every section as counts, in the index's order (`FeedbackIndexSchema`), without building items; decisions are added per read. */
+  index(): readonly CountedSection[];
+  /** The section of the merged item with this id (`mergedItemId` of its sources), from the index's groups; undefined for none. */
+  sectionOf(itemId: string): string | undefined;
 }
+
+/** A section of the index as remembered: its counts, and its items' source keys (to find the receiving unit's decisions on them). */
+type CountedSection = Omit<FeedbackSectionCounts, 'dispositions'> & { readonly groups: readonly (readonly string[])[] };
 
 const emptyDecisions = (): DecisionCounts => ({ accepted: 0, partially_accepted: 0, rejected: 0, noted: 0, undecided: 0 });
 
@@ -329,9 +338,10 @@ export class AggregationService {
    * A package just stored: kept parsed (packages never change), and matched at once into the
    * receiving unit's roll-up when one is kept here and still holds only packages that count. The
    * sender then waits for its own items' comparisons (a district's 4,700 items: a fraction of a
-   * second), so the receiver's next read only assembles the section it asks for. Otherwise (no
-   * roll-up kept, or the package supersedes one it holds: matching starts afresh) the roll-up is
-   * computed in the background once the burst of submissions has paused. Never fails the submission.
+   * second), so the receiver's next read only assembles the section it asks for; the index's counts
+   * follow once the sender has its answer (`countSoon`). Otherwise (no roll-up kept, or the package
+   * supersedes one it holds: matching starts afresh) the roll-up is computed in the background once
+   * the burst of submissions has paused. Never fails the submission.
    */
   private async matchOnArrival(document: DocumentRecord, pkg: PackageRecord): Promise<void> {
     this.packageCache.set(pkg.id, pkg);
@@ -340,7 +350,9 @@ export class AggregationService {
       this.warmFeedbackSoon(document, pkg.toUnitId);
       return;
     }
-    await this.feedbackOf(document, pkg.toUnitId).catch(() => this.warmFeedbackSoon(document, pkg.toUnitId));
+    const merged = await this.feedbackOf(document, pkg.toUnitId).catch(() => undefined);
+    if (merged) countSoon(merged);
+    else this.warmFeedbackSoon(document, pkg.toUnitId);
   }
 
   /** The package stored under a client id, if it is this unit's on this document; 409 if the id is another's. */
@@ -376,7 +388,7 @@ export class AggregationService {
     clearTimeout(this.warming.get(key));
     const timer = setTimeout(() => {
       this.warming.delete(key);
-      void this.feedbackOf(document, receiver).catch(() => {});
+      void this.feedbackOf(document, receiver).then(countSoon, () => {});
     }, 1_000);
     timer.unref();
     this.warming.set(key, timer);
@@ -400,6 +412,37 @@ export class AggregationService {
 
   /** The merged feedback and its document (exports need the title), with one permission check. */
   async feedbackWithDocument(actor: Actor, documentId: string, unitId?: string, only: { section?: string } = {}): Promise<{ feedback: MergedFeedback; document: DocumentRecord }> {
+    const { document, merged, dispositionOf, head } = await this.received(actor, documentId, unitId);
+    const shown = only.section === undefined ? merged.all() : merged.section(only.section);
+    const items = shown.map(({ sourceKeys, ...item }) => {
+      const d = dispositionOf(sourceKeys);
+      return { ...item, disposition: d ? { decision: d.decision, note: d.note, by: d.decidedBy, at: d.decidedAt.toISOString() } : null };
+    });
+    return { document, feedback: { ...head, items } };
+  }
+
+  /**
+   * The merged feedback's index: who sent and who did not, as `feedback` answers, and every
+   * section as counts (`FeedbackIndexSchema`: the draft's sections in its order, then others with
+   * items), for reading it section by section. Counted from the kept roll-up's groups: no item is
+   * built. Errors as `feedback`.
+   */
+  async feedbackIndex(actor: Actor, documentId: string, unitId?: string): Promise<FeedbackIndex> {
+    const { merged, dispositionOf, head } = await this.received(actor, documentId, unitId);
+    const sections = merged.index().map(({ groups, ...counts }) => {
+      const dispositions = emptyDecisions();
+      for (const keys of groups) dispositions[dispositionOf(keys)?.decision ?? 'undecided']++;
+      return { ...counts, dispositions };
+    });
+    return { ...head, sections };
+  }
+
+  /**
+   * What a unit received on the document (default: the document's unit), for its staff: the kept
+   * merge, the head of the answer with reminders, and the unit's own decisions by source keys.
+   * 404 invisible document; 403 not a drafter or secretary of the receiving unit.
+   */
+  private async received(actor: Actor, documentId: string, unitId: string | undefined) {
     const { document } = await this.documents.visible(actor, documentId);
     const receiver = unitId ?? document.unitId;
     if (!isUnitStaff(actor, receiver)) throw forbidden('only the receiving unit’s drafters and secretaries read its feedback');
@@ -409,26 +452,25 @@ export class AggregationService {
       lastManualReminders(this.db, 'unit', document.id),
     ]);
     // Decisions change without a package arriving: read afresh, outside the remembered merge.
-    const shown = only.section === undefined ? merged.all() : merged.section(only.section);
-    const items = shown.map(({ sourceKeys, ...item }) => {
-      const d = dispositionFor(sourceKeys, decided);
-      return { ...item, disposition: d ? { decision: d.decision, note: d.note, by: d.decidedBy, at: d.decidedAt.toISOString() } : null };
-    });
     const pending = merged.head.pending.map((p) => ({ ...p, remindedAt: reminded.get(p.unitId)?.toISOString() ?? null }));
-    return { document, feedback: { ...merged.head, pending, items } };
+    return { document, merged, dispositionOf: dispositionLookup(decided), head: { ...merged.head, pending } };
   }
 
   /**
    * The receiving unit's own decision on a merged item (drafters and secretaries of that unit;
-   * defaults to the document's unit). 404 when no merged item has that id.
+   * defaults to the document's unit), with a `feedback.decided` event `{unitId, itemId, section}`.
+   * 404 when no merged item has that id.
    */
   async decideFeedbackItem(actor: Actor, documentId: string, itemId: string, input: { unitId?: string | undefined; decision: Decision; note: string }): Promise<MergedFeedbackItem> {
     const { document } = await this.documents.visible(actor, documentId);
     const receiver = input.unitId ?? document.unitId;
     if (!isUnitStaff(actor, receiver)) throw forbidden('only the receiving unit’s drafters and secretaries decide on its feedback');
-    const item = (await this.feedbackOf(document, receiver)).all().find((i) => i.id === itemId);
+    // Only the item's own section is built (a province's roll-up is 20,000 items).
+    const merged = await this.feedbackOf(document, receiver);
+    const path = merged.sectionOf(itemId);
+    const item = path === undefined ? undefined : merged.section(path).find((i) => i.id === itemId);
     if (!item) throw notFound('feedback item');
-    await this.db.transaction().execute(async (tx) => {
+    await this.events.transaction(this.db, async (tx, writeEvent) => {
       await upsertFeedbackDisposition(tx, {
         documentId: document.id,
         unitId: receiver,
@@ -441,8 +483,11 @@ export class AggregationService {
       });
       // The trail records the unit's decision on a merged point as it does one on an annotation.
       await this.audit.record(tx, { documentId: document.id, memberId: actor.memberId, action: 'decided', target: auditTargets.annotation(item.quote ?? '', lowerLabel(decisionLabels.vi[input.decision], 'vi')) });
+      // Other staff of the unit reading it live refresh that section. Every viewer of the document
+      // gets the event (as `package.submitted`): it says which item, not the decision or its reason.
+      await writeEvent({ documentId: document.id, type: 'feedback.decided', payload: { unitId: receiver, itemId, section: item.section }, actorId: actor.memberId });
     });
-    return (await this.feedback(actor, documentId, receiver)).items.find((i) => i.id === itemId)!;
+    return (await this.feedback(actor, documentId, receiver, { section: item.section })).items.find((i) => i.id === itemId)!;
   }
 
   private async feedbackOf(document: DocumentRecord, receiver: string): Promise<RememberedFeedback> {
@@ -458,7 +503,8 @@ export class AggregationService {
       (c) => byUnit.has(c.id) || rounds.some((r) => roundTouchesUnit(r.scopePath, c.path)),
     );
     const names = new Map(expected.map((c) => [c.id, c.name]));
-    const sectionTitles = await this.sectionTitles(document, rounds);
+    const draftSections = await this.draftSections(document, rounds);
+    const sectionTitles = new Map(draftSections.map((s) => [s.path, s.title]));
     const merged = this.mergePackages(`${document.id}:${receiver}`, received);
     const itemOf = (m: MergedItem): RememberedItem => ({
       id: m.id,
@@ -478,7 +524,28 @@ export class AggregationService {
     });
     const bySection = new Map<string, RememberedItem[]>();
     const section = (path: string) => bySection.get(path) ?? bySection.set(path, merged.section(path).map(itemOf)).get(path)!;
+    let index: CountedSection[] | undefined;
+    // The draft's order (never the paths' own: "IX" sorts before "V"), for the index and the whole
+    // answer alike. Comments on the whole draft ("") come first unless the draft places "" (its
+    // preamble); sections the draft no longer has come last.
+    const sectionOrder = (): string[] => {
+      const others = merged.sections().filter((path) => !sectionTitles.has(path));
+      return [...others.filter((p) => p === ''), ...draftSections.map((s) => s.path), ...others.filter((p) => p !== '')];
+    };
+    const indexOf = (): CountedSection[] => {
+      return sectionOrder().map((path) => {
+        const { groups, titled } = merged.groups(path);
+        return { section: path, sectionTitle: sectionTitles.get(path) || titled, ...countSection(groups, merged.source), groups };
+      });
+    };
+    let sectionsById: Map<string, string> | undefined;
+    const sectionOf = (itemId: string) => {
+      sectionsById ??= new Map((index ??= indexOf()).flatMap((s) => s.groups.map((keys) => [mergedItemId(keys), s.section] as const)));
+      return sectionsById.get(itemId);
+    };
     return {
+      index: () => (index ??= indexOf()),
+      sectionOf,
       head: {
         documentId: document.id,
         unitId: receiver,
@@ -491,15 +558,14 @@ export class AggregationService {
         pending: expected.filter((c) => !byUnit.has(c.id)).map((c) => ({ unitId: c.id, name: c.name })),
       },
       section,
-      all: () => merged.sections().flatMap(section),
+      all: () => sectionOrder().flatMap(section),
     };
   }
 
-  /** Section titles by path, from the latest round's base version (or the live draft without rounds). */
-  private async sectionTitles(document: DocumentRecord, rounds: RoundRecord[]): Promise<Map<string, string>> {
+  /** The draft's sections in its order: the latest round's base version (or the live draft without rounds). */
+  private async draftSections(document: DocumentRecord, rounds: RoundRecord[]): Promise<Section[]> {
     const latest = [...rounds].sort((a, b) => b.number - a.number)[0];
-    const sections = latest ? (await this.baseOf(latest)).sections : (await this.documents.liveContent(document.id)).sections;
-    return new Map(sections.map((s) => [s.path, s.title]));
+    return latest ? (await this.baseOf(latest)).sections : (await this.documents.liveContent(document.id)).sections;
   }
 
   /** The rounds a package covers: named ones (rounds of this document the unit takes part in), or all of those. */
@@ -644,7 +710,10 @@ export class AggregationService {
    * when it holds one that no longer counts. Merged items are built per section when asked for; one
    * whose sources did not change is the one built before.
    */
-  private mergePackages(key: string, received: readonly PackageRecord[]): { sections(): string[]; section(path: string): readonly MergedItem[] } {
+  private mergePackages(
+    key: string,
+    received: readonly PackageRecord[],
+  ): { sections(): string[]; section(path: string): readonly MergedItem[]; groups(path: string): { groups: readonly (readonly string[])[]; titled: string }; source(key: string): RollUpSource } {
     const counted = new Set(received.map((p) => p.id));
     const before = this.rollUps.get(key);
     const state = before && [...before.packageIds].every((id) => counted.has(id)) ? before : new RollUp();
@@ -664,6 +733,14 @@ export class AggregationService {
     };
     return {
       sections: () => current().matching.sections(),
+      // A section's groups of source keys, and a title its packages give it (for a section the draft does not have).
+      groups: (path) => {
+        const rollUp = current();
+        const groups = rollUp.matching.groupsOf(path);
+        const first = groups[0]?.[0];
+        return { groups, titled: first === undefined ? '' : rollUp.items.get(first)!.item.sectionTitle };
+      },
+      source: (sourceKey) => current().items.get(sourceKey)!,
       section: (path) => {
         const rollUp = current();
         return rollUp.matching.section(path).map((m) => {
@@ -699,17 +776,69 @@ export class AggregationService {
 class RollUp {
   readonly packageIds = new Set<string>();
   readonly matching = new CrossUnitMatching();
-  readonly items = new Map<string, { item: PackageItem; fromUnitId: string }>();
+  readonly items = new Map<string, RollUpSource>();
 
   add(packages: readonly PackageRecord[]): void {
     if (packages.length === 0) return;
     this.matching.add(packages.map((p) => ({ unitId: p.fromUnitId, items: packageClusterLikes(p, (item) => sourceKey(p.fromUnitId, item.id)) })));
     for (const p of packages) {
       this.packageIds.add(p.id);
-      for (const item of p.items as PackageItem[]) this.items.set(sourceKey(p.fromUnitId, item.id), { item, fromUnitId: p.fromUnitId });
+      for (const item of p.items as PackageItem[]) this.items.set(sourceKey(p.fromUnitId, item.id), { item, fromUnitId: p.fromUnitId, packageId: p.id });
     }
   }
 }
+
+/** A received package's item in a roll-up, with who sent it in which package. */
+interface RollUpSource {
+  readonly item: PackageItem;
+  readonly fromUnitId: string;
+  readonly packageId: string;
+}
+
+/**
+ * A section's counts for the index (`FeedbackSectionCountsSchema` but the receiving unit's
+ * decisions) from its groups of source keys, as its merged items would have them: `count` the
+ * sum of the sources' counts, `unitCount` the distinct senders, the kind by `matchedKind`, the
+ * senders' decisions summed. `revision` names the packages speaking in it (packages never change).
+ */
+function countSection(groups: readonly (readonly string[])[], source: (key: string) => RollUpSource): Omit<FeedbackSectionCounts, 'section' | 'sectionTitle' | 'dispositions'> {
+  const kinds = Object.fromEntries(annotationKinds.map((k) => [k, 0])) as FeedbackSectionCounts['kinds'];
+  const decisions = emptyDecisions();
+  const units = new Set<string>();
+  const packages = new Set<string>();
+  let annotations = 0;
+  let maxUnitCount = 0;
+  for (const keys of groups) {
+    const sources = keys.map(source);
+    const senders = new Set<string>();
+    for (const { item, fromUnitId, packageId } of sources) {
+      annotations += item.count;
+      for (const [k, v] of Object.entries(item.decisions)) decisions[k as keyof DecisionCounts] += v;
+      senders.add(fromUnitId);
+      packages.add(packageId);
+    }
+    for (const unit of senders) units.add(unit);
+    maxUnitCount = Math.max(maxUnitCount, senders.size);
+    kinds[matchedKind(sources.map((s) => s.item))]++;
+  }
+  const revision = createHash('sha256').update([...packages].sort().join('\n')).digest('hex').slice(0, 16);
+  return { items: groups.length, annotations, unitIds: [...units].sort(), maxUnitCount, kinds, decisions, revision };
+}
+/**
+ * Counts a remembered roll-up's index after the current request is answered: every section's groups
+ * (0.4 s of CPU for a province's 61,000 items after a 13th package), so the receiver's first index
+ * read only adds its decisions. A failure is left for that read to meet.
+ */
+function countSoon(merged: RememberedFeedback): void {
+  setImmediate(() => {
+    try {
+      merged.index();
+    } catch {
+      /* the next index read computes it again and answers the error */
+    }
+  });
+}
+
 /** A round's points: per section (passages and general comments on sections), and on the whole draft. */
 interface RoundClusters {
   sections: SectionClusters[];
@@ -758,7 +887,7 @@ type MergedItem = MatchedItem & {
  * summed, and the source keys (`fromUnitId/itemId`) the receiving unit's own decision is kept by.
  * The first source is the smallest key, so the quote does not move with submission times.
  */
-function mergedItemOf(m: MatchedItem, items: ReadonlyMap<string, { item: PackageItem; fromUnitId: string }>): MergedItem {
+function mergedItemOf(m: MatchedItem, items: ReadonlyMap<string, RollUpSource>): MergedItem {
   const sources = m.sourceItemIds.map((s) => items.get(s)!);
   const decisions = emptyDecisions();
   const units = new Map<string, { unitId: string; count: number; note: string }>();

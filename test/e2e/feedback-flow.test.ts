@@ -7,7 +7,10 @@
  *   adds notes, sends once (a double click sends one package), sees the package with its date and
  *   full hash after a reload, and sends a correction that visibly supersedes it;
  * - the district secretary reads each point with its passage, "Nêu bởi 2/3 đơn vị", the units and
- *   their notes, the pending unit with its deadline, filters, decides, and sends on to the province.
+ *   their notes, the pending unit with its deadline, filters, decides, and sends on to the province;
+ * - on a roll-up of more than a page of points, the district secretary reads the sections as counts
+ *   (`/feedback/sections`), opens one (`?section=`), decides on a point, and sees a package arriving
+ *   and the drafter's decision meanwhile; the whole roll-up (`/feedback` without `section`) is never read.
  * Errors are in Vietnamese. Screenshots go to test-artifacts/screenshots/.
  */
 import path from 'node:path';
@@ -23,6 +26,21 @@ const desktop = { ...screens.desktop, acceptDownloads: true };
 describe('web client: consolidated feedback up the tree', () => {
   const e2e = useE2e();
   let districtDraftId = '';
+  /** The draft the first test creates and distributes to the communes. */
+  let actionDraftId = '';
+  const actionDraftTitle = 'Dự thảo Chương trình hành động chuyển đổi số huyện Đông Sơn';
+  /** Reads of the merged feedback by a page (path after the document, and query), to check what the view asks for. */
+  const feedbackReads = (page: Page): string[] => {
+    const reads: string[] = [];
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      const match = /^\/api\/v1\/documents\/[^/]+(\/feedback.*)$/.exec(url.pathname);
+      if (match && request.method() === 'GET') reads.push(decodeURIComponent(match[1]! + url.search));
+    });
+    return reads;
+  };
+  /** The whole roll-up read as JSON: `/feedback` without `section` (an export names its `format`). */
+  const wholeReads = (reads: string[]) => reads.filter((r) => /^\/feedback(\?|$)/.test(r) && !/[?&](section|format)=/.test(r));
 
   const open = async (options: typeof phone | typeof desktop, login: string): Promise<Page> => {
     const page = await e2e.newPage(options);
@@ -71,6 +89,7 @@ describe('web client: consolidated feedback up the tree', () => {
 
     // A member of Minh Sơn comments; the drafter sees that unit commenting.
     const documentId = page.url().split('/d/')[1]!.split('/')[0]!;
+    actionDraftId = documentId;
     const member = await ApiClient.logIn(e2e.baseUrl, 'dangvien1', PASSWORD);
     const [round] = await member.json<Array<{ id: string }>>('GET', `/api/v1/documents/${documentId}/rounds`);
     const content = await member.content(documentId);
@@ -135,6 +154,7 @@ describe('web client: consolidated feedback up the tree', () => {
 
   it('lets the district secretary read, filter and decide on what came in, and send it on to the province', async () => {
     const page = await open(desktop, 'huyen.thuky');
+    const reads = feedbackReads(page);
     await page.getByRole('link', { name: demoDistrictDraftTitle }).click();
     await page.getByRole('link', { name: 'Ý kiến cấp dưới' }).click();
     const merged = page.locator('.merged-feedback');
@@ -187,6 +207,11 @@ describe('web client: consolidated feedback up the tree', () => {
     expect(item.units[0]!.note).toBe('Điều chỉnh chỉ tiêu còn 8,5% cho phù hợp khả năng các xã.');
     expect(atProvince.units.map((u) => u.name)).toEqual(['Huyện ủy Đông Sơn']);
 
+    // A small roll-up opens every section, each read alone: the index, then `?section=`, never the whole.
+    expect(reads).toContain(`/feedback/sections?unitId=${(await ApiClient.logIn(e2e.baseUrl, 'huyen.thuky', PASSWORD).then((c) => c.me())).memberships[0]!.unitId}`);
+    expect(reads.filter((r) => r.startsWith('/feedback?section=')).length).toBeGreaterThanOrEqual(2);
+    expect(wholeReads(reads)).toEqual([]);
+
     // The merged feedback as Word, with the new fields.
     const [download] = await Promise.all([page.waitForEvent('download'), merged.getByRole('button', { name: 'Tải Word (DOCX)' }).click()]);
     const bytes = await downloaded(download);
@@ -196,4 +221,112 @@ describe('web client: consolidated feedback up the tree', () => {
     const [sentDocx] = await Promise.all([page.waitForEvent('download'), send.getByRole('button', { name: 'Tải văn bản đã gửi (DOCX)' }).first().click()]);
     await sentDocx.saveAs(path.join(repoRoot, 'test-artifacts', 'exports', 'district-package.docx'));
   }, 120_000);
+
+  it('lets the district secretary read a large roll-up section by section at 360 px and 1280 px, never the whole of it', async () => {
+    // More than a page of points (OPEN_ALL_UP_TO, 40): the sections stay closed until opened.
+    const topics = [
+      'nguồn kinh phí', 'lộ trình thực hiện', 'đơn vị chủ trì', 'cơ chế giám sát', 'đào tạo giáo viên', 'hạ tầng cáp quang', 'an toàn thông tin', 'chữ ký số',
+      'thanh toán không dùng tiền mặt', 'người cao tuổi', 'hộ nghèo', 'doanh nghiệp nhỏ', 'hợp tác xã', 'thôn vùng cao', 'trạm phát sóng', 'điện thoại thông minh',
+      'tổ công nghệ số cộng đồng', 'dữ liệu dân cư', 'phần mềm một cửa', 'trang thông tin điện tử', 'kỹ năng mạng xã hội', 'khen thưởng', 'thư viện số', 'y tế từ xa',
+    ];
+    const authors = await Promise.all(['dangvien1', 'dangvien2', 'dangvien3', 'tanlap.dangvien'].map((login) => ApiClient.logIn(e2e.baseUrl, login, PASSWORD)));
+    const [round] = await authors[0]!.json<Array<{ id: string }>>('GET', `/api/v1/documents/${actionDraftId}/rounds`);
+    const { text } = await authors[0]!.content(actionDraftId);
+    const passages = ['100% thủ tục hành chính', 'giải quyết trực tuyến', 'Đào tạo kỹ năng số', 'Phủ sóng 4G đến mọi thôn'];
+    const kinds = ['comment', 'question', 'objection', 'comment'] as const;
+    for (let i = 0; i < 2 * topics.length; i++) {
+      const start = text.indexOf(passages[i % 4]!);
+      const body = `${i < topics.length ? 'Đề nghị làm rõ' : 'Cần bổ sung'} ${topics[i % topics.length]} (ý ${i + 1}).`;
+      await authors[i % 4]!.putAnnotation(round!.id, crypto.randomUUID(), { kind: kinds[i % 4]!, body, anchor: { start, end: start + passages[i % 4]!.length } });
+    }
+    for (const login of ['xa.thuky', 'tanlap.thuky']) {
+      const secretary = await ApiClient.logIn(e2e.baseUrl, login, PASSWORD);
+      await secretary.submitPackage(actionDraftId, { fromUnitId: (await secretary.me()).memberships[0]!.unitId, roundIds: [round!.id] });
+    }
+    const district = await ApiClient.logIn(e2e.baseUrl, 'huyen.thuky', PASSWORD);
+    const districtUnit = (await district.me()).memberships[0]!.unitId;
+    type Index = { sections: Array<{ section: string; sectionTitle: string; items: number; annotations: number; unitIds: string[]; dispositions: { undecided: number } }> };
+    const index = () => district.json<Index>('GET', `/api/v1/documents/${actionDraftId}/feedback/sections`);
+    const before = await index();
+    expect(before.sections.reduce((n, s) => n + s.items, 0)).toBeGreaterThan(40);
+    const countsText = (s: Index['sections'][number], undecided: number) => `${s.items} ý · ${s.annotations} ý kiến · ${s.unitIds.length}/3 đơn vị nêu · ${undecided} chưa quyết định`;
+
+    const readAndDecide = async (options: typeof phone | typeof desktop, title: string, decision: string, size: string) => {
+      const page = await open(options, 'huyen.thuky');
+      const reads = feedbackReads(page);
+      await page.getByRole('link', { name: actionDraftTitle }).click();
+      await page.getByRole('link', { name: 'Ý kiến cấp dưới' }).click();
+      const merged = page.locator('.merged-feedback');
+      await merged.getByText('Đã nhận 2/3 đơn vị').waitFor({ timeout: TIMEOUT });
+      const counts = (await index()).sections.find((s) => s.sectionTitle === title)!;
+      const section = merged.locator('.feedback-section', { has: page.getByRole('button', { name: title }) });
+      const toggle = section.getByRole('button', { name: title });
+      // The index: every section closed, with its counts; no point read yet.
+      await expect(toggle.getAttribute('aria-expanded')).resolves.toBe('false');
+      await expect(section.locator('.section-counts').textContent()).resolves.toBe(countsText(counts, counts.dispositions.undecided));
+      await expect(merged.locator('.cluster').count()).resolves.toBe(0);
+      expect(reads.filter((r) => r.startsWith('/feedback?section='))).toEqual([]);
+      await merged.locator('.filters').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+      await shot(page, `feedback-09-index-${size}`);
+
+      // One section opened: its points, read alone.
+      await toggle.click();
+      const point = section.locator('.cluster').first();
+      await point.waitFor({ timeout: TIMEOUT });
+      await expect(section.locator('.cluster').count()).resolves.toBe(counts.items);
+      expect(reads.filter((r) => r.startsWith('/feedback?section=')).map((r) => new URLSearchParams(r.split('?')[1]).get('section'))).toEqual([counts.section]);
+      await point.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+      await shot(page, `feedback-10-section-open-${size}`);
+
+      // A decision on one point: the point shows it, the section's count of undecided points follows.
+      await point.getByLabel('Quyết định của Huyện ủy Đông Sơn').selectOption(decision);
+      await point.getByLabel('Lý do').fill('Đã giao Văn phòng Huyện ủy tổng hợp.');
+      await point.getByRole('button', { name: 'Ghi quyết định' }).click();
+      await point.locator('.decided').waitFor({ timeout: TIMEOUT });
+      await expect.poll(() => section.locator('.section-counts').textContent(), { timeout: TIMEOUT }).toBe(countsText(counts, counts.dispositions.undecided - 1));
+      // Its live event (`feedback.decided`, as another secretary's would) reads that section again, only it.
+      const sectionReads = () => reads.filter((r) => r.startsWith('/feedback?section=')).map((r) => new URLSearchParams(r.split('?')[1]).get('section'));
+      await expect.poll(sectionReads, { timeout: TIMEOUT }).toEqual([counts.section, counts.section]);
+      await section.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+      await shot(page, `feedback-11-decided-${size}`);
+      expect(reads).toContain(`/feedback/sections?unitId=${districtUnit}`);
+      expect(wholeReads(reads)).toEqual([]);
+      return { page, reads, section, counts };
+    };
+
+    const onPhone = await readAndDecide(phone, 'II. Giải pháp', 'accepted', '360');
+    await onPhone.page.close();
+    const onDesktop = await readAndDecide(desktop, 'I. Mục tiêu', 'noted', '1280');
+
+    // Hòa Bình sends its package while the section is open: the index reads again (3 of 3 sent), and
+    // the open section whose points changed is read again, with Hòa Bình's point in it.
+    const hoaBinh = await ApiClient.logIn(e2e.baseUrl, 'hoabinh.thuky', PASSWORD);
+    const start = text.indexOf('giải quyết trực tuyến');
+    await hoaBinh.putAnnotation(round!.id, crypto.randomUUID(), { kind: 'suggestion', body: 'Nên ghi rõ mức độ dịch vụ công trực tuyến toàn trình.', replacement: 'giải quyết trực tuyến toàn trình', anchor: { start, end: start + 21 } });
+    const sectionReads = onDesktop.reads.filter((r) => r.startsWith('/feedback?section=')).length;
+    await hoaBinh.submitPackage(actionDraftId, { fromUnitId: (await hoaBinh.me()).memberships[0]!.unitId, roundIds: [round!.id] });
+    const merged = onDesktop.page.locator('.merged-feedback');
+    await merged.getByText('Đã nhận 3/3 đơn vị').waitFor({ timeout: TIMEOUT });
+    const arrived = onDesktop.section.locator('.cluster', { hasText: 'Nên ghi rõ mức độ dịch vụ công trực tuyến toàn trình.' });
+    await arrived.waitFor({ timeout: TIMEOUT });
+    await expect(arrived.locator('.unit-notes').textContent()).resolves.toContain('Đảng ủy xã Hòa Bình (1 ý kiến)');
+    expect(onDesktop.reads.filter((r) => r.startsWith('/feedback?section=')).slice(sectionReads).map((r) => new URLSearchParams(r.split('?')[1]).get('section'))).toEqual([onDesktop.counts.section]);
+    await arrived.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    await shot(onDesktop.page, 'feedback-12-package-arrived-1280');
+
+    // The district's drafter decides on Hòa Bình's point elsewhere: it shows here without a reload.
+    const drafter = await ApiClient.logIn(e2e.baseUrl, 'huyen.soanthao', PASSWORD);
+    const { items } = await drafter.json<{ items: Array<{ id: string; representative: { body: string } }> }>(
+      'GET',
+      `/api/v1/documents/${actionDraftId}/feedback?section=${encodeURIComponent(onDesktop.counts.section)}`,
+    );
+    const hoaBinhPoint = items.find((i) => i.representative.body.startsWith('Nên ghi rõ mức độ'))!;
+    await drafter.send('PUT', `/api/v1/documents/${actionDraftId}/feedback/items/${hoaBinhPoint.id}/disposition`, { decision: 'accepted', note: 'Bổ sung cụm từ “toàn trình”.' });
+    await expect.poll(() => arrived.locator('.decided').textContent(), { timeout: TIMEOUT }).toContain('Tiếp thu — Trịnh Văn Hùng');
+    await expect(arrived.getByLabel('Quyết định của Huyện ủy Đông Sơn').inputValue()).resolves.toBe('accepted');
+    await expect(arrived.getByLabel('Lý do').inputValue()).resolves.toBe('Bổ sung cụm từ “toàn trình”.');
+    await arrived.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    await shot(onDesktop.page, 'feedback-13-decided-elsewhere-1280');
+    expect(wholeReads(onDesktop.reads)).toEqual([]);
+  }, 180_000);
 });

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeMember, makeUnit, type TestMember } from '../helpers/factories.js';
+import { makeMember, makeUnit, type TestMember, signIn } from '../helpers/factories.js';
 import { pdfContent } from '../helpers/export-files.js';
 import { expectProblem, startTestApp, type TestApp } from '../helpers/test-app.js';
 
 let t: TestApp;
 let secretary: TestMember, drafter: TestMember;
 let communeId = '';
-const tok: Record<string, string> = {};
+let tok: Record<string, string> = {};
 
 beforeAll(async () => {
   t = await startTestApp({ env: { PUBLIC_URL: 'https://gopy.example.vn' } });
@@ -33,7 +33,7 @@ beforeAll(async () => {
   const commune = { id: communeId, name: 'Đảng ủy xã Minh Sơn', level: 'commune', parentId: province.id, path: [province.id, communeId] };
   secretary = await makeMember(t.database.db, { roles: [[commune, 'secretary']] });
   drafter = await makeMember(t.database.db, { roles: [[commune, 'drafter']] });
-  for (const m of [secretary, drafter]) tok[m.id] = await t.tokenFor(m);
+  tok = await signIn(t, [secretary, drafter]);
 });
 afterAll(async () => t.close());
 

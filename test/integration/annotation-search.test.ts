@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Unit } from '../../server/db/units.repository.js';
 import type { FoundAnnotation } from '../../server/http/schemas/annotations.js';
-import { makeAnnotation, makeDocumentInRound, makeMember, makeUnit, sampleReportText as plain, type TestMember } from '../helpers/factories.js';
+import { makeAnnotation, makeDocumentInRound, makeMember, makeUnit, sampleReportText as plain, type TestMember, signIn } from '../helpers/factories.js';
 import { expectProblem, startTestApp, type TestApp } from '../helpers/test-app.js';
 
 let t: TestApp;
 let district: Unit, commune: Unit, otherCommune: Unit;
 let drafter: TestMember, alice: TestMember, bob: TestMember, carol: TestMember, outsider: TestMember;
-const tok: Record<string, string> = {};
+let tok: Record<string, string> = {};
 const on = (quote: string) => ({ start: plain.indexOf(quote), end: plain.indexOf(quote) + quote.length });
 
 let documentId: string;
@@ -26,7 +26,7 @@ beforeAll(async () => {
   bob = await makeMember(db, { roles: [[commune, 'member']] });
   carol = await makeMember(db, { roles: [[otherCommune, 'member']] });
   outsider = await makeMember(db, { roles: [[await makeUnit(db, { level: 'district' }), 'member']] });
-  for (const m of [drafter, alice, bob, carol, outsider]) tok[m.id] = await t.tokenFor(m);
+  tok = await signIn(t, [drafter, alice, bob, carol, outsider]);
 
   ({ documentId, roundId: privateRound } = await makeDocumentInRound(t, tok[drafter.id], { unitId: district.id, visibility: 'private' }));
   const write = async (key: string, member: TestMember, body: Record<string, unknown>) => {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { Unit } from '../../server/db/units.repository.js';
 import { docxPart, xmlTexts } from '../helpers/export-files.js';
-import { inHours, makeDocumentInRound, makeMember, makeUnit, putAnnotation, sampleReport as report, type TestMember } from '../helpers/factories.js';
+import { inHours, makeDocumentInRound, makeMember, makeUnit, putAnnotation, sampleReport as report, type TestMember, signIn } from '../helpers/factories.js';
 import { expectProblem, startTestApp, type TestApp } from '../helpers/test-app.js';
 import { appendParagraph, connectClient, eventually, paragraphsOf } from '../helpers/ws-client.js';
 
@@ -11,7 +11,7 @@ let t: TestApp;
 let baseUrl: string;
 let district: Unit, commune: Unit;
 let drafter: TestMember, secretary: TestMember, alice: TestMember, bob: TestMember, districtSecretary: TestMember;
-const tok: Record<string, string> = {};
+let tok: Record<string, string> = {};
 
 beforeAll(async () => {
   t = await startTestApp();
@@ -23,7 +23,7 @@ beforeAll(async () => {
   alice = await makeMember(db, { roles: [[commune, 'member']] });
   bob = await makeMember(db, { roles: [[commune, 'member']] });
   districtSecretary = await makeMember(db, { roles: [[district, 'secretary']] });
-  for (const m of [drafter, secretary, alice, bob, districtSecretary]) tok[m.id] = await t.tokenFor(m);
+  tok = await signIn(t, [drafter, secretary, alice, bob, districtSecretary]);
   baseUrl = await t.listen();
 });
 afterAll(async () => t.close());

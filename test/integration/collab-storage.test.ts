@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { PgDocumentStorage } from '../../server/db/document-storage.js';
-import { appendUpdates, compactDocument, docFromStoredState, readStoredState } from '../../server/db/document-log.repository.js';
+import { appendUpdates, appendUpdatesAtOnce, compactDocument, docFromStoredState, readStoredState } from '../../server/db/document-log.repository.js';
 import { mergeStoredState } from '../../server/domain/stored-state.js';
 import { startLiveWorkspace, type LiveWorkspace } from '../helpers/live-workspace.js';
 import { appendParagraph, eventually, paragraphsOf, pasteText, rawSocket } from '../helpers/ws-client.js';
@@ -64,6 +64,47 @@ describe('a fault stays inside its document', () => {
     expect(outcomes[2]).toEqual({ seq: before + 2 });
     expect(await s.stored(fine)).toEqual(expect.arrayContaining(['một', 'hai']));
     expect((await readStoredState(s.t.database.db, refused)).updates).toHaveLength(0);
+  });
+
+  it('appends a batch of several documents in one statement: consecutive seqs per document in the order given; a document that does not exist is refused alone', async () => {
+    const a = await s.newDocument();
+    const b = await s.newDocument();
+    const missing = randomUUID();
+    const update = (text: string) => {
+      const doc = new Y.Doc();
+      appendParagraph(doc, text);
+      return Y.encodeStateAsUpdate(doc);
+    };
+    const storage = new PgDocumentStorage(s.t.database.db);
+    const [beforeA, beforeB] = [(await readStoredState(s.t.database.db, a)).lastSeq, (await readStoredState(s.t.database.db, b)).lastSeq];
+    const outcomes = await storage.append([
+      { documentId: a, data: update('a1') },
+      { documentId: b, data: update('b1') },
+      { documentId: missing, data: update('lạc') },
+      { documentId: a.toUpperCase(), data: update('a2') },
+      { documentId: a, data: update('a3') },
+      { documentId: b, data: update('b2') },
+    ]);
+    expect(outcomes.map((o) => ('seq' in o ? o.seq : (o.error as Error).message))).toEqual([
+      beforeA + 1,
+      beforeB + 1,
+      'append to a document that does not exist',
+      beforeA + 2,
+      beforeA + 3,
+      beforeB + 2,
+    ]);
+    // Each row holds its own update, in seq order.
+    const rowTexts = async (id: string) =>
+      (await readStoredState(s.t.database.db, id)).updates.map((u) => {
+        const doc = new Y.Doc();
+        Y.applyUpdate(doc, u);
+        return paragraphsOf(doc).join();
+      });
+    expect(await rowTexts(a)).toEqual(['a1', 'a2', 'a3']);
+    expect(await rowTexts(b)).toEqual(['b1', 'b2']);
+    // That was the one-statement path, not the per-document fallback: it answers the missing document alone.
+    expect(await appendUpdatesAtOnce(s.t.database.db, [{ documentId: missing, data: update('lạc') }, { documentId: b, data: update('b3') }])).toEqual([undefined, beforeB + 3]);
+    expect((await readStoredState(s.t.database.db, a)).lastSeq).toBe(beforeA + 3);
   });
 
   it('keeps the writers and readers of other documents connected, and stores their edits', async () => {

@@ -1,13 +1,13 @@
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Unit } from '../../server/db/units.repository.js';
-import { makeMember, makeUnit, type TestMember } from '../helpers/factories.js';
+import { makeMember, makeUnit, type TestMember, signIn } from '../helpers/factories.js';
 import { expectProblem, startTestApp, type TestApp } from '../helpers/test-app.js';
 
 let t: TestApp;
 let district: Unit, commune: Unit, otherCommune: Unit;
 let drafter: TestMember, member: TestMember, districtDrafter: TestMember, districtMember: TestMember, stranger: TestMember;
-const tok: Record<string, string> = {};
+let tok: Record<string, string> = {};
 
 beforeAll(async () => {
   t = await startTestApp();
@@ -20,7 +20,7 @@ beforeAll(async () => {
   districtDrafter = await makeMember(db, { roles: [[district, 'drafter']] });
   districtMember = await makeMember(db, { roles: [[district, 'member']] });
   stranger = await makeMember(db, { roles: [[otherCommune, 'secretary']] });
-  for (const m of [drafter, member, districtDrafter, districtMember, stranger]) tok[m.id] = await t.tokenFor(m);
+  tok = await signIn(t, [drafter, member, districtDrafter, districtMember, stranger]);
 });
 afterAll(async () => t.close());
 

@@ -219,6 +219,118 @@ describe('what the district receives', () => {
     expect(await feedback(who.districtSecretary!)).toEqual(kept);
   });
 
+  it('lists the sections as counts (/feedback/sections) equal to the whole answer’s items, and follows a new package', async () => {
+    type Counts = { accepted: number; partially_accepted: number; rejected: number; noted: number; undecided: number };
+    type Item = { section: string; kind: string; count: number; unitCount: number; unitIds: string[]; decisions: Counts; disposition: { decision: keyof Counts } | null };
+    const none = (): Counts => ({ accepted: 0, partially_accepted: 0, rejected: 0, noted: 0, undecided: 0 });
+    /** What the index must say of a section, from the whole answer's items. */
+    const countsOf = (items: Item[]) => {
+      const decisions = none();
+      const dispositions = none();
+      const kinds: Record<string, number> = { comment: 0, question: 0, objection: 0, support: 0, suggestion: 0 };
+      for (const i of items) {
+        for (const k of Object.keys(decisions) as (keyof Counts)[]) decisions[k] += i.decisions[k];
+        dispositions[i.disposition?.decision ?? 'undecided']++;
+        kinds[i.kind]!++;
+      }
+      return {
+        items: items.length,
+        annotations: items.reduce((n, i) => n + i.count, 0),
+        unitIds: [...new Set(items.flatMap((i) => i.unitIds))].sort(),
+        maxUnitCount: Math.max(0, ...items.map((i) => i.unitCount)),
+        kinds,
+        decisions,
+        dispositions,
+      };
+    };
+    const url = `/api/v1/documents/${documentId}/feedback/sections`;
+    const index = async () => {
+      const response = await t.request({ method: 'GET', url, token: who.districtSecretary!.token });
+      expect(response.statusCode).toBe(200);
+      return response.json();
+    };
+    const expectMatches = (got: { sections: Array<Record<string, unknown>> }, whole: { items: Item[] }) => {
+      expect(got.sections.map(({ revision: _, ...s }) => s)).toEqual(
+        [
+          ['I', 'I. Kinh tế'],
+          ['II', 'II. Xã hội'],
+        ].map(([section, sectionTitle]) => ({ section, sectionTitle, ...countsOf(whole.items.filter((i) => i.section === section)) })),
+      );
+    };
+
+    const whole = await feedback(who.districtSecretary!);
+    const before = await index();
+    expect(Object.keys(before)).toEqual(['documentId', 'unitId', 'units', 'pending', 'sections']);
+    expect(before).toMatchObject({ documentId, unitId: district.id, units: whole.units, pending: whole.pending });
+    expectMatches(before, whole);
+    // Section I: the digital point (Xã Một and Xã Hai, accepted by the district) and Xã Một's objection.
+    expect(before.sections[0]).toEqual({
+      section: 'I',
+      sectionTitle: 'I. Kinh tế',
+      items: 2,
+      annotations: 3,
+      unitIds: [c1.id, c2.id].sort(),
+      maxUnitCount: 2,
+      kinds: { comment: 1, question: 0, objection: 1, support: 0, suggestion: 0 },
+      decisions: { accepted: 0, partially_accepted: 0, rejected: 0, noted: 0, undecided: 3 },
+      dispositions: { accepted: 1, partially_accepted: 0, rejected: 0, noted: 0, undecided: 1 },
+      revision: expect.stringMatching(/^[0-9a-f]{16}$/),
+    });
+    // The same without `unitId` and with the district's own.
+    expect((await t.request({ method: 'GET', url: `${url}?unitId=${district.id}`, token: who.districtDrafter!.token })).json()).toEqual(before);
+
+    // Xã Ba sends a corrected package with a new point on section II: the index follows at once,
+    // and only section II's revision changes.
+    const more = randomUUID();
+    expect((await t.request({ method: 'PUT', url: `/api/v1/rounds/${roundId}/annotations/${more}`, token: who.c3Member!.token, payload: { kind: 'suggestion', body: 'Nên nêu chuẩn nghèo đa chiều', replacement: 'theo chuẩn nghèo đa chiều', anchor: at('4,1%') } })).statusCode).toBe(201);
+    const c3Latest = (await preview(who.c3Secretary!, `fromUnitId=${c3.id}`)).json();
+    expect((await send(who.c3Secretary!, { id: randomUUID(), fromUnitId: c3.id, supersedes: c3Latest.supersedes })).statusCode).toBe(201);
+    const after = await index();
+    const section = (await t.request({ method: 'GET', url: `/api/v1/documents/${documentId}/feedback?section=II`, token: who.districtSecretary!.token })).json();
+    expect(after.sections[1]).toMatchObject({ section: 'II', ...countsOf(section.items) });
+    expect(after.sections[1].items).toBe(before.sections[1].items + 1);
+    expect(after.sections[1].kinds.suggestion).toBe(before.sections[1].kinds.suggestion + 1);
+    expect(after.sections[1].revision).not.toBe(before.sections[1].revision);
+    expect(after.sections[0]).toEqual(before.sections[0]);
+    expectMatches(after, await feedback(who.districtSecretary!));
+    // A decision changes the counts of dispositions, nothing else.
+    const suggestion = section.items.find((i: { kind: string }) => i.kind === 'suggestion');
+    expect((await t.request({ method: 'PUT', url: `/api/v1/documents/${documentId}/feedback/items/${suggestion.id}/disposition`, token: who.districtSecretary!.token, payload: { decision: 'noted' } })).statusCode).toBe(200);
+    // …and a live event naming the item and its section (not the decision: every viewer receives it).
+    const events = await t.database.db.selectFrom('events').select(['payload', 'audience', 'actor_id']).where('document_id', '=', documentId).where('type', '=', 'feedback.decided').execute();
+    expect(events.at(-1)).toEqual({ payload: { unitId: district.id, itemId: suggestion.id, section: 'II' }, audience: 'document', actor_id: who.districtSecretary!.id });
+    const decided = await index();
+    expect(decided.sections[1]).toEqual({ ...after.sections[1], dispositions: { ...after.sections[1].dispositions, noted: after.sections[1].dispositions.noted + 1, undecided: after.sections[1].dispositions.undecided - 1 } });
+    // A fresh process counts from nothing: the same index.
+    await t.restart();
+    expect(await index()).toEqual(decided);
+
+    // Access as the whole merged feedback's.
+    expect(expectProblem(await t.request({ method: 'GET', url, token: who.c1Secretary!.token }), 403, 'forbidden').detail).toBe('only the receiving unit’s drafters and secretaries read its feedback');
+    expectProblem(await t.request({ method: 'GET', url: `${url}?unitId=${province.id}`, token: who.districtSecretary!.token }), 403, 'forbidden');
+    expectProblem(await t.request({ method: 'GET', url, token: who.c1Member!.token }), 403, 'forbidden');
+    expectProblem(await t.request({ method: 'GET', url: `/api/v1/documents/${randomUUID()}/feedback/sections`, token: who.districtSecretary!.token }), 404, 'not_found');
+    expectProblem(await t.request({ method: 'GET', url: `${url}?unitId=nope`, token: who.districtSecretary!.token }), 400, 'validation_failed');
+    expectProblem(await t.request({ method: 'GET', url: `${url}?section=I`, token: who.districtSecretary!.token }), 400, 'validation_failed');
+    expectProblem(await t.request({ method: 'GET', url }), 401, 'unauthenticated');
+  });
+
+  it('lists the sections in the draft’s order, in the whole answer as in the index (V before IX)', async () => {
+    const report = '# IV. Quốc phòng\nGiữ vững an ninh.\n# V. Xây dựng Đảng\nKết nạp 120 đảng viên.\n# IX. Nhiệm vụ\nTăng trưởng 8%.\n';
+    const body = report.replace(/^# /gm, '');
+    const where = (quote: string) => ({ start: body.indexOf(quote), end: body.indexOf(quote) + quote.length });
+    const draft = await makeDocumentInRound(t, who.districtDrafter!.token, { unitId: district.id, markdown: report, closesAt: inHours(1) });
+    await makeAnnotation(t, who.c1Member!.token, draft.roundId, { kind: 'comment', body: 'Tăng trưởng 8% là cao.', anchor: where('Tăng trưởng 8%') });
+    await makeAnnotation(t, who.c1Member!.token, draft.roundId, { kind: 'comment', body: 'Nêu rõ số đảng viên mới.', anchor: where('Kết nạp 120') });
+    const sent = await t.request({ method: 'POST', url: `/api/v1/documents/${draft.documentId}/packages`, token: who.c1Secretary!.token, payload: { fromUnitId: c1.id, roundIds: [draft.roundId] } });
+    expect(sent.statusCode, sent.body).toBe(201);
+    const read = async (url: string) => (await t.request({ method: 'GET', url, token: who.districtSecretary!.token })).json();
+    const whole = await read(`/api/v1/documents/${draft.documentId}/feedback`);
+    expect(whole.items.map((i: { section: string }) => i.section)).toEqual(['V', 'IX']);
+    const index = await read(`/api/v1/documents/${draft.documentId}/feedback/sections`);
+    expect(index.sections.map((s: { section: string }) => s.section)).toEqual(['IV', 'V', 'IX']);
+  });
+
   it('sends the district’s package on to the province with provenance down to each annotation', async () => {
     // The province reads its roll-up (nothing yet) before the package comes. The merge remembered
     // for that read, asked for its items only after the package was matched into the kept roll-up

@@ -5,13 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Unit } from '../../server/db/units.repository.js';
 import { zipBombDocx } from '../helpers/docx-files.js';
 import { docxPart, xmlTexts } from '../helpers/export-files.js';
-import { makeDocumentInRound, makeMember, makeUnit, putAnnotation, sampleReportText as text, type TestMember } from '../helpers/factories.js';
+import { makeDocumentInRound, makeMember, makeUnit, putAnnotation, sampleReportText as text, type TestMember, signIn } from '../helpers/factories.js';
 import { expectProblem, startTestApp, type TestApp } from '../helpers/test-app.js';
 
 let t: TestApp;
 let district: Unit, commune: Unit, otherCommune: Unit;
 let drafter: TestMember, secretary: TestMember, alice: TestMember, bob: TestMember, communeSecretary: TestMember, stranger: TestMember, otherSecretary: TestMember;
-const tok: Record<string, string> = {};
+let tok: Record<string, string> = {};
 
 beforeAll(async () => {
   t = await startTestApp();
@@ -26,7 +26,7 @@ beforeAll(async () => {
   communeSecretary = await makeMember(db, { roles: [[commune, 'secretary']] });
   otherSecretary = await makeMember(db, { roles: [[otherCommune, 'secretary']] });
   stranger = await makeMember(db, { roles: [[await makeUnit(db, { level: 'district' }), 'secretary']] });
-  for (const m of [drafter, secretary, alice, bob, communeSecretary, stranger, otherSecretary]) tok[m.id] = await t.tokenFor(m);
+  tok = await signIn(t, [drafter, secretary, alice, bob, communeSecretary, stranger, otherSecretary]);
 });
 afterAll(async () => t.close());
 

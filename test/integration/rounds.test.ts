@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Unit } from '../../server/db/units.repository.js';
-import { makeMember, makeUnit, type TestMember } from '../helpers/factories.js';
+import { makeMember, makeUnit, type TestMember, signIn } from '../helpers/factories.js';
 import { expectProblem, startTestApp, type TestApp } from '../helpers/test-app.js';
 import { appendParagraph, connectClient, eventually } from '../helpers/ws-client.js';
 
 let t: TestApp;
 let province: Unit, district: Unit, otherDistrict: Unit, commune: Unit;
 let drafter: TestMember, secretary: TestMember, member: TestMember, districtMember: TestMember, communeMember: TestMember, otherMember: TestMember;
-const tok: Record<string, string> = {};
+let tok: Record<string, string> = {};
 const inHours = (h: number) => new Date(Date.now() + h * 3600_000).toISOString();
 
 beforeAll(async () => {
@@ -23,7 +23,7 @@ beforeAll(async () => {
   districtMember = await makeMember(db, { roles: [[district, 'member']] });
   communeMember = await makeMember(db, { roles: [[commune, 'member']] });
   otherMember = await makeMember(db, { roles: [[otherDistrict, 'member']] });
-  for (const m of [drafter, secretary, member, districtMember, communeMember, otherMember]) tok[m.id] = await t.tokenFor(m);
+  tok = await signIn(t, [drafter, secretary, member, districtMember, communeMember, otherMember]);
 });
 afterAll(async () => t.close());
 

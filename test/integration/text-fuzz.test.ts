@@ -13,7 +13,7 @@ import { importContent, type ContentInput } from '../../server/domain/content-im
 import { projectText } from '../../server/domain/projection.js';
 import { cleanText, isClean } from '../../server/domain/text-normal.js';
 import type { Unit } from '../../server/db/units.repository.js';
-import { makeMember, makeUnit, type TestMember } from '../helpers/factories.js';
+import { makeMember, makeUnit, type TestMember, signIn } from '../helpers/factories.js';
 import { expectProblem, startTestApp, type TestApp } from '../helpers/test-app.js';
 
 const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
@@ -28,7 +28,7 @@ const dirty = fc
 let t: TestApp;
 let province: Unit, commune: Unit;
 let secretary: TestMember, member: TestMember;
-const tok: Record<string, string> = {};
+let tok: Record<string, string> = {};
 let documentId: string, roundId: string;
 let serial = 0;
 
@@ -39,7 +39,7 @@ beforeAll(async () => {
   commune = await makeUnit(db, { parent: province });
   secretary = await makeMember(db, { roles: [[province, 'secretary']] });
   member = await makeMember(db, { roles: [[commune, 'member']] });
-  for (const m of [secretary, member]) tok[m.id] = await t.tokenFor(m);
+  tok = await signIn(t, [secretary, member]);
   documentId = (
     await t.request({ method: 'POST', url: '/api/v1/documents', token: tok[secretary.id], payload: { unitId: province.id, title: 'Dự thảo', content: { format: 'text', value: 'Tăng trưởng 8%.' } } })
   ).json().id;

@@ -11,13 +11,13 @@ import type { Unit } from '../../server/db/units.repository.js';
 import { MAX_DOCX_BYTES } from '../../server/domain/docx-package.js';
 import { emptyDocx, oversizeDocx, repackDocx, reportDocx } from '../helpers/docx-files.js';
 import { docxPart, pdfContent } from '../helpers/export-files.js';
-import { makeMember, makeUnit, type TestMember } from '../helpers/factories.js';
+import { makeMember, makeUnit, type TestMember, signIn } from '../helpers/factories.js';
 import { expectProblem, startTestApp, type TestApp } from '../helpers/test-app.js';
 
 let t: TestApp;
 let unit: Unit;
 let drafter: TestMember, member: TestMember;
-const tok: Record<string, string> = {};
+let tok: Record<string, string> = {};
 
 const create = (title: string, value: string, token = tok[drafter.id]) =>
   t.request({ method: 'POST', url: '/api/v1/documents', token, payload: { unitId: unit.id, title, content: { format: 'docx', value } } });
@@ -30,7 +30,7 @@ beforeAll(async () => {
   unit = await makeUnit(db, { level: 'commune', parent: district, name: 'Đảng ủy xã Minh Sơn' });
   drafter = await makeMember(db, { roles: [[unit, 'drafter']] });
   member = await makeMember(db, { roles: [[unit, 'member']] });
-  for (const m of [drafter, member]) tok[m.id] = await t.tokenFor(m);
+  tok = await signIn(t, [drafter, member]);
 });
 afterAll(async () => t.close());
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CrossUnitMatching, matchAcrossUnits, type ClusterLike, type FeedbackPackageInput } from '../../server/domain/clustering.js';
+import { CrossUnitMatching, matchAcrossUnits, matchedKind, type ClusterLike, type FeedbackPackageInput } from '../../server/domain/clustering.js';
 
 const seed = Number(process.env.CLUSTERING_SEED ?? Math.floor(Math.random() * 2 ** 31));
 console.log(`cross-unit matching property tests: seed ${seed} (rerun with CLUSTERING_SEED=${seed})`);
@@ -78,8 +78,15 @@ describe('CrossUnitMatching (property)', () => {
         for (let n = 1; n <= list.length; n++) {
           matching.add([list[n - 1]!]);
           const batch = matchAcrossUnits(list.slice(0, n));
+          // Before a section is read, its groups (what the roll-up's index counts) are its items' sources already.
+          const sourcesOf = (path: string) => batch.filter((m) => m.section === path).map((m) => m.sourceItemIds.join('\n')).sort();
+          for (const path of ['I', 'II', '', 'III']) expect(matching.groupsOf(path).map((g) => g.join('\n')).sort()).toEqual(sourcesOf(path));
           // Only some sections are read after this arrival: the others are brought up to date later.
           for (const path of reads[n - 1] ?? []) expect(matching.section(path)).toEqual(batch.filter((m) => m.section === path));
+          for (const path of reads[n - 1] ?? []) expect(matching.groupsOf(path).map((g) => g.join('\n')).sort()).toEqual(sourcesOf(path));
+          // An item's kind follows from its sources in the order the groups give them.
+          const kindOf = new Map(list.slice(0, n).flatMap((p) => p.items.map((i) => [i.id, i] as const)));
+          for (const m of batch) expect(matchedKind(m.sourceItemIds.map((id) => kindOf.get(id)!))).toBe(m.kind);
           expect(matching.sections()).toEqual([...new Set(batch.map((m) => m.section))].sort());
         }
         expect(matching.result({ sections: ['II', 'I'] })).toEqual(matchAcrossUnits(list, { sections: ['II', 'I'] }));

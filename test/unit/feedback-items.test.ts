@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { dispositionFor, maxQuoteLength, mergedItemId, quoteOf, sortedUnion, sourceKey } from '../../server/domain/feedback-items.js';
+import { dispositionFor, dispositionLookup, maxQuoteLength, mergedItemId, quoteOf, sortedUnion, sourceKey } from '../../server/domain/feedback-items.js';
 
 describe('feedback items', () => {
   it('quotes the passage between the offsets, and nothing for a general comment', () => {
@@ -24,6 +24,17 @@ describe('feedback items', () => {
     expect(dispositionFor(['u2/y', 'u3/z'], [newest, older])).toBe(newest);
     expect(dispositionFor(['u1/x'], [older])).toBe(older);
     expect(dispositionFor(['u9/q'], [newest, older])).toBeUndefined();
+  });
+
+  it('looks decisions up by source exactly as dispositionFor finds them', () => {
+    const key = fc.constantFrom('u1/a', 'u1/b', 'u2/a', 'u2/c', 'u3/d');
+    fc.assert(
+      fc.property(fc.array(fc.array(key, { maxLength: 4 }), { maxLength: 6 }), fc.array(fc.array(key, { maxLength: 4 }), { maxLength: 8 }), (decided, items) => {
+        const decisions = decided.map((sources, i) => ({ sources, decision: `d${i}` }));
+        const lookup = dispositionLookup(decisions);
+        for (const keys of items) expect(lookup(keys)).toBe(dispositionFor(keys, decisions));
+      }),
+    );
   });
 
   it('merges sorted id lists into what a Set and a sort give, also for lists not sorted or with repeats', () => {

@@ -1,7 +1,7 @@
 /** Every call of API.md the client makes, typed. The server decides; these only carry. */
 import { Http } from './http';
 import type { Decision, Locale, Role } from '@domain/vocabulary';
-import type { ClusterEdit, ExportFormat, Feedback, FeedbackItem, FeedbackPackage, PackagePreview, RoundSummary, SubmitPackage, SummaryIndex } from '@schemas/aggregation';
+import type { ClusterEdit, ExportFormat, Feedback, FeedbackIndex, FeedbackItem, FeedbackPackage, PackagePreview, RoundSummary, SubmitPackage, SummaryIndex } from '@schemas/aggregation';
 import type { Annotation, AnnotationWrite, FoundAnnotation, PlacedAnnotation, Reply, WordImport, WordImportResult } from '@schemas/annotations';
 import type { LoginResult, Me } from '@schemas/auth';
 import type { Membership, Unit, UnitMember, UnitNode } from '@schemas/directory';
@@ -179,8 +179,13 @@ export class Api {
   previewPackage(documentId: string, fromUnitId: string): Promise<PackagePreview> {
     return this.http.get(`/api/v1/documents/${e(documentId)}/packages/preview?fromUnitId=${e(fromUnitId)}`);
   }
-  feedback(documentId: string, unitId?: string): Promise<Feedback> {
-    return this.http.get(`/api/v1/documents/${e(documentId)}/feedback${unitId ? `?unitId=${e(unitId)}` : ''}`);
+  /** The merged feedback's index: units, pending units, each section's counts and revision (`unitId`: the receiving unit). */
+  feedbackIndex(documentId: string, unitId: string): Promise<FeedbackIndex> {
+    return this.http.get(`/api/v1/documents/${e(documentId)}/feedback/sections?unitId=${e(unitId)}`);
+  }
+  /** One section's merged items (its path; "" holds the comments on the whole draft). */
+  feedbackSection(documentId: string, path: string, unitId: string): Promise<Feedback> {
+    return this.http.get(`/api/v1/documents/${e(documentId)}/feedback?section=${e(path)}&unitId=${e(unitId)}`);
   }
   decideFeedbackItem(documentId: string, itemId: string, unitId: string, decision: Decision, note: string): Promise<FeedbackItem> {
     return this.http.put(`/api/v1/documents/${e(documentId)}/feedback/items/${e(itemId)}/disposition?unitId=${e(unitId)}`, { decision, note });

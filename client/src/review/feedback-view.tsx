@@ -6,11 +6,12 @@
 import { useState } from 'preact/hooks';
 import type { DocumentInfo } from '@schemas/documents';
 import type { Round } from '@schemas/rounds';
+import type { DocumentEvent } from '../api/events';
 import { me } from '../ui/session';
 import { MergedFeedback } from './merged-feedback';
 import { SendPackage } from './send-package';
 
-export function FeedbackView(props: { document: DocumentInfo; rounds: Round[]; eventTick: number }) {
+export function FeedbackView(props: { document: DocumentInfo; rounds: Round[]; eventTick: number; onEvent: (listener: (event: DocumentEvent) => void) => () => void }) {
   const { document: doc } = props;
   const memberships = me.get()?.memberships ?? [];
   const staff = memberships.filter((m) => m.role !== 'member').map((m) => m.unitId);
@@ -20,7 +21,7 @@ export function FeedbackView(props: { document: DocumentInfo; rounds: Round[]; e
   return (
     <section class="stack">
       {staff.map((unitId) => (
-        <MergedFeedback key={`r-${unitId}`} document={doc} unitId={unitId} rounds={props.rounds} eventTick={props.eventTick} canDecide hideWhenEmpty onDecided={() => setDecided((n) => n + 1)} />
+        <MergedFeedback key={`r-${unitId}`} document={doc} unitId={unitId} rounds={props.rounds} onEvent={props.onEvent} canDecide hideWhenEmpty onDecided={() => setDecided((n) => n + 1)} />
       ))}
       {secretaryOf.map((unitId) => (
         <SendPackage key={`s-${unitId}`} document={doc} fromUnitId={unitId} eventTick={props.eventTick + decided} />

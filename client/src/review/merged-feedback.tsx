@@ -1,45 +1,60 @@
 /**
- * What a unit received from the units below (`GET /documents/:id/feedback?unitId=`): which units
- * sent (date, hash) and which are still pending with the deadline; per section each point with its
- * quoted passage, "Nêu bởi N/M đơn vị", the units by name with their notes; filters by section,
- * kind and number of units; the unit's own decision per point
- * (`PUT /documents/:id/feedback/items/:itemId/disposition`); exports; for the unit's secretaries,
- * a button reminding the pending units (`POST /documents/:id/feedback/reminders`, once per 12 h each).
+ * What a unit received from the units below, read section by section (feedback-sections.ts: the
+ * index `GET /documents/:id/feedback/sections?unitId=`, then `?section=` for each section opened):
+ * which units sent (date, hash) and which are still pending with the deadline; the sections with
+ * their counts, each opening to its points with the quoted passage, "Nêu bởi N/M đơn vị", the units
+ * by name with their notes; filters by section, kind and number of units; the unit's own decision
+ * per point (`PUT /documents/:id/feedback/items/:itemId/disposition`); exports; for the unit's
+ * secretaries, a button reminding the pending units (`POST /documents/:id/feedback/reminders`,
+ * once per 12 h each). The whole roll-up is never read (a province's is tens of megabytes).
  */
 import { useEffect, useState } from 'preact/hooks';
-import type { Feedback, FeedbackItem } from '@schemas/aggregation';
+import type { FeedbackIndex, FeedbackItem } from '@schemas/aggregation';
 import type { DocumentInfo } from '@schemas/documents';
 import type { Round } from '@schemas/rounds';
-import { annotationKinds, decisions, type Decision } from '@domain/vocabulary';
+import { annotationKinds, decisions, type AnnotationKind, type Decision } from '@domain/vocabulary';
+import type { DocumentEvent } from '../api/events';
 import { ErrorText, Loading, saveBlob } from '../ui/components';
 import { formatDate, lang, t } from '../ui/i18n';
 import { api, me } from '../ui/session';
 import { RemindButton, remindedRecently } from './remind-button';
-import { bySection, decisionsText, Quote, Representative } from './feedback-parts';
+import { decisionsText, Quote, Representative } from './feedback-parts';
+import { useSectionedFeedback, type FeedbackSectionState } from './feedback-sections';
 
-export function MergedFeedback(props: { document: DocumentInfo; unitId: string; rounds: Round[]; eventTick: number; canDecide: boolean; hideWhenEmpty: boolean; onDecided?: () => void }) {
+type SectionCounts = FeedbackIndex['sections'][number];
+
+export function MergedFeedback(props: {
+  document: DocumentInfo;
+  unitId: string;
+  rounds: Round[];
+  onEvent: (listener: (event: DocumentEvent) => void) => () => void;
+  canDecide: boolean;
+  hideWhenEmpty: boolean;
+  onDecided?: () => void;
+}) {
   const { document: doc, unitId } = props;
-  const [feedback, setFeedback] = useState<Feedback | null>(null);
+  const feedback = useSectionedFeedback(doc.id, unitId, props.onEvent);
+  const { index } = feedback;
   const [unitName, setUnitName] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [section, setSection] = useState('');
-  const [kind, setKind] = useState('');
+  const [kind, setKind] = useState<AnnotationKind | ''>('');
   const [minUnits, setMinUnits] = useState(1);
 
-  const load = () =>
-    Promise.all([api.feedback(doc.id, unitId), api.unit(unitId)])
-      .then(([f, u]) => {
-        setFeedback(f);
-        setUnitName(u.name);
-      })
-      .catch(setError);
   useEffect(() => {
-    void load();
-  }, [doc.id, unitId, props.eventTick]);
+    api.unit(unitId).then((u) => setUnitName(u.name), setError);
+  }, [unitId]);
 
-  if (error) return <ErrorText error={error} />;
-  if (!feedback) return <Loading />;
-  if (props.hideWhenEmpty && feedback.units.length === 0 && feedback.items.length === 0) return null;
+  // Choosing a section in the filter opens it (reads it if it is not yet).
+  useEffect(() => {
+    if (section && !feedback.open.has(section)) feedback.toggle(section, true);
+  }, [section]);
+
+  const failure = error ?? feedback.error;
+  if (failure && !index) return <ErrorText error={failure} />;
+  if (!index) return <Loading />;
+  const totalItems = index.sections.reduce((n, s) => n + s.items, 0);
+  if (props.hideWhenEmpty && index.units.length === 0 && totalItems === 0) return null;
 
   const download = async (format: 'md' | 'docx' | 'pdf') => {
     try {
@@ -49,16 +64,19 @@ export function MergedFeedback(props: { document: DocumentInfo; unitId: string; 
       setError(failure);
     }
   };
-  const total = feedback.units.length;
-  const sent = feedback.units.filter((u) => u.packageId);
+  const total = index.units.length;
+  const sent = index.units.filter((u) => u.packageId);
   // Pending units are due by the deadline of the open round (or of the latest one).
   const due = props.rounds.find((r) => r.status === 'open') ?? props.rounds[props.rounds.length - 1];
-  const sections = bySection(feedback.items);
+  const withItems = index.sections.filter((s) => s.items > 0);
   const isSecretary = (me.get()?.memberships ?? []).some((m) => m.unitId === unitId && m.role === 'secretary');
-  const remindable = feedback.pending.filter((p) => !remindedRecently(p.remindedAt));
-  const lastReminded = feedback.pending.map((p) => p.remindedAt).filter((at): at is string => !!at).sort().pop() ?? null;
-  const shown = feedback.items.filter((i) => (!section || i.section === section) && (!kind || i.kind === kind) && i.unitCount >= minUnits);
-  const maxUnits = Math.max(1, ...feedback.items.map((i) => i.unitCount));
+  const remindable = index.pending.filter((p) => !remindedRecently(p.remindedAt));
+  const lastReminded = index.pending.map((p) => p.remindedAt).filter((at): at is string => !!at).sort().pop() ?? null;
+  // The index says which sections hold an item passing the filters; the items of the open ones are filtered here.
+  const listed = withItems.filter((s) => (!section || s.section === section) && (!kind || s.kinds[kind] > 0) && s.maxUnitCount >= minUnits);
+  const passes = (i: FeedbackItem) => (!kind || i.kind === kind) && i.unitCount >= minUnits;
+  const maxUnits = Math.max(1, ...index.sections.map((s) => s.maxUnitCount));
+  const titleOf = (s: SectionCounts) => s.sectionTitle || s.section || t('sectionUntitled');
 
   return (
     <section class="stack merged-feedback" aria-labelledby={`merged-${unitId}`}>
@@ -69,27 +87,29 @@ export function MergedFeedback(props: { document: DocumentInfo; unitId: string; 
         <button type="button" onClick={() => void download('pdf')}>{t('downloadPdf2')}</button>
         <button type="button" onClick={() => void download('md')}>{t('downloadMd')}</button>
       </div>
+      {failure ? <ErrorText error={failure} /> : null}
       {total > 0 && (
         <div class="card stack">
           <h3>{t('unitsSent', { sent: sent.length, total })}</h3>
           <ul class="unit-status">
-            {feedback.units.map((u) => (
-              <li key={u.unitId}>
-                <strong>{u.name}</strong> —{' '}
-                {u.submittedAt ? (
-                  formatDate(u.submittedAt)
-                ) : (
-                  <>
-                    <span class="pill pill-warn">{due ? t('pendingUntil', { date: formatDate(due.closesAt) }) : t('pendingUnits')}</span>
-                    {feedback.pending.find((p) => p.unitId === u.unitId)?.remindedAt && (
-                      <span class="muted"> · {t('remindedAt', { date: formatDate(feedback.pending.find((p) => p.unitId === u.unitId)!.remindedAt!) })}</span>
-                    )}
-                  </>
-                )}
-              </li>
-            ))}
+            {index.units.map((u) => {
+              const remindedAt = index.pending.find((p) => p.unitId === u.unitId)?.remindedAt;
+              return (
+                <li key={u.unitId}>
+                  <strong>{u.name}</strong> —{' '}
+                  {u.submittedAt ? (
+                    formatDate(u.submittedAt)
+                  ) : (
+                    <>
+                      <span class="pill pill-warn">{due ? t('pendingUntil', { date: formatDate(due.closesAt) }) : t('pendingUnits')}</span>
+                      {remindedAt && <span class="muted"> · {t('remindedAt', { date: formatDate(remindedAt) })}</span>}
+                    </>
+                  )}
+                </li>
+              );
+            })}
           </ul>
-          {isSecretary && feedback.pending.length > 0 && (
+          {isSecretary && index.pending.length > 0 && (
             <RemindButton
               count={remindable.length}
               lastAt={lastReminded}
@@ -98,25 +118,25 @@ export function MergedFeedback(props: { document: DocumentInfo; unitId: string; 
               confirmText={t('remindPendingConfirm', { n: remindable.length })}
               send={() => api.remindPendingUnits(doc.id, unitId)}
               done={(outcome) => t('remindedUnits', { n: remindable.length - outcome.alreadyReminded })}
-              onSent={() => void load()}
+              onSent={() => feedback.readIndex()}
             />
           )}
         </div>
       )}
-      {feedback.items.length === 0 && <p class="muted">{t('noFeedback')}</p>}
-      {feedback.items.length > 0 && (
+      {totalItems === 0 && <p class="muted">{t('noFeedback')}</p>}
+      {totalItems > 0 && (
         <fieldset class="filters row wrap">
           <legend>{t('filters')}</legend>
           <label>
             {t('filterSection')}
             <select aria-label={t('filterSection')} value={section} onChange={(e) => setSection(e.currentTarget.value)}>
               <option value="">{t('filterAll')}</option>
-              {sections.map((s) => <option key={s.section} value={s.section}>{s.title}</option>)}
+              {withItems.map((s) => <option key={s.section} value={s.section}>{titleOf(s)}</option>)}
             </select>
           </label>
           <label>
             {t('filterKind')}
-            <select aria-label={t('filterKind')} value={kind} onChange={(e) => setKind(e.currentTarget.value)}>
+            <select aria-label={t('filterKind')} value={kind} onChange={(e) => setKind(e.currentTarget.value as AnnotationKind | '')}>
               <option value="">{t('filterAll')}</option>
               {annotationKinds.map((k) => <option key={k} value={k}>{t(`kind_${k}`)}</option>)}
             </select>
@@ -131,19 +151,59 @@ export function MergedFeedback(props: { document: DocumentInfo; unitId: string; 
           </label>
         </fieldset>
       )}
-      {feedback.items.length > 0 && shown.length === 0 && <p class="muted">{t('noMatches')}</p>}
-      {bySection(shown).map((group) => (
-        <div key={group.section} class="stack">
-          <h3>{group.title}</h3>
-          <ul class="clusters">
-            {group.items.map((item) => (
-              <MergedItem key={item.id} item={item} total={total} unitName={unitName} canDecide={props.canDecide} onDecide={(d, note) => api.decideFeedbackItem(doc.id, item.id, unitId, d, note).then(load).then(() => props.onDecided?.())} />
-            ))}
-          </ul>
-        </div>
-      ))}
+      {totalItems > 0 && listed.length === 0 && <p class="muted">{t('noMatches')}</p>}
+      {listed.map((counts) => {
+        const opened = feedback.open.has(counts.section);
+        const panelId = `feedback-${unitId}-${encodeURIComponent(counts.section) || 'preamble'}`;
+        return (
+          <section key={counts.section} class="review-section feedback-section" data-section-path={counts.section}>
+            <h3 class="section-toggle">
+              <button type="button" aria-expanded={opened} aria-controls={panelId} onClick={() => feedback.toggle(counts.section, !opened)}>
+                <span class="chevron" aria-hidden="true">{opened ? '▾' : '▸'}</span> {titleOf(counts)}
+              </button>
+            </h3>
+            <p class="muted section-counts">
+              {t('feedbackSectionCounts', { items: kind ? counts.kinds[kind] : counts.items, annotations: counts.annotations, units: counts.unitIds.length, total: total || counts.unitIds.length })}
+              {counts.dispositions.undecided > 0 && <> · {t('sectionUndecided', { n: counts.dispositions.undecided })}</>}
+            </p>
+            {opened && (
+              <div id={panelId}>
+                <SectionItems
+                  state={feedback.sections.get(counts.section)}
+                  passes={passes}
+                  item={(item) => (
+                    <MergedItem
+                      key={item.id}
+                      item={item}
+                      total={total}
+                      unitName={unitName}
+                      canDecide={props.canDecide}
+                      onDecide={(d, note) =>
+                        api.decideFeedbackItem(doc.id, item.id, unitId, d, note).then((fresh) => {
+                          feedback.decided(fresh);
+                          props.onDecided?.();
+                        })
+                      }
+                    />
+                  )}
+                />
+              </div>
+            )}
+          </section>
+        );
+      })}
     </section>
   );
+}
+
+/** An open section's items passing the filters, or that it is being read. */
+function SectionItems(props: { state: FeedbackSectionState | undefined; passes: (item: FeedbackItem) => boolean; item: (item: FeedbackItem) => preact.JSX.Element }) {
+  const { state } = props;
+  if (state?.error) return <ErrorText error={state.error} />;
+  if (!state?.items) return <p class="muted" role="status">{t('sectionLoading')}</p>;
+  const shown = state.items.filter(props.passes);
+  if (shown.length === 0) return <p class="muted">{t('noMatches')}</p>;
+  return <ul class="clusters">{shown.map(props.item)}</ul>;
 }
 
 function MergedItem(props: { item: FeedbackItem; total: number; unitName: string; canDecide: boolean; onDecide: (decision: Decision, note: string) => Promise<unknown> }) {
@@ -151,6 +211,12 @@ function MergedItem(props: { item: FeedbackItem; total: number; unitName: string
   // Nothing preselected: one careless click must not accept a point (issue 15).
   const [decision, setDecision] = useState<Decision | ''>(item.disposition?.decision ?? '');
   const [note, setNote] = useState(item.disposition?.note ?? '');
+  // A decision recorded meanwhile (here or by another of the unit's staff) is what the form shows next.
+  useEffect(() => {
+    if (!item.disposition) return;
+    setDecision(item.disposition.decision);
+    setNote(item.disposition.note);
+  }, [item.disposition?.at]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const senders = item.decisions ? decisionsText(item.decisions) : '';

@@ -118,7 +118,7 @@ export function DocumentView(props: { id: string; tab: Tab }) {
       {tab === 'versions' && <DiffView document={doc} versions={versions} canName={reviewer} onChanged={() => void load()} />}
       {tab === 'review' && <ReviewView document={doc} rounds={rounds} eventTick={eventTick} onEvent={onEvent} />}
       {tab === 'people' && <ParticipationView document={doc} rounds={rounds} eventTick={eventTick} />}
-      {tab === 'feedback' && <FeedbackView document={doc} rounds={rounds} eventTick={eventTick} />}
+      {tab === 'feedback' && <FeedbackView document={doc} rounds={rounds} eventTick={eventTick} onEvent={onEvent} />}
       {tab === 'audit' && <AuditView document={doc} eventTick={eventTick} />}
     </main>
   );

@@ -295,6 +295,7 @@ export const en: Messages = {
   pendingUnits: 'Not sent yet',
   pendingUntil: 'Not sent yet — due {date}',
   raisedBy: 'Raised by {units} of {total, plural, one {# unit} other {# units}}',
+  feedbackSectionCounts: '{items, plural, one {# point} other {# points}} · {annotations, plural, one {# comment} other {# comments}} · raised by {units} of {total, plural, one {# unit} other {# units}}',
   raisedByUnits: 'Raised by',
   noFeedback: 'No unit has sent its feedback yet.',
   noMatches: 'No point matches the filters.',

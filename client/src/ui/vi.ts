@@ -294,6 +294,7 @@ export const vi = {
   pendingUnits: 'Chưa gửi',
   pendingUntil: 'Chưa gửi — hạn {date}',
   raisedBy: 'Nêu bởi {units}/{total} đơn vị',
+  feedbackSectionCounts: '{items} ý · {annotations} ý kiến · {units}/{total} đơn vị nêu',
   raisedByUnits: 'Đơn vị nêu',
   noFeedback: 'Chưa nhận được ý kiến của đơn vị nào.',
   noMatches: 'Không có ý kiến nào khớp bộ lọc.',

@@ -5,7 +5,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AggregationService } from '../../services/aggregation.service.js';
 import type { ExportsService } from '../../services/exports.service.js';
 import { callerOf } from '../authentication.js';
-import { FeedbackDispositionBody, FeedbackDispositionQuery, FeedbackItemParams, FeedbackItemSchema, FeedbackQuery, FeedbackSchema, PackageExportParams, PackagePreviewQuery, PackagePreviewSchema, PackageExportQuery, PackageSchema, SubmitPackageBody, SummaryIndexSchema, SummaryQuery, SummarySchema, SummarySectionSchema, type DecisionCounts, type RoundSummary, type SummaryIndex } from '../schemas/aggregation.js';
+import { FeedbackDispositionBody, FeedbackDispositionQuery, FeedbackIndexQuery, FeedbackIndexSchema, FeedbackItemParams, FeedbackItemSchema, FeedbackQuery, FeedbackSchema, PackageExportParams, PackagePreviewQuery, PackagePreviewSchema, PackageExportQuery, PackageSchema, SubmitPackageBody, SummaryIndexSchema, SummaryQuery, SummarySchema, SummarySectionSchema, type DecisionCounts, type RoundSummary, type SummaryIndex } from '../schemas/aggregation.js';
 import { errors, IdParams, ref } from '../schemas/common.js';
 import { RoundParams } from '../schemas/rounds.js';
 import { sendFile } from '../send-file.js';
@@ -190,7 +190,8 @@ export function aggregationRoutes(instance: FastifyInstance, deps: { aggregation
       schema: {
         tags: ['aggregation'],
         summary: 'Decide on a merged feedback item',
-        description: 'The receiving unit’s own decision on a merged item (its drafters and secretaries; `unitId` defaults to the document’s unit).',
+        description:
+          'The receiving unit’s own decision on a merged item (its drafters and secretaries; `unitId` defaults to the document’s unit). Live event `feedback.decided` `{unitId, itemId, section}` (without the decision: every viewer of the document receives it).',
         params: FeedbackItemParams,
         querystring: FeedbackDispositionQuery,
         body: FeedbackDispositionBody,
@@ -233,6 +234,22 @@ export function aggregationRoutes(instance: FastifyInstance, deps: { aggregation
     },
     async (request, reply) =>
       sendFile(reply, await deps.exports.exportPackage(callerOf(request), request.params.id, request.params.packageId, request.query.format, request.query.lang)),
+  );
+
+  app.get(
+    '/api/v1/documents/:id/feedback/sections',
+    {
+      schema: {
+        tags: ['aggregation'],
+        summary: 'Merged feedback, sections as counts',
+        description:
+          'The merged feedback’s index for reading it section by section: `units` and `pending` as `GET /documents/:id/feedback` answers them, and each section (the draft’s in its order, then any other with items) with its items, annotations, the units that raised anything, the senders’ decisions and the receiving unit’s own summed, and a `revision` that changes when its items may have. Then `GET …/feedback?section=<path>` reads one section. A few kilobytes where a province’s whole roll-up is tens of megabytes; counted without building the items. Same access as the merged feedback (`unitId` defaults to the document’s unit).',
+        params: IdParams,
+        querystring: FeedbackIndexQuery,
+        response: { 200: FeedbackIndexSchema, ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (request) => aggregation.feedbackIndex(callerOf(request), request.params.id, request.query.unitId),
   );
 
   app.get(

@@ -1,7 +1,7 @@
 /** Schemas of round summaries, feedback packages and merged feedback (API.md "Aggregation and consolidated feedback"). */
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TInteger } from '@sinclair/typebox';
 import { DateTime, ExportLang, Nullable, Uuid, Words } from './common.js';
-import { annotationScopes } from '../../domain/vocabulary.js';
+import { annotationKinds, annotationScopes, type AnnotationKind } from '../../domain/vocabulary.js';
 import { DecisionSchema, GroupSchema, KindSchema } from './annotations.js';
 
 /** How many annotations of a cluster or item got each decision, and how many none yet. */
@@ -225,6 +225,36 @@ export const FeedbackSchema = Type.Object({
   ),
   items: Type.Array(FeedbackItemSchema),
 });
+
+/**
+ * The merged feedback's index (`GET /documents/:id/feedback/sections`): who sent and who did not,
+ * as the whole answer, and each section as counts, so a client lists the sections and reads each
+ * on demand (`GET /documents/:id/feedback?section=`). A province's whole roll-up is tens of megabytes.
+ */
+export const FeedbackSectionCountsSchema = Type.Object({
+  section: Type.String({ description: 'Its path, as the items’ `section` (`""`: comments on the whole draft, and text before the first heading)' }),
+  sectionTitle: Type.String({ description: 'Its heading in the draft (the latest round’s base version), else as the packages name it' }),
+  items: Type.Integer({ description: 'Merged items in it' }),
+  annotations: Type.Integer({ description: 'Annotations its items stand for (the sum of their `count`)' }),
+  unitIds: Type.Array(Uuid, { description: 'The sending units that raised anything in it, sorted' }),
+  maxUnitCount: Type.Integer({ description: 'The largest `unitCount` among its items (0 without items)' }),
+  kinds: Type.Object(Object.fromEntries(annotationKinds.map((k) => [k, Type.Integer()])) as { [K in AnnotationKind]: TInteger }, { description: 'Its items by kind' }),
+  decisions: Type.Object(DecisionCountsSchema.properties, { description: 'The sending units’ decisions, summed over its items (as their `decisions`)' }),
+  dispositions: Type.Object(DecisionCountsSchema.properties, { description: 'The receiving unit’s own decisions, by item: `undecided` counts its items without one' }),
+  revision: Type.String({ description: 'Changes when its items may have (a package speaking in it arrived or was superseded); not with `dispositions`' }),
+});
+export type FeedbackSectionCounts = Static<typeof FeedbackSectionCountsSchema>;
+export const FeedbackIndexSchema = Type.Object({
+  documentId: Uuid,
+  unitId: Uuid,
+  units: Type.Array(FeedbackUnitSchema),
+  pending: FeedbackSchema.properties.pending,
+  sections: Type.Array(FeedbackSectionCountsSchema, {
+    description: 'Every section of the draft in its order (with or without items), then any other section with items: `""` first when it has items and the draft has no text before its first heading, the rest by path',
+  }),
+});
+export type FeedbackIndex = Static<typeof FeedbackIndexSchema>;
+export const FeedbackIndexQuery = Type.Object({ unitId: Type.Optional(Uuid) }, { additionalProperties: false });
 
 export const FeedbackItemParams = Type.Object({ id: Uuid, itemId: Type.String({ pattern: '^[0-9a-f]{16}$' }) });
 export const FeedbackDispositionBody = Type.Object(
