@@ -15,14 +15,13 @@
  */
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
-import { MalformedUpdateError, Reader, skipContent } from './update-summary.js';
+import { MalformedUpdateError, walkUpdate, type UpdateVisitor } from './update-summary.js';
 
 /** Content kinds (the low 5 bits of an Item's info byte) that folding looks at; 0 is a GC struct. */
 const GC = 0;
 const DELETED = 1;
 const STRING = 4;
 const TYPE = 7;
-const SKIP = 10;
 const NONE = -1;
 
 /** What the rows add to a snapshot, and the summary (state vector and delete set, v1) of the whole state. */
@@ -82,85 +81,45 @@ export class RowFolder {
     if (!this.foldable) return;
     const piece = this.pieces.length;
     this.pieces.push(bytes);
-    const reader = new Reader(bytes);
+    let skip = false;
+    const visitor: UpdateVisitor = {
+      struct: (client, clock, length, isSkip, at) => {
+        if (isSkip) skip = true;
+        this.piece.push(piece);
+        this.client.push(client);
+        this.clock.push(clock);
+        this.length.push(length);
+        this.start.push(at.start);
+        this.content.push(at.content);
+        this.end.push(at.end);
+        this.kind.push(at.info & 0x1f);
+        this.originClient.push(at.originClient);
+        this.originClock.push(at.originClock);
+        this.rightClient.push(at.rightClient);
+        this.rightClock.push(at.rightClock);
+      },
+      deleted: (client, clock, length) => {
+        let ranges = this.deletes.get(client);
+        if (!ranges) this.deletes.set(client, (ranges = []));
+        ranges.push(clock, length);
+      },
+    };
+    const text = { invalidUtf8: false };
     try {
+      let start = 0;
       for (const end of ends) {
-        if (!this.read(reader, piece) || reader.pos !== end) {
+        walkUpdate(bytes, visitor, start, end, text);
+        // A Skip (a gap) or text that is not UTF-8 (Yjs reads it as replacement characters) is not folded.
+        if (skip || text.invalidUtf8) {
           this.foldable = false;
           return;
         }
+        start = end;
       }
     } catch (error) {
       if (!(error instanceof MalformedUpdateError)) throw error;
       this.foldable = false;
     }
-  }
-
-  /** Reads the row at `reader.pos`; false when it has what folding does not take (a Skip, text that is not UTF-8). */
-  private read(reader: Reader, piece: number): boolean {
-    const sections = reader.uint();
-    for (let s = 0; s < sections; s++) {
-      const structs = reader.uint();
-      const client = reader.uint();
-      let clock = reader.uint();
-      for (let i = 0; i < structs; i++) {
-        const start = reader.pos;
-        const info = reader.byte();
-        const kind = info & 0x1f;
-        if (kind === SKIP) return false;
-        let originClient = NONE;
-        let originClock = 0;
-        let rightClient = NONE;
-        let rightClock = 0;
-        let content: number;
-        let length: number;
-        if (kind === GC) {
-          content = reader.pos;
-          length = reader.uint();
-        } else {
-          if (info & 0x80) {
-            originClient = reader.uint();
-            originClock = reader.uint();
-          }
-          if (info & 0x40) {
-            rightClient = reader.uint();
-            rightClock = reader.uint();
-          }
-          if ((info & 0xc0) === 0) {
-            if (reader.uint() === 1) reader.string();
-            else {
-              reader.uint();
-              reader.uint();
-            }
-            if (info & 0x20) reader.string();
-          }
-          content = reader.pos;
-          length = skipContent(reader, kind);
-        }
-        this.piece.push(piece);
-        this.client.push(client);
-        this.clock.push(clock);
-        this.length.push(length);
-        this.start.push(start);
-        this.content.push(content);
-        this.end.push(reader.pos);
-        this.kind.push(kind);
-        this.originClient.push(originClient);
-        this.originClock.push(originClock);
-        this.rightClient.push(rightClient);
-        this.rightClock.push(rightClock);
-        clock += length;
-      }
-    }
-    const clients = reader.uint();
-    for (let c = 0; c < clients; c++) {
-      const client = reader.uint();
-      let ranges = this.deletes.get(client);
-      if (!ranges) this.deletes.set(client, (ranges = []));
-      const count = reader.uint();
-      for (let d = 0; d < count; d++) ranges.push(reader.uint(), reader.uint());
-    }
-    return !reader.invalidUtf8;
   }
 
   /**
@@ -424,17 +383,18 @@ function cutsWithin(ranges: readonly number[], clock: number, length: number): n
 
 /** The delete set of a v1 update without structs (per client: clock, length pairs). */
 function readDeleteSet(update: Uint8Array): Map<number, number[]> {
-  const reader = new Reader(update);
-  if (reader.uint() !== 0) throw new MalformedUpdateError('a delete set with structs');
   const deletes = new Map<number, number[]>();
-  const clients = reader.uint();
-  for (let c = 0; c < clients; c++) {
-    const client = reader.uint();
-    const ranges: number[] = [];
-    const count = reader.uint();
-    for (let d = 0; d < count; d++) ranges.push(reader.uint(), reader.uint());
-    deletes.set(client, sortAndMerge([...(deletes.get(client) ?? []), ...ranges]));
-  }
+  walkUpdate(update, {
+    struct: () => {
+      throw new MalformedUpdateError('a delete set with structs');
+    },
+    deleted: (client, clock, length) => {
+      let ranges = deletes.get(client);
+      if (!ranges) deletes.set(client, (ranges = []));
+      ranges.push(clock, length);
+    },
+  });
+  for (const [client, ranges] of deletes) deletes.set(client, sortAndMerge(ranges));
   return deletes;
 }
 
