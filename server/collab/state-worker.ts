@@ -23,7 +23,7 @@ export type StateTask =
  * that all were sent (and whether the merged state is wanted); or a cancel.
  */
 export type LoadInput = { rows: Uint8Array; ends: Uint32Array } | { done: true; merged: boolean } | { cancel: true };
-/** ... and back: what a room needs, as soon as the rows are applied. */
+/** ... and back: what a room needs, as soon as the rows are folded (or applied). */
 export type LoadOutput = LoadedRows;
 
 export type MergeResult = MergedState;

@@ -80,8 +80,8 @@ export async function appendUpdatesAtOnce(db: Db, requests: readonly AppendReque
 
 /**
  * Reads the snapshot and every later log row in one consistent view (REPEATABLE READ).
- * `onSnapshot` is told the snapshot as soon as it is read, before the rows (a load starts
- * working on it meanwhile); it must not throw.
+ * `listener` is told the snapshot's size, then the snapshot as soon as it is read, then each piece
+ * of rows as it is read (a load works on them meanwhile: LoadListener); it must not throw.
  */
 export async function readStoredState(db: Db, documentId: string, listener: LoadListener = {}): Promise<StoredState> {
   return db
