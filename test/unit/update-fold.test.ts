@@ -67,9 +67,11 @@ function random(seed: number): () => number {
 /**
  * A snapshot of a few pasted paragraphs, then rows from two writers: typing, backspacing,
  * deleting ranges across pasted text (text partly deleted), a paragraph deleted, bold text, map
- * entries set again and again, an emoji cut in half, and a secret typed then deleted.
+ * entries set again and again, an emoji cut in half, and a secret typed then deleted. With
+ * `bothWriters`, both also set the map entry and delete and insert paragraphs, at the same time
+ * as the other writes in them.
  */
-function history(seed: number, { mapsBothWriters = true } = {}) {
+function history(seed: number, { bothWriters = true } = {}) {
   const next = random(seed);
   const a = new Y.Doc();
   a.clientID = 1000 + seed;
@@ -96,33 +98,41 @@ function history(seed: number, { mapsBothWriters = true } = {}) {
   const fragment = a.getXmlFragment('default');
   for (let step = 0; step < 400; step++) {
     const writer = next() < 0.5 ? a : b;
+    if (writer.getXmlFragment('default').length === 0) appendParagraph(writer, 'lại');
     const text = paragraph(writer.getXmlFragment('default'), Math.floor(next() * writer.getXmlFragment('default').length));
     const roll = next();
     if (roll < 0.6) text.insert(Math.floor(next() * (text.length + 1)), 'abcdefghij'[step % 10]!);
     else if (roll < 0.75 && text.length > 0) text.delete(Math.floor(next() * text.length), 1);
     else if (roll < 0.85 && text.length > 20) text.delete(Math.floor(next() * (text.length - 15)), 12);
     else if (roll < 0.9 && text.length > 10) text.format(2, 5, { bold: true });
-    else (mapsBothWriters ? writer : a).getMap('meta').set('title', `Dự thảo ${step}`);
+    else if (bothWriters && roll < 0.95 && writer.getXmlFragment('default').length > 3) writer.getXmlFragment('default').delete(Math.floor(next() * writer.getXmlFragment('default').length), 1);
+    else if (bothWriters && roll < 0.97) {
+      const element = new Y.XmlElement('paragraph');
+      element.insert(0, [new Y.XmlText(`mới ${step}`)]);
+      writer.getXmlFragment('default').insert(Math.floor(next() * (writer.getXmlFragment('default').length + 1)), [element]);
+    } else (bothWriters ? writer : a).getMap('meta').set('title', `Dự thảo ${step}`);
     // Concurrent edits: both write before they hear of each other now and then.
     if (next() < 0.7) exchange();
   }
   exchange();
+  if (fragment.length === 0) appendParagraph(a, 'cuối cùng');
   const first = paragraph(fragment, 0);
   first.insert(3, 'BÍ-MẬT-ĐÃ-XOÁ');
   first.delete(3, 'BÍ-MẬT-ĐÃ-XOÁ'.length);
   first.insert(0, 'x😀y');
   first.delete(2, 1);
-  fragment.delete(4, 1);
+  if (fragment.length > 4) fragment.delete(4, 1);
   exchange();
   return { snapshot, rows, final: a };
 }
 
 describe('folding log rows from their bytes', () => {
   it('gives what applying them gives, byte for byte: the rows’ effect, the merged state and its summary', () => {
-    for (let seed = 1; seed <= 6; seed++) {
-      // Map entries set by both writers at once: the loser is deleted when a doc integrates it, by no row.
-      const mapsBothWriters = seed % 2 === 0;
-      const { snapshot, rows, final } = history(seed, { mapsBothWriters });
+    for (let seed = 1; seed <= 12; seed++) {
+      // Both writers on the map entry and the paragraphs: a map entry that loses, or text typed into
+      // a paragraph deleted meanwhile, is deleted when a doc integrates it, by no row.
+      const bothWriters = seed % 2 === 0;
+      const { snapshot, rows, final } = history(seed, { bothWriters });
       const folded = fold(snapshot, rows, seed);
       expect(folded, `seed ${seed}`).toBeDefined();
       const reference = applied(snapshot, rows);
@@ -134,7 +144,7 @@ describe('folding log rows from their bytes', () => {
       expect(client.getXmlFragment('default').toString()).toBe(final.getXmlFragment('default').toString());
       expect(client.getMap('meta').toJSON()).toEqual(final.getMap('meta').toJSON());
       expect(folded!.summary.stateVector).toEqual(reference.loaded.summary.stateVector);
-      if (!mapsBothWriters) expect(folded!.summary.deleteSet).toEqual(reference.loaded.summary.deleteSet);
+      if (!bothWriters) expect(folded!.summary.deleteSet).toEqual(reference.loaded.summary.deleteSet);
       // Else every deletion folded is one the doc has (it has a few more: those no row carries).
       const known = Y.decodeUpdate(reference.loaded.summary.deleteSet).ds;
       for (const [client, ranges] of Y.decodeUpdate(folded!.summary.deleteSet).ds.clients) {
