@@ -15,14 +15,15 @@ export type StateTask =
   | { kind: 'diff'; update: Uint8Array; stateVector: Uint8Array }
   | { kind: 'summary'; update: Uint8Array }
   | { kind: 'read'; snapshot: Uint8Array | undefined; rows: Uint8Array; ends: Uint32Array; read: LiveRead }
-  | { kind: 'load'; snapshot: Uint8Array | undefined; port: MessagePort }
+  | { kind: 'load'; snapshotFollows: boolean; port: MessagePort }
   | { kind: 'warm' };
 
 /**
- * What a load's port carries to the worker: pieces of rows as they are read (in seq order), then
- * that all were sent (and whether the merged state is wanted); or a cancel.
+ * What a load's port carries to the worker: the snapshot (when the task said one follows) and
+ * pieces of rows as they are read (in seq order), in any order between them; then that all rows
+ * were sent (and whether the merged state is wanted); or a cancel.
  */
-export type LoadInput = { rows: Uint8Array; ends: Uint32Array } | { done: true; merged: boolean } | { cancel: true };
+export type LoadInput = { snapshot: Uint8Array } | { rows: Uint8Array; ends: Uint32Array } | { done: true; merged: boolean } | { cancel: true };
 /** ... and back: what a room needs, as soon as the rows are folded (or applied). */
 export type LoadOutput = LoadedRows;
 
@@ -38,7 +39,7 @@ export type ReadResult = LiveReadResult<LiveRead>;
  */
 export default function run(task: StateTask): MergeResult | Uint8Array | ReadResult | SummaryResult | Promise<Uint8Array | undefined> | undefined {
   if (task.kind === 'warm') return undefined;
-  if (task.kind === 'load') return load(task.snapshot, task.port);
+  if (task.kind === 'load') return load(task.snapshotFollows, task.port);
   if (task.kind === 'diff') return Y.diffUpdate(task.update, task.stateVector);
   if (task.kind === 'summary') return mergeStoredState({ snapshot: task.update, updates: [], throughSeq: 0, lastSeq: 0 }, { summary: true }).summary!;
   if (task.kind === 'read') return read(task);
@@ -56,31 +57,41 @@ function read(task: Extract<StateTask, { kind: 'read' }>): ReadResult {
 }
 
 /**
- * load → the merged state when asked (else undefined). The snapshot is summarised at once, while
- * the rows are still being read; once they arrive on `port`, what a room needs (LoadOutput) is
+ * load → the merged state when asked (else undefined). The task starts before the snapshot is
+ * copied to the worker, so pieces of rows are folded as they come, whenever the snapshot does; the
+ * snapshot is summarised when it comes. Once all rows came, what a room needs (LoadOutput) is
  * folded from their bytes (RowFolder: no Y.Doc of the snapshot) and goes back on `port`, and only
  * then is the whole state built and encoded (for the compaction that follows a load). Rows that
  * do not fold (one does not decode, a gap) are applied to a Y.Doc of the snapshot instead, which
  * skips and reports those that do not apply.
  */
-async function load(snapshot: Uint8Array | undefined, port: MessagePort): Promise<Uint8Array | undefined> {
+async function load(snapshotFollows: boolean, port: MessagePort): Promise<Uint8Array | undefined> {
   const folder = new RowFolder();
   const pieces: Array<{ rows: Uint8Array; ends: Uint32Array }> = [];
-  // Pieces are folded as they come; the load goes on once they all came (or it was canceled).
+  let snapshot: Uint8Array | undefined;
+  let summary: { stateVector: Uint8Array; deleteSet: Uint8Array } | undefined = snapshotFollows ? undefined : { stateVector: Y.encodeStateVector(new Map()), deleteSet: EMPTY_UPDATE };
+  let summarizedAt = epochMs();
+  // Everything arrived (the snapshot, if one follows, and every row), or undefined: canceled.
   const input = new Promise<{ merged: boolean } | undefined>((resolve) => {
+    let done: { merged: boolean } | undefined;
     port.on('message', (message: LoadInput) => {
       if ('cancel' in message) return resolve(undefined);
-      if ('done' in message) return resolve({ merged: message.merged });
-      pieces.push(message);
-      folder.add(message.rows, message.ends);
+      if ('snapshot' in message) {
+        snapshot = message.snapshot;
+        summary = summarizeSnapshot(snapshot);
+        summarizedAt = epochMs();
+      } else if ('done' in message) done = { merged: message.merged };
+      else {
+        pieces.push(message);
+        folder.add(message.rows, message.ends);
+      }
+      if (done && summary) resolve(done);
     });
     port.once('close', () => resolve(undefined));
   });
   try {
-    const summary = snapshot ? summarizeSnapshot(snapshot) : { stateVector: Y.encodeStateVector(new Map()), deleteSet: EMPTY_UPDATE };
-    const summarizedAt = epochMs();
     const rows = await input;
-    if (!rows) return undefined;
+    if (!rows || !summary) return undefined;
     const folded = folder.finish(summary);
     if (folded) {
       port.postMessage({ ...folded, badRows: [], appliedAt: { snapshot: summarizedAt, rows: epochMs() } } satisfies LoadOutput);

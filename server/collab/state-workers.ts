@@ -153,12 +153,20 @@ export class StateWorkers {
 
   private startLoad(snapshot: Uint8Array | undefined) {
     const { port1: port, port2 } = new MessageChannel();
-    // The worker gets a copy of its own, made in pieces (a 16 MiB copy in one go stalls the event loop).
-    const merged = (async () => {
-      const copy = snapshot && (await copyInPieces(snapshot));
-      const task: StateTask = { kind: 'load', snapshot: copy, port: port2 };
-      return (await this.pool.run(task, { transferList: [port2, ...(copy ? [copy.buffer as ArrayBuffer] : [])] })) as Uint8Array | undefined;
-    })();
+    // The task starts now, so the worker folds rows as they come; the snapshot follows on the port
+    // once copied (in pieces: a 16 MiB copy in one go stalls the event loop, and the copy's turns
+    // wait behind the reads of the rows).
+    const task: StateTask = { kind: 'load', snapshotFollows: snapshot !== undefined, port: port2 };
+    const merged = this.pool.run(task, { transferList: [port2] }) as Promise<Uint8Array | undefined>;
+    if (snapshot) {
+      void copyInPieces(snapshot).then((copy) => {
+        try {
+          port.postMessage({ snapshot: copy } satisfies LoadInput, [copy.buffer as ArrayBuffer]);
+        } catch {
+          // The port was closed meanwhile (the load was canceled or failed): nothing to send.
+        }
+      });
+    }
     const loaded = new Promise<LoadOutput>((resolve, reject) => {
       port.once('message', resolve);
       // The worker closes its end when done; what it sent before arrives first.
