@@ -216,7 +216,7 @@ async function open(baseUrl: string, documentId: string, token: string, serverPi
 
 function describeOpen(opened: Opened): string {
   const p = opened.phases;
-  const applied = p.snapshotApplied !== undefined && p.snapshotApplied > 0 ? `, snapshot applied on the worker ${ms(p.snapshotApplied)}, log applied ${ms(p.rowsApplied!)}` : '';
+  const applied = p.snapshotApplied !== undefined && p.snapshotApplied > 0 ? `, snapshot summarised (or applied) on the worker ${ms(p.snapshotApplied)}, log folded (or applied) ${ms(p.rowsApplied!)}` : '';
   const phases = Object.keys(p).length > 0 ? `; server load phases (from the load's start): snapshot read ${ms(p.snapshot!)}, snapshot + log read ${ms(p.read!)}${applied}, room ready ${ms(p.ready!)}` : '';
   return `CPU: server ${opened.serverCpu.toFixed(2)} s (all threads), this process (provider) ${opened.clientCpu.toFixed(2)} s${phases}`;
 }

@@ -416,12 +416,14 @@ export class CollabServer implements LiveDocuments {
 
   /**
    * Loads a document into a room. A failed load is an error for the connection, never an empty
-   * document (hocuspocus#382). A big snapshot goes to a worker as soon as it is read (and to the
-   * connections waiting for it: `snapshotRead`), while its log rows are still being read; the rows
-   * follow, and the room is ready once the worker has applied them: it holds the snapshot and what
-   * the rows added to it, checks updates against the summary the worker computed, and builds no
-   * Y.Doc. A long log (compactAfterRows or more) is then compacted with the state the same worker
-   * merged, instead of reading and merging it all again.
+   * document (hocuspocus#382). A worker thread is started while a big snapshot is read; the
+   * snapshot goes to it as soon as it is read (and to the connections waiting for it:
+   * `snapshotRead`), and each piece of log rows as it is read. The worker folds the rows from
+   * their bytes (protocol/update-fold.ts), with no Y.Doc of the snapshot, and the room is ready once
+   * they are folded: it holds the snapshot and what the rows added to it, checks updates against
+   * the summary the worker computed, and builds no Y.Doc. A long log (compactAfterRows or more) is
+   * then compacted with the whole state the same worker builds after the room is ready, instead
+   * of reading and merging it all again.
    */
   private async load(documentId: string, snapshotRead: (snapshot: EarlySnapshot | undefined) => void): Promise<Room> {
     const started = performance.now();
@@ -430,11 +432,18 @@ export class CollabServer implements LiveDocuments {
     let load: StateLoad | undefined;
     let snapshotAt = 0;
     const state = await this.deps.storage
-      .load(documentId, (snapshot, throughSeq, rowsFollow) => {
-        snapshotAt = performance.now();
-        if (!snapshot || snapshot.byteLength < IN_PLACE_DOC_BYTES) return;
-        snapshotRead({ snapshot, throughSeq });
-        if (rowsFollow) load = this.workers.load(snapshot);
+      .load(documentId, {
+        // A big snapshot is summarised (and its rows folded) on a worker thread: one is started
+        // (if there is none) while the snapshot is read, not after.
+        head: (bytes) => bytes >= IN_PLACE_DOC_BYTES && this.workers.warm(),
+        snapshot: (snapshot, throughSeq, rowsFollow) => {
+          snapshotAt = performance.now();
+          if (!snapshot || snapshot.byteLength < IN_PLACE_DOC_BYTES) return;
+          snapshotRead({ snapshot, throughSeq });
+          if (rowsFollow) load = this.workers.load(snapshot);
+        },
+        // The worker folds each piece of rows while the next is read.
+        rows: (rows) => load?.piece(rows),
       })
       .catch((error: unknown) => {
         load?.cancel();

@@ -15,11 +15,15 @@ import type { Refusal } from '../errors.js';
 import type { EditedUpdate, LiveEdit } from '../services/live-edits.js';
 
 /**
- * A load in progress (StateWorkers.load): started with the snapshot, given the rows once read.
- * `loaded` is what a room needs (the rows' effect and the summary); `merged`, when asked, the whole
- * state as one update (for the compaction that follows), encoded after `loaded` is sent.
+ * A load in progress (StateWorkers.load): started with the snapshot, given the rows in pieces as
+ * they are read, then all of them. `loaded` is what a room needs (the rows' effect and the summary);
+ * `merged`, when asked, the whole state as one update (for the compaction that follows), built and
+ * encoded after `loaded` is sent.
  */
 export interface StateLoad {
+  /** A piece of the rows as read, in seq order: a load on a worker folds it at once; else kept for `rows`. */
+  piece(rows: PackedRows): void;
+  /** All the rows (those given as pieces among them, first). */
   rows(rows: Rows, options: { merged: boolean }): { loaded: Promise<LoadedRows>; merged: Promise<Uint8Array | undefined> };
   /** The rows will not come (reading them failed): the worker stops. */
   cancel(): void;
@@ -86,8 +90,8 @@ export class StateWorkers {
     if (storedBytes(state) < this.inPlaceBytes) return mergeStoredState(state, options);
     if (options.summary && state.snapshot && rowCount(state) === 0) {
       // A snapshot alone is its own merge: only its summary is made on the worker, and only that
-      // comes back (not the snapshot, cloned: 16 MiB copied on the event loop).
-      const update = state.snapshot.slice();
+      // comes back (not the snapshot, cloned: 16 MiB copied on the event loop). Copied in pieces.
+      const update = await copyInPieces(state.snapshot);
       const summary = (await this.pool.run({ kind: 'summary', update } satisfies StateTask, { transferList: [update.buffer as ArrayBuffer] })) as SummaryResult;
       return { update: state.snapshot, badRows: [], summary };
     }
@@ -97,13 +101,22 @@ export class StateWorkers {
   }
 
   /**
-   * Starts loading a stored state: a snapshot of `inPlaceBytes` or more starts applying on a
-   * worker at once, while the caller reads the rows; a smaller one waits for the rows and is done
-   * in place when they are small too. See StoredStateLoader.
+   * Starts loading a stored state: a snapshot of `inPlaceBytes` or more goes to a worker at once
+   * (copied in pieces), which summarises it and folds the rows as the caller reads them (`piece`;
+   * state-worker.ts); a smaller one waits for the rows and is done in place when they are small
+   * too (StoredStateLoader).
    */
   load(snapshot: Uint8Array | undefined): StateLoad {
     const started = (snapshot?.byteLength ?? 0) >= this.inPlaceBytes ? this.startLoad(snapshot) : undefined;
+    let sent = 0;
     return {
+      piece: (rows) => {
+        if (!started) return;
+        const { rows: bytes, ends, transferList } = pack(undefined, { updates: [], packed: rows });
+        // Counted before they are sent: a transferred array is empty here after.
+        sent += ends.length;
+        started.port.postMessage({ rows: bytes, ends } satisfies LoadInput, transferList);
+      },
       rows: (stored, { merged }) => {
         if (!started && (snapshot?.byteLength ?? 0) + rowBytes(stored) < this.inPlaceBytes) {
           const loader = new StoredStateLoader(snapshot);
@@ -115,19 +128,45 @@ export class StateWorkers {
           }
         }
         const load = started ?? this.startLoad(snapshot);
-        const { rows, ends, transferList } = pack(undefined, stored);
-        load.port.postMessage({ rows, ends, merged } satisfies LoadInput, transferList);
+        // What the pieces did not carry (all of it, when none were given).
+        const rest = rowsAfter(stored, sent);
+        if (rest) {
+          const { rows, ends, transferList } = pack(undefined, rest);
+          load.port.postMessage({ rows, ends } satisfies LoadInput, transferList);
+        }
+        load.port.postMessage({ done: true, merged } satisfies LoadInput);
         return { loaded: load.loaded, merged: load.merged };
       },
       cancel: () => started?.port.close(),
     };
   }
 
+  /**
+   * Starts a worker thread now if there is none (a thread takes a few hundred ms to start, more
+   * with the tsx loader): a load calls it before reading a big snapshot, so the thread is there
+   * when the snapshot is.
+   */
+  warm(): void {
+    if (this.pool.threads.length > 0) return;
+    void this.pool.run({ kind: 'warm' } satisfies StateTask).catch(() => {});
+  }
+
   private startLoad(snapshot: Uint8Array | undefined) {
     const { port1: port, port2 } = new MessageChannel();
-    const copy = snapshot?.slice();
-    const task: StateTask = { kind: 'load', snapshot: copy, port: port2 };
-    const merged = this.pool.run(task, { transferList: [port2, ...(copy ? [copy.buffer as ArrayBuffer] : [])] }) as Promise<Uint8Array | undefined>;
+    // The task starts now, so the worker folds rows as they come; the snapshot follows on the port
+    // once copied (in pieces: a 16 MiB copy in one go stalls the event loop, and the copy's turns
+    // wait behind the reads of the rows).
+    const task: StateTask = { kind: 'load', snapshotFollows: snapshot !== undefined, port: port2 };
+    const merged = this.pool.run(task, { transferList: [port2] }) as Promise<Uint8Array | undefined>;
+    if (snapshot) {
+      void copyInPieces(snapshot).then((copy) => {
+        try {
+          port.postMessage({ snapshot: copy } satisfies LoadInput, [copy.buffer as ArrayBuffer]);
+        } catch {
+          // The port was closed meanwhile (the load was canceled or failed): nothing to send.
+        }
+      });
+    }
     const loaded = new Promise<LoadOutput>((resolve, reject) => {
       port.once('message', resolve);
       // The worker closes its end when done; what it sent before arrives first.
@@ -229,6 +268,17 @@ function rowBytes(rows: { updates: readonly Uint8Array[]; packed?: PackedRows | 
   let total = 0;
   for (const u of rows.updates) total += u.byteLength;
   return total;
+}
+
+/** The rows of `stored` after its first `count`, or undefined when there are none. */
+function rowsAfter(stored: Rows, count: number): Rows | undefined {
+  const total = rowCount(stored);
+  if (count >= total) return undefined;
+  if (count === 0) return stored;
+  if (!stored.packed) return { updates: stored.updates.slice(count) };
+  const { bytes, ends } = stored.packed;
+  const start = ends[count - 1]!;
+  return { updates: [], packed: { bytes: bytes.subarray(start), ends: ends.subarray(count).map((end) => end - start) } };
 }
 
 /** Bytes copied per turn of the event loop by copyInPieces. */

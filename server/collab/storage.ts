@@ -4,7 +4,7 @@
  * PostgreSQL adapter lives in db/document-storage.ts; app.ts plugs it in. Nothing in collab/
  * knows SQL.
  */
-import type { StoredState } from '../domain/stored-state.js';
+import type { LoadListener, StoredState } from '../domain/stored-state.js';
 
 export type { StoredState };
 
@@ -38,10 +38,10 @@ export type MergeState = (state: StoredState) => Promise<Uint8Array>;
 export interface DocumentStorage {
   /**
    * The snapshot and every later row, in one consistent view. A failure is an error, never an
-   * empty document. `onSnapshot` is told the snapshot (the seq it covers, and whether rows follow)
-   * as soon as it is read, before the rows are.
+   * empty document. `listener` is told the snapshot's size first, then the snapshot as soon as it
+   * is read, then each piece of rows as read (LoadListener).
    */
-  load(documentId: string, onSnapshot?: (snapshot: Uint8Array | undefined, throughSeq: number, rowsFollow: boolean) => void): Promise<StoredState>;
+  load(documentId: string, listener?: LoadListener): Promise<StoredState>;
   /**
    * Appends in one transaction; requests for one document get consecutive seqs in the order given.
    * One document's refused append never fails another's: each outcome is its own. Rejects only

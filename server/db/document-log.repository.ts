@@ -4,7 +4,7 @@
  * snapshot and deletes exactly the rows it merged, in one transaction.
  */
 import { sql } from 'kysely';
-import { docFromStoredState, mergeStoredState, packedState, rowCount, type StoredState } from '../domain/stored-state.js';
+import { docFromStoredState, mergeStoredState, packedState, rowCount, type LoadListener, type StoredState } from '../domain/stored-state.js';
 import type { Db } from './connect.js';
 
 export { docFromStoredState, type StoredState };
@@ -80,21 +80,17 @@ export async function appendUpdatesAtOnce(db: Db, requests: readonly AppendReque
 
 /**
  * Reads the snapshot and every later log row in one consistent view (REPEATABLE READ).
- * `onSnapshot` is told the snapshot as soon as it is read, before the rows (a load starts
- * working on it meanwhile); it must not throw.
+ * `listener` is told the snapshot's size, then the snapshot as soon as it is read, then each piece
+ * of rows as it is read (a load works on them meanwhile: LoadListener); it must not throw.
  */
-export async function readStoredState(db: Db, documentId: string, onSnapshot?: SnapshotListener): Promise<StoredState> {
+export async function readStoredState(db: Db, documentId: string, listener: LoadListener = {}): Promise<StoredState> {
   return db
     .transaction()
     .setIsolationLevel('repeatable read')
-    .execute((tx) => readStoredStateIn(tx, documentId, onSnapshot));
+    .execute((tx) => readStoredStateIn(tx, documentId, listener));
 }
 
-/**
- * Told the snapshot (undefined when the document has none), the seq it covers, and whether rows
- * follow it (the document's last seq is past it).
- */
-export type SnapshotListener = (snapshot: Uint8Array | undefined, throughSeq: number, rowsFollow: boolean) => void;
+export type { LoadListener };
 
 export interface CompactionResult {
   mergedRows: number;
@@ -186,7 +182,7 @@ const SNAPSHOT_PIECE_BYTES = 1024 * 1024;
  */
 const ROWS_PER_READ = 25_000;
 
-async function readStoredStateIn(tx: Db, documentId: string, onSnapshot?: SnapshotListener): Promise<StoredState> {
+async function readStoredStateIn(tx: Db, documentId: string, listener: LoadListener = {}): Promise<StoredState> {
   const head = await tx
     .selectFrom('documents as d')
     .leftJoin('document_snapshots as s', 's.document_id', 'd.id')
@@ -194,6 +190,8 @@ async function readStoredStateIn(tx: Db, documentId: string, onSnapshot?: Snapsh
     .where('d.id', '=', documentId)
     .executeTakeFirst();
   let snapshot: { state: Uint8Array; through_seq: number } | undefined;
+  const hasSnapshot = head?.through_seq != null && head.bytes != null;
+  listener.head?.(hasSnapshot ? Number(head.bytes) : 0, (head?.last_seq ?? 0) > (hasSnapshot ? head.through_seq! : 0));
   if (head?.through_seq != null && head.bytes != null) {
     const state = new Uint8Array(Number(head.bytes));
     for (let offset = 0; offset < state.byteLength; offset += SNAPSHOT_PIECE_BYTES) {
@@ -207,7 +205,7 @@ async function readStoredStateIn(tx: Db, documentId: string, onSnapshot?: Snapsh
     snapshot = { state, through_seq: head.through_seq };
   }
   const throughSeq = snapshot?.through_seq ?? 0;
-  onSnapshot?.(snapshot?.state, throughSeq, (head?.last_seq ?? 0) > throughSeq);
+  listener.snapshot?.(snapshot?.state, throughSeq, (head?.last_seq ?? 0) > throughSeq);
   // Rows stay packed as read (a buffer and end offsets per query), joined once at the end.
   const pieces: Uint8Array[] = [];
   const lengths: DataView[] = [];
@@ -225,7 +223,14 @@ async function readStoredStateIn(tx: Db, documentId: string, onSnapshot?: Snapsh
     const read = rows[0]!;
     if (read.n === 0) break;
     pieces.push(read.data!);
-    lengths.push(new DataView(read.lengths!.buffer, read.lengths!.byteOffset, read.lengths!.byteLength));
+    const pieceLengths = new DataView(read.lengths!.buffer, read.lengths!.byteOffset, read.lengths!.byteLength);
+    lengths.push(pieceLengths);
+    if (listener.rows) {
+      const ends = new Uint32Array(read.n);
+      let end = 0;
+      for (let i = 0; i < read.n; i++) ends[i] = end += pieceLengths.getInt32(i * 4);
+      listener.rows({ bytes: new Uint8Array(read.data!.buffer, read.data!.byteOffset, read.data!.byteLength), ends });
+    }
     rowsRead += read.n;
     lastSeq = Number(read.last);
     if (read.n < ROWS_PER_READ) break;

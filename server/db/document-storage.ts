@@ -6,7 +6,7 @@
  */
 import { sql } from 'kysely';
 import type { Db } from './connect.js';
-import { appendUpdates, appendUpdatesAtOnce, compactDocument, readStoredState, storeMergedState, type AppendRequest, type CompactionResult, type SnapshotListener, type StoredState } from './document-log.repository.js';
+import { appendUpdates, appendUpdatesAtOnce, compactDocument, readStoredState, storeMergedState, type AppendRequest, type CompactionResult, type LoadListener, type StoredState } from './document-log.repository.js';
 import { lastSeqsOf, readLogAfter, type LogTail } from './log-tail.repository.js';
 
 export type AppendOutcome = { seq: number } | { error: unknown };
@@ -14,8 +14,8 @@ export type AppendOutcome = { seq: number } | { error: unknown };
 export class PgDocumentStorage {
   constructor(private readonly db: Db) {}
 
-  load(documentId: string, onSnapshot?: SnapshotListener): Promise<StoredState> {
-    return readStoredState(this.db, documentId, onSnapshot);
+  load(documentId: string, listener?: LoadListener): Promise<StoredState> {
+    return readStoredState(this.db, documentId, listener);
   }
 
   /**

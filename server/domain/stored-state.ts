@@ -26,6 +26,22 @@ export interface PackedRows {
   ends: Uint32Array;
 }
 
+/**
+ * Told how a stored state's read goes, for a load that starts work before the whole state is
+ * read (collab-server.ts `load`). Each is optional.
+ */
+export interface LoadListener {
+  /** The snapshot's size (0 when there is none) and whether rows follow it, before it is read. */
+  head?(snapshotBytes: number, rowsFollow: boolean): void;
+  /** The snapshot (undefined when there is none) and the seq it covers, as soon as it is read. */
+  snapshot?(snapshot: Uint8Array | undefined, throughSeq: number, rowsFollow: boolean): void;
+  /**
+   * Each piece of log rows as it is read, in seq order (`ends` relative to the piece): the
+   * state's rows are these pieces one after another. The buffers are the state's own: copy what is kept.
+   */
+  rows?(rows: PackedRows): void;
+}
+
 /** How many log rows a stored state holds. */
 export function rowCount(state: Pick<StoredState, 'updates' | 'packed'>): number {
   return state.packed ? state.packed.ends.length : state.updates.length;
@@ -98,8 +114,8 @@ function applyRows(doc: Y.Doc, updates: readonly Uint8Array[], onBadRow?: (index
   }
 }
 
-/** The summary of a stored snapshot (see mergeStoredState). */
-function summarizeSnapshot(snapshot: Uint8Array): { stateVector: Uint8Array; deleteSet: Uint8Array } {
+/** The summary of a stored snapshot (see mergeStoredState): from its bytes, by Yjs if they surprise summarizeUpdate. */
+export function summarizeSnapshot(snapshot: Uint8Array): { stateVector: Uint8Array; deleteSet: Uint8Array } {
   try {
     return summarizeUpdate(snapshot);
   } catch (error) {
@@ -159,7 +175,8 @@ export interface LoadedRows {
   /** The merged state's state vector and delete set (MergedState.summary). */
   summary: { stateVector: Uint8Array; deleteSet: Uint8Array };
   /**
-   * When the snapshot and then the rows had been applied, in ms since the epoch
+   * When the snapshot and then the rows had been taken in (applied to a Y.Doc; on a worker's load,
+   * the snapshot summarised and the rows folded: state-worker.ts), in ms since the epoch
    * (performance.timeOrigin + performance.now(): comparable across threads), for the load's metrics.
    */
   appliedAt: { snapshot: number; rows: number };
@@ -213,3 +230,4 @@ export class StoredStateLoader {
     this.doc.destroy();
   }
 }
+

@@ -31,6 +31,8 @@ const decoder = new TextDecoder();
 
 class Reader {
   pos = 0;
+  /** Set once a string was not valid UTF-8 (Yjs decodes such bytes to replacement characters). */
+  invalidUtf8 = false;
   constructor(readonly bytes: Uint8Array) {}
 
   byte(): number {
@@ -79,7 +81,10 @@ class Reader {
     }
     const text = bytes.subarray(start, start + n);
     // Invalid UTF-8 counts as what Yjs's decoding makes of it (replacement characters).
-    if (any >= 0x80 && !isUtf8(text)) return decoder.decode(text).length;
+    if (any >= 0x80 && !isUtf8(text)) {
+      this.invalidUtf8 = true;
+      return decoder.decode(text).length;
+    }
     return n - continuations + fourByteLeads;
   }
 
@@ -179,38 +184,65 @@ function skipContent(reader: Reader, kind: number): number {
 
 /** What `walkUpdate` reports of an update, in the order of its bytes. */
 export interface UpdateVisitor {
-  /** Each struct: its client, first clock and length in clocks; `skip` for a Skip (a gap in the update). */
-  struct?(client: number, clock: number, length: number, skip: boolean): void;
+  /**
+   * Each struct: its client, first clock and length in clocks; `skip` for a Skip (a gap in the
+   * update); `at`, where its bytes are and what its header says (one object, refilled for each
+   * struct: copy what is kept).
+   */
+  struct?(client: number, clock: number, length: number, skip: boolean, at: StructAt): void;
   /** Each range of the delete set. */
   deleted?(client: number, clock: number, length: number): void;
 }
 
+/** A struct's bytes and header, as `walkUpdate` reads them (offsets in the bytes walked). */
+export interface StructAt {
+  /** Its info byte (the low 5 bits: 0 a GC struct, 10 a Skip, else an Item's content kind). */
+  info: number;
+  /** Offsets of its info byte, of its content (for a GC struct or Skip: its length), and of its end. */
+  start: number;
+  content: number;
+  end: number;
+  /** An Item's origin and right origin (client -1 when it has none). */
+  originClient: number;
+  originClock: number;
+  rightClient: number;
+  rightClock: number;
+}
+
 /**
  * Walks a v1 update's struct headers and delete set without decoding content (UpdateVisitor) and
- * answers the byte offset where its delete set begins. Throws MalformedUpdateError when the bytes
- * are not a whole v1 update.
+ * answers the byte offset where its delete set begins; `text.invalidUtf8` is set when a string was
+ * not UTF-8. The update is `bytes` from `from` to `to` (a row of packed rows), by default all of
+ * them. Throws MalformedUpdateError when they are not a whole v1 update.
  */
-export function walkUpdate(update: Uint8Array, visit: UpdateVisitor): number {
-  const reader = new Reader(update);
+export function walkUpdate(bytes: Uint8Array, visit: UpdateVisitor, from = 0, to = bytes.length, text: { invalidUtf8: boolean } = { invalidUtf8: false }): number {
+  const reader = new Reader(bytes);
+  reader.pos = from;
+  const at: StructAt = { info: 0, start: 0, content: 0, end: 0, originClient: -1, originClock: 0, rightClient: -1, rightClock: 0 };
   const sections = reader.uint();
   for (let s = 0; s < sections; s++) {
     const structs = reader.uint();
     const client = reader.uint();
     let clock = reader.uint();
     for (let i = 0; i < structs; i++) {
+      at.start = reader.pos;
       const info = reader.byte();
+      at.info = info;
+      at.originClient = -1;
+      at.rightClient = -1;
       let length: number;
       const skip = info === 10;
       if (skip) {
+        at.content = reader.pos;
         length = reader.uint();
       } else if ((info & 0x1f) !== 0) {
         if (info & 0x80) {
-          reader.uint();
-          reader.uint();
+          at.originClient = reader.uint();
+          at.originClock = reader.uint();
         }
         if (info & 0x40) {
-          reader.uint();
-          reader.uint();
+          at.rightClient = reader.uint();
+          at.rightClock = reader.uint();
         }
         if ((info & 0xc0) === 0) {
           // Parent: a root type's name, or the id of the type's item; then the map key, if any.
@@ -221,11 +253,14 @@ export function walkUpdate(update: Uint8Array, visit: UpdateVisitor): number {
           }
           if (info & 0x20) reader.string();
         }
+        at.content = reader.pos;
         length = skipContent(reader, info & 0x1f);
       } else {
+        at.content = reader.pos;
         length = reader.uint(); // GC
       }
-      visit.struct?.(client, clock, length, skip);
+      at.end = reader.pos;
+      visit.struct?.(client, clock, length, skip, at);
       clock += length;
     }
   }
@@ -240,7 +275,8 @@ export function walkUpdate(update: Uint8Array, visit: UpdateVisitor): number {
       visit.deleted?.(client, clock, length);
     }
   }
-  if (reader.pos !== update.length) throw new MalformedUpdateError('bytes after the delete set');
+  if (reader.pos !== to) throw new MalformedUpdateError('bytes after the delete set');
+  if (reader.invalidUtf8) text.invalidUtf8 = true;
   return deleteSetStart;
 }
 

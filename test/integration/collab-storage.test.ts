@@ -396,6 +396,67 @@ describe('a big document with a long log opens in steps', () => {
   }, 240_000);
 });
 
+describe('a big document edited while it loads', () => {
+  let s: Setup;
+  beforeAll(async () => (s = await setup({ collab: { idleUnloadMs: 100, compactAfterRows: 500 } })));
+  afterAll(async () => s.close());
+
+  it('takes an edit sent before the room is ready: stored, broadcast, and every client ends with the stored state', async () => {
+    const id = await s.newDocument();
+    const db = s.t.database.db;
+    // A stored snapshot over 1 MiB, then 2,000 keystroke rows (some deleting) after it.
+    const source = new Y.Doc();
+    for (let i = 0; i < 5; i++) appendParagraph(source, pasteText(256 * 1024, 900 + i));
+    await db.transaction().execute((tx) => appendUpdates(tx, [{ documentId: id, data: Y.encodeStateAsUpdate(source) }]));
+    await compactDocument(db, id);
+    const rows: Uint8Array[] = [];
+    source.on('update', (u: Uint8Array) => rows.push(u));
+    const fragment = source.getXmlFragment('default');
+    const last = () => (fragment.get(fragment.length - 1) as Y.XmlElement).get(0) as Y.XmlText;
+    for (let i = 0; i < 2000; i++) {
+      if (i % 9 === 8) last().delete(last().length - 1, 1);
+      else last().insert(last().length, 'xyzuvw'[i % 6]!);
+    }
+    await db.transaction().execute((tx) => appendUpdates(tx, rows.map((data) => ({ documentId: id, data }))));
+
+    // The log is held locked: the load reads the snapshot (and sends it ahead) but waits for the rows.
+    let release!: () => void;
+    let locked!: () => void;
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    const lock = db.transaction().execute(async (tx) => {
+      await sql`lock table document_updates in access exclusive mode`.execute(tx);
+      locked();
+      await new Promise<void>((resolve) => (release = resolve));
+    });
+    await isLocked;
+    const reader = await s.client(s.reader, id);
+    const writerDoc = new Y.Doc();
+    const writer = await s.client(s.drafter, id, writerDoc);
+    await eventually(() => paragraphsOf(writerDoc).length >= 5, 'the snapshot sent ahead', 20_000);
+    expect(writer.provider.synced).toBe(false);
+    // Typed on the snapshot while the server has not read the rows yet.
+    ((writerDoc.getXmlFragment('default').get(1) as Y.XmlElement).get(0) as Y.XmlText).insert(0, 'SỬA-KHI-ĐANG-NẠP ');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(writer.provider.synced).toBe(false);
+    expect(s.t.app.collab.room(id)).toBeUndefined();
+    release();
+    await lock;
+
+    await writer.synced;
+    await reader.synced;
+    await eventually(() => paragraphsOf(reader.doc)[1]!.startsWith('SỬA-KHI-ĐANG-NẠP '), 'the reader has the edit', 20_000);
+    // Stored: a reload from the database holds it, and equals what both clients hold.
+    await eventually(async () => paragraphsOf(docFromStoredState(await readStoredState(db, id)))[1]!.startsWith('SỬA-KHI-ĐANG-NẠP '), 'the edit stored', 20_000);
+    const stored = mergeStoredState(await readStoredState(db, id)).update;
+    expect(Y.encodeStateAsUpdate(reader.doc)).toEqual(stored);
+    expect(Y.encodeStateAsUpdate(writerDoc)).toEqual(stored);
+    // The typed paragraph as the rows left it (where it sits beside the document's first paragraph depends on the client ids).
+    expect(paragraphsOf(reader.doc)).toContain(paragraphsOf(source).at(-1));
+    expect(writer.closes).toEqual([]);
+    expect(reader.closes).toEqual([]);
+  }, 240_000);
+});
+
 describe('the size limit', () => {
   let s: Setup;
   beforeAll(async () => (s = await setup({ env: { MAX_DOCUMENT_BYTES: String(64 * 1024) } })));
