@@ -32,8 +32,8 @@ export function SendPackage(props: { document: DocumentInfo; fromUnitId: string;
   const sentStatus = useRef<HTMLParagraphElement>(null);
   // The list of packages above grows after a send: the confirmation stays where the person looks.
   useEffect(() => {
-    if (justSent) sentStatus.current?.scrollIntoView({ block: 'nearest' });
-  }, [justSent, sent.length]);
+    if (justSent && !busy) sentStatus.current?.scrollIntoView({ block: 'nearest' });
+  }, [justSent, busy, sent.length]);
   // A correction starts from what was sent: its notes fill the form once per package sent.
   const prefilledFrom = useRef<string | null>(null);
 
