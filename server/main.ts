@@ -9,6 +9,7 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { connectDatabase } from './db/connect.js';
 import { openDatabaseServer } from './db/database-server.js';
 import { migrateToLatest } from './db/migrate.js';
+import { onStopSignal, STOP_SIGNALS } from './stop-signals.js';
 import { bootstrap, demoDistrictDraftTitle, demoMembers, demoPassword } from './services/bootstrap.service.js';
 
 async function main(): Promise<void> {
@@ -37,12 +38,15 @@ async function main(): Promise<void> {
     setup = await bootstrap(database.db, app.services, { adminPassword: config.adminPassword, demo: config.demo });
     const address = await app.listen({ port: config.port, host: config.host });
     const running = { app, database };
-    closeWithGrace({ delay: 20_000 }, async ({ signal, err }) => {
+    const grace = closeWithGrace({ delay: 20_000, skip: [...STOP_SIGNALS] }, async ({ err }) => {
       if (err) running.app.log.error({ err }, 'shutting down after an error');
-      else running.app.log.info({ signal }, 'shutting down');
       await running.app.close();
       await running.database.close();
       await server.stop();
+    });
+    onStopSignal((signal) => {
+      running.app.log.info({ signal }, 'shutting down');
+      void grace.close();
     });
     app.log.info(
       { database: server.embedded ? `embedded (${config.dataDir})` : 'DATABASE_URL', migrations: applied, startupMs: Date.now() - started },

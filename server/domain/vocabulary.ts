@@ -56,6 +56,8 @@ export const sourceLabels: Labels<AnnotationSource> = {
 /** The drafters' decision on an annotation (API.md "Annotations", disposition). */
 export const decisions = ['accepted', 'partially_accepted', 'rejected', 'noted'] as const;
 export type Decision = (typeof decisions)[number];
+/** Decisions that must say why (API.md: the note is required when rejecting or accepting in part). */
+export const decisionsNeedingReason: ReadonlySet<Decision> = new Set<Decision>(['rejected', 'partially_accepted']);
 /** A decision, or none yet: the columns of a cluster's tally. */
 export const decisionTallies = [...decisions, 'undecided'] as const;
 export type DecisionTally = (typeof decisionTallies)[number];

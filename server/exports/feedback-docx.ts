@@ -5,7 +5,7 @@
  */
 import { renderDocx } from './docx-render.js';
 import { groupFeedbackBySection, unitNames } from './feedback-sections.js';
-import { vietnamDate } from './frame.js';
+import { shortDate } from './frame.js';
 import { labelsFor } from './labels.js';
 import type { Block, ExportPage, Inline } from './page-model.js';
 import { renderPdf } from './pdf-render.js';
@@ -20,10 +20,18 @@ export function feedbackPage(feedback: FeedbackExport, context: FrameContext): E
   const blocks: Block[] = [partHeading(1, l.unitsPart)];
   if (feedback.units.length > 0) {
     blocks.push({ type: 'paragraph', inlines: [{ text: l.unitsSent(sent.length, feedback.units.length) }] });
+    // The unit's general note ("Ý kiến chung của đơn vị") beside it, when any unit wrote one.
+    const noted = feedback.units.some((u) => u.note);
     blocks.push({
       type: 'table',
-      columns: [{ header: l.unit, width: 65 }, { header: l.sentOn, width: 35, align: 'center' }],
-      rows: feedback.units.map((u) => [lines(u.name), u.submittedAt ? lines(shortDate(u.submittedAt)) : [[{ text: l.pending, italic: true }]]]),
+      columns: noted
+        ? [{ header: l.unit, width: 30 }, { header: l.sentOn, width: 18, align: 'center' }, { header: l.packageNote, width: 52 }]
+        : [{ header: l.unit, width: 65 }, { header: l.sentOn, width: 35, align: 'center' }],
+      rows: feedback.units.map((u) => [
+        lines(u.name),
+        u.submittedAt ? lines(shortDate(u.submittedAt)) : [[{ text: l.pending, italic: true }]],
+        ...(noted ? [lines(...(u.note ?? '').split(/\r?\n/))] : []),
+      ]),
     });
   }
   blocks.push(partHeading(2, l.pointsPart));
@@ -63,10 +71,6 @@ function unitLines(item: FeedbackExport['items'][number], names: (unitId: string
   return item.units.map((u) => (u.note ? [{ text: `${u.name}: ` }, { text: u.note, italic: true }] : [{ text: u.name }]));
 }
 
-function shortDate(iso: string): string {
-  const d = vietnamDate(new Date(iso));
-  return `${String(d.day).padStart(2, '0')}/${String(d.month).padStart(2, '0')}/${d.year}`;
-}
 
 /** The feedback as a .docx file's bytes. */
 export function feedbackToDocx(feedback: FeedbackExport, context: FrameContext): Promise<Buffer> {

@@ -9,6 +9,12 @@ import type { Frame } from './page-model.js';
 const TIME_ZONE = 'Asia/Ho_Chi_Minh';
 
 /** Day, month, year, hour and minute of `date` in Vietnam. */
+/** dd/mm/yyyy of an ISO instant, in Vietnam's time (the day a Vietnamese reader means). */
+export function shortDate(iso: string): string {
+  const d = vietnamDate(new Date(iso));
+  return `${String(d.day).padStart(2, '0')}/${String(d.month).padStart(2, '0')}/${d.year}`;
+}
+
 export function vietnamDate(date: Date): { day: number; month: number; year: number; hour: number; minute: number } {
   const parts = new Intl.DateTimeFormat('en-GB', { timeZone: TIME_ZONE, year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', hourCycle: 'h23' }).formatToParts(date);
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);

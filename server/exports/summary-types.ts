@@ -46,7 +46,7 @@ export interface RoundSummaryExport {
 export interface FeedbackExport {
   readonly title: string;
   /** Every unit whose feedback was expected: M in "raised by N of M units". */
-  readonly units: readonly { readonly unitId: string; readonly name: string; readonly submittedAt?: string | null }[];
+  readonly units: readonly { readonly unitId: string; readonly name: string; readonly submittedAt?: string | null; readonly note?: string | null }[];
   /** In document order (as `matchAcrossUnits` returns them). */
   readonly items: readonly {
     readonly section: string;

@@ -25,7 +25,7 @@ function isReserved(path: string): boolean {
 
 const MISSING_BUILD = `<!doctype html><html lang="en"><meta charset="utf-8"><title>draftroom</title>
 <body style="font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem">
-<h1>draftroom</h1><p>The web client is not built. Run <code>npm run build:client</code> and reload.</p>
+<h1>draftroom</h1><p>The web client is not built. Run <code>npm run build:client</code>, then start the server again.</p>
 <p>The API is running: see <a href="/docs">/docs</a>.</p></body></html>`;
 
 export async function serveClient(app: FastifyInstance, distDir: string): Promise<void> {

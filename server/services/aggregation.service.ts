@@ -24,7 +24,7 @@ import { childrenOf, findUnit, lockUnit, type Unit } from '../db/units.repositor
 import { findVersionContent } from '../db/versions.repository.js';
 import { clusterAnnotations, CrossUnitMatching, matchAcrossUnits, matchedKind, type Cluster, type ClusterLike, type DecisionCounts, type MatchedItem, type SectionClusters } from '../domain/clustering.js';
 import { contentHash } from '../domain/content-hash.js';
-import { dispositionFor, dispositionLookup, mergedItemId, quoteOf, sortedUnion, sourceKey } from '../domain/feedback-items.js';
+import { dispositionLookup, mergedItemId, quoteOf, sortedUnion, sourceKey } from '../domain/feedback-items.js';
 import { packageNamesAuthors, isUnitSecretary, isUnitStaff, maySendFeedbackFrom, mayReviewRound, roundTouchesUnit, type Actor } from '../domain/permissions.js';
 import type { Section } from '../domain/sections.js';
 import { formatPath } from '../domain/unit-path.js';
@@ -38,7 +38,7 @@ import type { RoundsService } from './rounds.service.js';
 import type { AuditService } from './audit.service.js';
 import type { NotificationsService } from './notifications.service.js';
 import { auditTargets } from '../domain/notification-texts.js';
-import { annotationKinds, decisionLabels, lowerLabel } from '../domain/vocabulary.js';
+import { annotationKinds, decisionLabels, decisionsNeedingReason, lowerLabel } from '../domain/vocabulary.js';
 import type {
   FeedbackPackage as PublicPackage,
   Feedback as MergedFeedback,
@@ -465,6 +465,9 @@ export class AggregationService {
     const { document } = await this.documents.visible(actor, documentId);
     const receiver = input.unitId ?? document.unitId;
     if (!isUnitStaff(actor, receiver)) throw forbidden('only the receiving unit’s drafters and secretaries decide on its feedback');
+    const note = input.note.normalize('NFC').trim();
+    // The rule of a decision on an annotation: rejecting or accepting in part says why.
+    if (decisionsNeedingReason.has(input.decision) && note.length === 0) throw invalid(`a ${input.decision.replace('_', ' ')} decision needs a reason in note`);
     // Only the item's own section is built (a province's roll-up is 20,000 items).
     const merged = await this.feedbackOf(document, receiver);
     const path = merged.sectionOf(itemId);
@@ -477,7 +480,7 @@ export class AggregationService {
         itemId,
         sources: item.sourceKeys,
         decision: input.decision,
-        note: input.note.normalize('NFC').trim(),
+        note,
         decidedBy: actor.memberId,
         decidedAt: this.clock.now(),
       });
@@ -554,6 +557,7 @@ export class AggregationService {
           name: c.name,
           packageId: byUnit.get(c.id)?.id ?? null,
           submittedAt: byUnit.get(c.id)?.submittedAt.toISOString() ?? null,
+          note: byUnit.get(c.id)?.note || null,
         })),
         pending: expected.filter((c) => !byUnit.has(c.id)).map((c) => ({ unitId: c.id, name: c.name })),
       },
@@ -632,7 +636,14 @@ export class AggregationService {
       ],
       { sections: base.sections.map((s) => s.path) },
     );
-    const decisionOf = (keys: string[]) => dispositionFor(keys, decided);
+    // This unit's decision on a carried item is the one it sees on the merged item holding it (as
+    // `GET …/feedback` shows it): a decision taken before another unit's matching point arrived
+    // covers that point too, in what goes up as on the screen.
+    const view = this.mergePackages(`${document.id}:${from.id}`, childPackages);
+    const groupOf = new Map<string, readonly string[]>();
+    for (const path of view.sections()) for (const keys of view.groups(path).groups) for (const key of keys) groupOf.set(key, keys);
+    const lookup = dispositionLookup(decided);
+    const decisionOf = (key: string) => lookup(groupOf.get(key) ?? [key]);
     return matched.map((m) => {
       const decisions = emptyDecisions();
       const annotationIds = new Set<string>();
@@ -660,7 +671,7 @@ export class AggregationService {
           carried.authorIds?.forEach((id) => authorIds.add(id));
           carried.groups?.forEach((g) => groups.add(g));
           recorded += carried.recorded ?? 0;
-          const mineOnIt = decisionOf([sourceKey(fromUnitId, carried.id)]);
+          const mineOnIt = decisionOf(sourceKey(fromUnitId, carried.id));
           decisions[mineOnIt ? mineOnIt.decision : 'undecided'] += carried.count;
           reason ||= mineOnIt?.note ?? '';
           quote ||= carried.quote ?? '';

@@ -65,7 +65,7 @@ import type { RoundsService } from './rounds.service.js';
 import type { VersionDocs } from './version-docs.js';
 import { anchorOrThrow, type AnchorOutcome } from './version-reads.js';
 import { auditTargets } from '../domain/notification-texts.js';
-import { decisionLabels, lowerLabel } from '../domain/vocabulary.js';
+import { decisionLabels, decisionsNeedingReason, lowerLabel } from '../domain/vocabulary.js';
 import type { AuditService } from './audit.service.js';
 import type { NotificationsService } from './notifications.service.js';
 import type { Annotation as PublicAnnotation, PlacedAnnotation as ReanchoredAnnotation } from '../http/schemas/annotations.js';
@@ -93,7 +93,6 @@ export type PublicAnchor =
 /** Who writes: an actor with the name others will see. */
 export type Author = Actor & { readonly displayName: string };
 
-const decisionsNeedingReason: ReadonlySet<Decision> = new Set(['rejected', 'partially_accepted']);
 
 /**
  * How long a claim to apply a suggestion is its claimer's alone (ms): far longer than an apply

@@ -99,7 +99,7 @@ describe('serveClient', () => {
   it('answers a short page naming the build command when the client is not built', async () => {
     const response = await missing.inject({ method: 'GET', url: '/', headers: { accept: 'text/html' } });
     expect(response.statusCode).toBe(200);
-    expect(response.body).toContain('npm run build:client');
+    expect(response.body).toContain('Run <code>npm run build:client</code>, then start the server again.');
     const api = await missing.inject({ method: 'GET', url: '/api/v1/nothing' });
     expect(api.statusCode).toBe(404);
   });

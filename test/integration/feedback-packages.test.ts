@@ -149,6 +149,9 @@ describe('what the district receives', () => {
     const merged = await feedback(who.districtSecretary!);
     expect(merged.units.map((u: { name: string }) => u.name).sort()).toEqual(['Xã Ba', 'Xã Hai', 'Xã Một']);
     expect(merged.pending).toEqual([{ unitId: c3.id, name: 'Xã Ba', remindedAt: null }]);
+    // Each unit's general note reaches the receiving unit (null when it sent none).
+    const notes = Object.fromEntries(merged.units.map((u: { name: string; note: string | null }) => [u.name, u.note]));
+    expect(notes).toEqual({ 'Xã Một': 'Ý kiến của xã Một (bổ sung)', 'Xã Hai': null, 'Xã Ba': null });
     const digital = merged.items.find((i: { kind: string }) => i.kind === 'comment');
     expect(digital).toMatchObject({ section: 'I', sectionTitle: 'I. Kinh tế', quote: 'Chuyển đổi số bước đầu', count: 2, unitCount: 2, disposition: null });
     expect(digital.units).toEqual(
@@ -191,6 +194,11 @@ describe('what the district receives', () => {
     expectProblem(await t.request({ method: 'PUT', url: url('zz'), token: who.districtSecretary!.token, payload: { decision: 'noted' } }), 400, 'validation_failed');
     expectProblem(await t.request({ method: 'PUT', url: url('0123456789abcdef'), token: who.districtSecretary!.token, payload: { decision: 'noted' } }), 404, 'not_found');
     expectProblem(await t.request({ method: 'PUT', url: url(digital.id), token: who.c1Secretary!.token, payload: { decision: 'noted' } }), 403, 'forbidden');
+    // As on an annotation: rejecting or accepting in part says why.
+    for (const decision of ['rejected', 'partially_accepted']) {
+      const refused = expectProblem(await t.request({ method: 'PUT', url: url(digital.id), token: who.districtSecretary!.token, payload: { decision, note: '  ' } }), 400, 'validation_failed');
+      expect(refused.detail).toBe(`a ${decision.replace('_', ' ')} decision needs a reason in note`);
+    }
   });
 
   it('answers one section on its own, and what it kept up to date as packages arrived equals reading everything afresh', async () => {
@@ -329,6 +337,32 @@ describe('what the district receives', () => {
     expect(whole.items.map((i: { section: string }) => i.section)).toEqual(['V', 'IX']);
     const index = await read(`/api/v1/documents/${draft.documentId}/feedback/sections`);
     expect(index.sections.map((s: { section: string }) => s.section)).toEqual(['IV', 'V', 'IX']);
+  });
+
+  it('carries a decision taken before another unit’s matching point arrived to that point too, in the package going up as on the screen', async () => {
+    const report = '# I. Kinh tế\nTăng trưởng bình quân 9% mỗi năm.\n';
+    const body = report.replace(/^# /gm, '');
+    const anchor = { start: body.indexOf('9% mỗi năm'), end: body.indexOf('9% mỗi năm') + '9% mỗi năm'.length };
+    const draft = await makeDocumentInRound(t, who.districtDrafter!.token, { unitId: district.id, markdown: report, closesAt: inHours(1) });
+    await makeAnnotation(t, who.c1Member!.token, draft.roundId, { kind: 'objection', body: 'Chỉ tiêu 9% là quá cao.', anchor });
+    await makeAnnotation(t, who.c2Member!.token, draft.roundId, { kind: 'objection', body: 'Chỉ tiêu 9% quá cao.', anchor });
+    const sendFrom = async (secretary: SignedInMember, unit: Unit) => {
+      const sent = await t.request({ method: 'POST', url: `/api/v1/documents/${draft.documentId}/packages`, token: secretary.token, payload: { fromUnitId: unit.id, roundIds: [draft.roundId] } });
+      expect(sent.statusCode, sent.body).toBe(201);
+    };
+    const read = async () => (await t.request({ method: 'GET', url: `/api/v1/documents/${draft.documentId}/feedback`, token: who.districtSecretary!.token })).json();
+    await sendFrom(who.c1Secretary!, c1);
+    const [point] = (await read()).items;
+    const decided = await t.request({ method: 'PUT', url: `/api/v1/documents/${draft.documentId}/feedback/items/${point.id}/disposition`, token: who.districtSecretary!.token, payload: { decision: 'rejected', note: 'Giữ 9%' } });
+    expect(decided.statusCode, decided.body).toBe(200);
+    await sendFrom(who.c2Secretary!, c2);
+    const after = await read();
+    expect(after.items).toHaveLength(1);
+    expect(after.items[0]).toMatchObject({ unitCount: 2, disposition: { decision: 'rejected', note: 'Giữ 9%' } });
+    const preview = (await t.request({ method: 'GET', url: `/api/v1/documents/${draft.documentId}/packages/preview?fromUnitId=${district.id}`, token: who.districtSecretary!.token })).json();
+    expect(preview.items.map((i: { decisions: unknown; note: string }) => ({ decisions: i.decisions, note: i.note }))).toEqual([
+      { decisions: { accepted: 0, partially_accepted: 0, rejected: 2, noted: 0, undecided: 0 }, note: 'Giữ 9%' },
+    ]);
   });
 
   it('sends the district’s package on to the province with provenance down to each annotation', async () => {

@@ -143,6 +143,22 @@ describe('feedback exports', () => {
     expect(html).not.toMatch(/<(em|strong)\b/);
   });
 
+  it('Markdown and DOCX list each unit with its general note, and the receiving unit’s decision with its reason', async () => {
+    const noted: FeedbackExport = {
+      ...feedback,
+      units: [{ ...feedback.units[0]!, note: 'Chi bộ thống nhất\ncác ý kiến' }, ...feedback.units.slice(1)],
+      items: [{ ...feedback.items[0]!, disposition: { decision: 'rejected', note: 'Giữ như dự thảo' } }, feedback.items[1]!],
+    };
+    const markdown = feedbackToMarkdown(noted);
+    expect(markdown).toContain('## Các đơn vị gửi ý kiến\n\n1/3 đơn vị đã gửi ý kiến.\n\n- Xã Minh Sơn — Ngày gửi: 20/11/2026 — Ý kiến chung của đơn vị: Chi bộ thống nhất các ý kiến\n- Xã Đồng Tâm — Chưa gửi\n');
+    expect(markdown).toContain('| Xử lý, lý do |');
+    expect(markdown).toContain('| Không tiếp thu: Giữ như dự thảo |');
+    const { value } = await mammoth.extractRawText({ buffer: await feedbackToDocx(noted, context) });
+    expect(value).toMatch(/Ý kiến chung của đơn vị[\s\S]*Xã Minh Sơn\s+20\/11\/2026\s+Chi bộ thống nhất\s+các ý kiến/);
+    // Without notes, the table keeps its two columns.
+    expect((await mammoth.extractRawText({ buffer: await feedbackToDocx(feedback, context) })).value).not.toContain('Ý kiến chung của đơn vị');
+  });
+
   it('DOCX opens with the sections, texts and unit counts', async () => {
     const buffer = await feedbackToDocx(feedback, context);
     const { value } = await mammoth.extractRawText({ buffer });

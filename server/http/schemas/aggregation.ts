@@ -185,7 +185,14 @@ export const SubmitPackageBody = Type.Object(
 );
 export type SubmitPackage = Static<typeof SubmitPackageBody>;
 
-export const FeedbackUnitSchema = Type.Object({ unitId: Uuid, name: Type.String(), packageId: Nullable(Uuid), submittedAt: Nullable(Type.String()) });
+export const FeedbackUnitSchema = Type.Object({
+  unitId: Uuid,
+  name: Type.String(),
+  packageId: Nullable(Uuid),
+  submittedAt: Nullable(Type.String()),
+  /** The general note of the unit's package ("Ý kiến chung của đơn vị"); null when it sent none or wrote none. */
+  note: Nullable(Type.String()),
+});
 export type FeedbackUnit = Static<typeof FeedbackUnitSchema>;
 
 export const FeedbackDispositionSchema = Type.Object({
