@@ -18,9 +18,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { demoDistrictDraftTitle } from '../../server/services/demo-workspace.js';
 import { ApiClient } from '../helpers/api-client.js';
-import { downloaded, logIn, PASSWORD, repoRoot, screens, shot, TIMEOUT, useE2e } from './harness.js';
+import { downloaded, logIn, PASSWORD, repoRoot, screens, shot, sidewaysOverflow, TIMEOUT, useE2e } from './harness.js';
 
 const phone = screens.phone;
+/** EventSource's readyState values (the browser's constants, not available in Node). */
+const EventSourceState = { connecting: 0, open: 1, closed: 2 } as const;
 const desktop = { ...screens.desktop, acceptDownloads: true };
 
 describe('web client: consolidated feedback up the tree', () => {
@@ -61,6 +63,20 @@ describe('web client: consolidated feedback up the tree', () => {
     await place();
     await shot(page, `${name}-${other.width}`);
     await page.setViewportSize(size);
+  };
+
+  /** Whether all of an element is inside the screen (a person sees it without scrolling). */
+  const onScreen = (locator: Locator) =>
+    locator.evaluate((el) => {
+      const r = el.getBoundingClientRect();
+      const inside = r.top >= -1 && r.left >= -1 && r.bottom <= window.innerHeight + 1 && r.right <= window.innerWidth + 1; // scrolling aligns to fractions of a pixel
+      return inside || `${Math.round(r.top)}–${Math.round(r.bottom)} of ${window.innerHeight}, scrolled ${Math.round(window.scrollY)}`;
+    });
+  /** The page does not scroll sideways (the elements sticking out are named when it does). */
+  const fitsWidth = async (page: Page, where: string) => {
+    const { overflow, culprits } = await sidewaysOverflow(page);
+    expect({ where, overflow, culprits }).toEqual({ where, overflow: expect.any(Number), culprits: [] });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), where).toBe(true);
   };
 
   beforeAll(async () => {
@@ -104,13 +120,19 @@ describe('web client: consolidated feedback up the tree', () => {
   it('lets the commune secretary preview, send once, see what was sent after a reload, and correct it', async () => {
     const page = await open(phone, 'xa.thuky');
     await page.getByRole('link', { name: demoDistrictDraftTitle }).click();
-    // The district's summary is not the commune's to read: the refusal is in Vietnamese only.
-    await page.getByRole('link', { name: 'Tổng hợp ý kiến' }).click();
-    const refusal = page.getByRole('alert');
-    await refusal.waitFor({ timeout: TIMEOUT });
-    expect(await refusal.textContent()).toBe('Bạn không có quyền làm việc này.');
-    // …and it says where the unit's own points are.
-    await page.locator('p.muted', { hasText: 'Bản tổng hợp của vòng này do đơn vị soạn thảo xem.' }).getByRole('link', { name: 'Gửi ý kiến lên cấp trên' }).click();
+    // The district's summary is not the commune's to read (mayReviewRound): its tab is not offered,
+    // at either width; the unit's own points are under "Gửi ý kiến lên cấp trên".
+    const tabs = page.getByRole('navigation', { name: demoDistrictDraftTitle }).getByRole('link');
+    await page.getByRole('link', { name: 'Gửi ý kiến lên cấp trên' }).waitFor({ timeout: TIMEOUT });
+    await expect(tabs.allTextContents()).resolves.toEqual(['Dự thảo', 'Vòng góp ý', 'Phiên bản và so sánh', 'Ai đã góp ý', 'Gửi ý kiến lên cấp trên']);
+    const wide = await open(desktop, 'xa.thuky');
+    await wide.getByRole('link', { name: demoDistrictDraftTitle }).click();
+    await wide.getByRole('link', { name: 'Gửi ý kiến lên cấp trên' }).waitFor({ timeout: TIMEOUT });
+    await expect(wide.getByRole('link', { name: 'Tổng hợp ý kiến' }).count()).resolves.toBe(0);
+    await shot(wide, 'feedback-03a-commune-tabs-1280');
+    await wide.close();
+    await shot(page, 'feedback-03a-commune-tabs-360');
+    await page.getByRole('link', { name: 'Gửi ý kiến lên cấp trên' }).click();
     const form = page.locator('.send-package form');
     await form.waitFor({ timeout: TIMEOUT });
     await expect(page.locator('.send-package').textContent()).resolves.toContain('Gửi tới: Huyện ủy Đông Sơn');
@@ -127,6 +149,11 @@ describe('web client: consolidated feedback up the tree', () => {
     // A double click sends one package.
     await form.getByRole('button', { name: 'Gửi ý kiến' }).dblclick();
     await page.locator('.sent-packages li').first().waitFor({ timeout: TIMEOUT });
+    // On the phone, the confirmation is next to the button, on screen: not only the button's text.
+    const confirmation = form.getByRole('status');
+    await expect(confirmation.textContent()).resolves.toMatch(/^Đã gửi ý kiến tới Huyện ủy Đông Sơn lúc .*2\d{3}\. Các ghi chú được giữ lại để gửi bản sửa nếu cần\.$/);
+    await shot(page, 'feedback-04a-package-sent-status-360');
+    await expect.poll(() => onScreen(confirmation), { timeout: 5000 }).toBe(true);
     const secretary = await ApiClient.logIn(e2e.baseUrl, 'xa.thuky', PASSWORD);
     const me = await secretary.me();
     const sent = (await secretary.json<Array<{ id: string; fromUnitId: string; contentHash: string }>>('GET', `/api/v1/documents/${districtDraftId}/packages`)).filter(
@@ -143,10 +170,16 @@ describe('web client: consolidated feedback up the tree', () => {
     await expect(first.textContent()).resolves.toContain('đang có hiệu lực');
     await shotBoth(page, 'feedback-04-package-sent');
 
-    // A corrected package supersedes it, visibly.
+    // A corrected package supersedes it, visibly; at 1280 px too, the confirmation is by the button.
+    await page.setViewportSize(desktop.viewport);
+    await expect(form.getByRole('status').count()).resolves.toBe(0);
     await form.getByLabel('Ghi chú chung của đơn vị').fill('Ý kiến của Đảng bộ xã Minh Sơn (bổ sung sau hội nghị).');
     await form.getByRole('button', { name: 'Gửi bản sửa (thay thế lần gửi trước)' }).click();
     await page.locator('.sent-packages li.superseded').waitFor({ timeout: TIMEOUT });
+    await expect(form.getByRole('status').textContent()).resolves.toMatch(/^Đã gửi ý kiến tới Huyện ủy Đông Sơn lúc /);
+    await expect.poll(() => onScreen(form.getByRole('status')), { timeout: 5000 }).toBe(true);
+    await shot(page, 'feedback-04b-correction-sent-status-1280');
+    await page.setViewportSize(phone.viewport);
     await expect(page.locator('.sent-packages li').first().textContent()).resolves.toMatch(/đang có hiệu lực.*thay thế lần gửi lúc/);
     await expect(page.locator('.sent-packages li.superseded').textContent()).resolves.toContain('đã được thay thế bởi lần gửi sau');
     await shotBoth(page, 'feedback-05-package-superseded', page.locator('.send-package'));
@@ -328,5 +361,139 @@ describe('web client: consolidated feedback up the tree', () => {
     await arrived.evaluate((el) => el.scrollIntoView({ block: 'center' }));
     await shot(onDesktop.page, 'feedback-13-decided-elsewhere-1280');
     expect(wholeReads(onDesktop.reads)).toEqual([]);
+  }, 180_000);
+
+  it('keeps a reason being typed from a colleague’s live decision, wraps unbroken text, names the reason’s limit, and catches up after going offline (360 px and 1280 px)', async () => {
+    const openMerged = async (options: typeof phone | typeof desktop) => {
+      const page = await e2e.newPage(options);
+      // The page's EventSources, to see the stream go down and be made again (the client's own class, counted).
+      await page.addInitScript(() => {
+        const Native = window.EventSource;
+        const streams: EventSource[] = [];
+        (window as unknown as { streams: EventSource[] }).streams = streams;
+        window.EventSource = class extends Native {
+          constructor(url: string | URL, init?: EventSourceInit) {
+            super(url, init);
+            streams.push(this);
+          }
+        };
+      });
+      await logIn(page, e2e.baseUrl, 'huyen.thuky');
+      await page.getByRole('link', { name: demoDistrictDraftTitle }).click();
+      await page.getByRole('link', { name: 'Ý kiến cấp dưới' }).click();
+      const merged = page.locator('.merged-feedback');
+      await merged.getByText(/Đã nhận 2\/3 đơn vị/).waitFor({ timeout: TIMEOUT });
+      const point = merged.locator('.cluster', { hasText: 'cán bộ dôi dư' });
+      await point.waitFor({ timeout: TIMEOUT });
+      return { page, merged, point };
+    };
+    // Two tabs of the district's secretary on the same point: B on the phone, A on the desktop.
+    const b = await openMerged(phone);
+    const a = await openMerged(desktop);
+    const decisionB = b.point.getByLabel('Quyết định của Huyện ủy Đông Sơn');
+    const reasonB = b.point.getByLabel('Lý do');
+    await expect(reasonB.evaluate((el) => el.tagName)).resolves.toBe('TEXTAREA');
+    await decisionB.selectOption('rejected');
+    await reasonB.fill('Chưa đủ cơ sở để sắp xếp lại');
+    await reasonB.focus();
+
+    // A records another decision: B's unsaved choice and the reason being typed stay, focused.
+    await a.point.getByLabel('Quyết định của Huyện ủy Đông Sơn').selectOption('accepted');
+    await a.point.getByLabel('Lý do').fill('Giao Ban Tổ chức rà soát.');
+    await a.point.getByRole('button', { name: 'Ghi quyết định' }).click();
+    await a.point.locator('.decided').waitFor({ timeout: TIMEOUT });
+    const theirs = b.point.getByRole('status');
+    await theirs.waitFor({ timeout: TIMEOUT });
+    await expect(theirs.textContent()).resolves.toContain('Phạm Thị Huyền (Thư ký Huyện ủy) đã ghi quyết định khác: Tiếp thu — Giao Ban Tổ chức rà soát.');
+    await expect(b.point.locator('.decided').textContent()).resolves.toContain('Tiếp thu — Phạm Thị Huyền (Thư ký Huyện ủy)');
+    await expect(decisionB.inputValue()).resolves.toBe('rejected');
+    await expect(reasonB.inputValue()).resolves.toBe('Chưa đủ cơ sở để sắp xếp lại');
+    await expect(reasonB.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+    await shotBoth(b.page, 'feedback-14-decided-elsewhere-unsaved', b.point);
+    // B takes A's decision: the form shows it, the notice goes.
+    await theirs.getByRole('button', { name: 'Dùng quyết định này' }).click();
+    await expect(decisionB.inputValue()).resolves.toBe('accepted');
+    await expect(reasonB.inputValue()).resolves.toBe('Giao Ban Tổ chức rà soát.');
+    await expect(b.point.getByRole('status').count()).resolves.toBe(0);
+
+    // A reason of 5,000 characters without a space, saved in B: A's untouched form follows it, and
+    // no page scrolls sideways, at either width.
+    const unbroken = 'ạ'.repeat(5000);
+    await decisionB.selectOption('partially_accepted');
+    await reasonB.fill(unbroken);
+    await b.point.getByRole('button', { name: 'Ghi quyết định' }).click();
+    await expect.poll(() => b.point.locator('.decided').textContent(), { timeout: TIMEOUT }).toContain(unbroken);
+    await expect.poll(() => a.point.getByLabel('Quyết định của Huyện ủy Đông Sơn').inputValue(), { timeout: TIMEOUT }).toBe('partially_accepted');
+    await expect(a.point.getByLabel('Lý do').inputValue()).resolves.toBe(unbroken);
+    await expect(a.point.getByRole('status').count()).resolves.toBe(0);
+    for (const { page } of [b, a]) {
+      await fitsWidth(page, `reason at ${page.viewportSize()!.width}`);
+      await page.setViewportSize(page.viewportSize()!.width === 360 ? desktop.viewport : phone.viewport);
+      await fitsWidth(page, `reason at ${page.viewportSize()!.width}`);
+    }
+    await b.page.setViewportSize(phone.viewport);
+    await a.page.setViewportSize(desktop.viewport);
+    // On the phone the other buttons are still where a finger finds them.
+    await b.merged.getByRole('button', { name: 'Tải Markdown' }).click({ trial: true, timeout: 5000 });
+    await shotBoth(b.page, 'feedback-15-unbroken-reason', b.point.locator('.decided'));
+
+    // The reason's limit is the route's (FeedbackDispositionBody): the field holds no more, and a
+    // reason over it that reaches the server anyway is refused naming the field and the limit.
+    await expect(reasonB.getAttribute('maxlength')).resolves.toBe('20000');
+    await reasonB.evaluate((el) => el.removeAttribute('maxlength'));
+    await reasonB.fill('a'.repeat(20_001));
+    await b.point.getByRole('button', { name: 'Ghi quyết định' }).click();
+    const refusal = b.point.getByRole('alert');
+    await refusal.waitFor({ timeout: TIMEOUT });
+    await expect(refusal.textContent()).resolves.toBe('«Lý do» dài quá giới hạn 20.000 ký tự.');
+    await shotBoth(b.page, 'feedback-16-reason-too-long', refusal);
+    await b.page.close();
+
+    // A goes offline; Hòa Bình sends meanwhile (a point with a long unbroken wording); back online,
+    // the stream is made again at once and the package shows, without waiting for the browser's retry.
+    const streams = () => a.page.evaluate(() => (window as unknown as { streams: EventSource[] }).streams.map((s) => s.readyState));
+    await expect(streams()).resolves.toEqual([EventSourceState.open]);
+    await a.page.context().setOffline(true);
+    // Chromium's offline emulation keeps an open connection; a real network drops it: the server
+    // ends it here, and the browser's stream, unable to reconnect offline, is down.
+    e2e.server.app.server.closeAllConnections();
+    await expect.poll(async () => (await streams()).at(-1), { timeout: TIMEOUT }).not.toBe(EventSourceState.open);
+    await a.page.waitForTimeout(3000);
+    const whileOffline = await streams();
+    const hoaBinh = await ApiClient.logIn(e2e.baseUrl, 'hoabinh.thuky', PASSWORD);
+    const rounds = await hoaBinh.json<Array<{ id: string; status: string }>>('GET', `/api/v1/documents/${districtDraftId}/rounds`);
+    const round = rounds.find((r) => r.status === 'open') ?? rounds[rounds.length - 1]!;
+    const { text } = await hoaBinh.content(districtDraftId);
+    const passage = 'Tốc độ tăng giá trị sản xuất';
+    const start = text.indexOf(passage);
+    const wording = `Đề nghị ghi rõ ${'ẫ'.repeat(3000)}`;
+    await hoaBinh.putAnnotation(round.id, crypto.randomUUID(), { kind: 'comment', body: wording, anchor: { start, end: start + passage.length } });
+    await hoaBinh.submitPackage(districtDraftId, { fromUnitId: (await hoaBinh.me()).memberships[0]!.unitId, roundIds: [round.id] });
+    const back = Date.now();
+    await a.page.context().setOffline(false);
+    // A new stream at once (not the browser's retry, which here never comes), and what was sent meanwhile shows.
+    await expect.poll(streams, { timeout: 3000 }).toEqual([EventSourceState.closed, EventSourceState.open]);
+    console.log(`stream states: offline ${JSON.stringify(whileOffline)}, back online ${JSON.stringify(await streams())} after ${Date.now() - back} ms`);
+    await a.merged.getByText('Đã nhận 3/3 đơn vị').waitFor({ timeout: 10_000 });
+    expect(Date.now() - back).toBeLessThan(10_000);
+    const arrived = a.merged.locator('.cluster', { hasText: 'Đề nghị ghi rõ' });
+    await arrived.waitFor({ timeout: TIMEOUT });
+    await fitsWidth(a.page, 'wording at 1280');
+    await shotBoth(a.page, 'feedback-17-after-offline', arrived);
+    await a.page.setViewportSize(phone.viewport);
+    await fitsWidth(a.page, 'wording at 360');
+
+    // The round summary's cards and the draft's comment threads wrap it too.
+    await a.page.getByRole('link', { name: 'Tổng hợp ý kiến' }).click();
+    await a.page.locator('.cluster', { hasText: 'Đề nghị ghi rõ' }).first().waitFor({ timeout: TIMEOUT });
+    await fitsWidth(a.page, 'summary at 360');
+    await a.page.setViewportSize(desktop.viewport);
+    await fitsWidth(a.page, 'summary at 1280');
+    await shotBoth(a.page, 'feedback-18-summary-unbroken', a.page.locator('.cluster', { hasText: 'Đề nghị ghi rõ' }).first());
+    await a.page.getByRole('link', { name: 'Dự thảo' }).click();
+    await a.page.locator('.annotation', { hasText: 'Đề nghị ghi rõ' }).first().waitFor({ timeout: TIMEOUT });
+    await fitsWidth(a.page, 'thread at 1280');
+    await a.page.setViewportSize(phone.viewport);
+    await fitsWidth(a.page, 'thread at 360');
   }, 180_000);
 });

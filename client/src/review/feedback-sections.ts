@@ -6,10 +6,11 @@
  * read again if open, forgotten if closed. A decision of the unit's staff (`feedback.decided`)
  * reads its section again if open (forgets it if closed) and the index (feedback-events.ts); one
  * made here replaces its item at once. Events arriving together are handled once, a moment later.
+ * After the stream was down (offline, a sleeping tab), the index is read again.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { FeedbackIndex, FeedbackItem } from '@schemas/aggregation';
-import type { DocumentEvent } from '../api/events';
+import type { OnDocumentEvent } from '../api/events';
 import { api } from '../ui/session';
 import { feedbackStaleBy, staleSections, type FeedbackStale } from './feedback-events';
 
@@ -24,7 +25,7 @@ export interface FeedbackSectionState {
 /** Up to this many merged items in all, every section with items opens at once (as one page used to). */
 export const OPEN_ALL_UP_TO = 40;
 
-export function useSectionedFeedback(documentId: string, unitId: string, onEvent: (listener: (event: DocumentEvent) => void) => () => void) {
+export function useSectionedFeedback(documentId: string, unitId: string, onEvent: OnDocumentEvent) {
   const [index, setIndex] = useState<FeedbackIndex | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
@@ -123,7 +124,9 @@ export function useSectionedFeedback(documentId: string, unitId: string, onEvent
         pending = null;
         refresh(due);
       }, 300);
-    });
+    },
+    // The stream was down: the index again, and through its revisions the sections that changed.
+    () => readIndex());
     return () => {
       stop();
       clearTimeout(timer);

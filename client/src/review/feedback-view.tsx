@@ -6,12 +6,12 @@
 import { useState } from 'preact/hooks';
 import type { DocumentInfo } from '@schemas/documents';
 import type { Round } from '@schemas/rounds';
-import type { DocumentEvent } from '../api/events';
+import type { OnDocumentEvent } from '../api/events';
 import { me } from '../ui/session';
 import { MergedFeedback } from './merged-feedback';
 import { SendPackage } from './send-package';
 
-export function FeedbackView(props: { document: DocumentInfo; rounds: Round[]; eventTick: number; onEvent: (listener: (event: DocumentEvent) => void) => () => void }) {
+export function FeedbackView(props: { document: DocumentInfo; rounds: Round[]; eventTick: number; onEvent: OnDocumentEvent }) {
   const { document: doc } = props;
   const memberships = me.get()?.memberships ?? [];
   const staff = memberships.filter((m) => m.role !== 'member').map((m) => m.unitId);

@@ -8,12 +8,13 @@
  * secretaries, a button reminding the pending units (`POST /documents/:id/feedback/reminders`,
  * once per 12 h each). The whole roll-up is never read (a province's is tens of megabytes).
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { FeedbackIndex, FeedbackItem } from '@schemas/aggregation';
 import type { DocumentInfo } from '@schemas/documents';
 import type { Round } from '@schemas/rounds';
-import { annotationKinds, decisions, type AnnotationKind, type Decision } from '@domain/vocabulary';
-import type { DocumentEvent } from '../api/events';
+import { FEEDBACK_DECISION_NOTE_MAX } from '@schemas/limits';
+import { annotationKinds, decisions, decisionsNeedingReason, type AnnotationKind, type Decision } from '@domain/vocabulary';
+import type { OnDocumentEvent } from '../api/events';
 import { ErrorText, Loading, saveBlob } from '../ui/components';
 import { formatDate, lang, t } from '../ui/i18n';
 import { api, me } from '../ui/session';
@@ -27,7 +28,7 @@ export function MergedFeedback(props: {
   document: DocumentInfo;
   unitId: string;
   rounds: Round[];
-  onEvent: (listener: (event: DocumentEvent) => void) => () => void;
+  onEvent: OnDocumentEvent;
   canDecide: boolean;
   hideWhenEmpty: boolean;
   onDecided?: () => void;
@@ -182,6 +183,7 @@ export function MergedFeedback(props: {
                         api.decideFeedbackItem(doc.id, item.id, unitId, d, note).then((fresh) => {
                           feedback.decided(fresh);
                           props.onDecided?.();
+                          return fresh;
                         })
                       }
                     />
@@ -206,20 +208,43 @@ function SectionItems(props: { state: FeedbackSectionState | undefined; passes: 
   return <ul class="clusters">{shown.map(props.item)}</ul>;
 }
 
-function MergedItem(props: { item: FeedbackItem; total: number; unitName: string; canDecide: boolean; onDecide: (decision: Decision, note: string) => Promise<unknown> }) {
+/** The form's values: what the person chose and typed, or the decision it was last set from. */
+interface DecisionForm {
+  decision: Decision | '';
+  note: string;
+}
+
+function MergedItem(props: { item: FeedbackItem; total: number; unitName: string; canDecide: boolean; onDecide: (decision: Decision, note: string) => Promise<FeedbackItem> }) {
   const { item } = props;
+  const recorded = item.disposition;
   // Nothing preselected: one careless click must not accept a point (issue 15).
-  const [decision, setDecision] = useState<Decision | ''>(item.disposition?.decision ?? '');
-  const [note, setNote] = useState(item.disposition?.note ?? '');
-  // A decision recorded meanwhile (here or by another of the unit's staff) is what the form shows next.
+  const [decision, setDecision] = useState<Decision | ''>(recorded?.decision ?? '');
+  const [note, setNote] = useState(recorded?.note ?? '');
+  // What the form was last set from (the recorded decision, or one saved here): the form differs
+  // from it only by what the person changed and has not saved.
+  const [basis, setBasis] = useState<DecisionForm>({ decision: recorded?.decision ?? '', note: recorded?.note ?? '' });
+  // A decision recorded elsewhere while this form held unsaved changes: shown, not applied.
+  const [theirs, setTheirs] = useState<NonNullable<FeedbackItem['disposition']> | null>(null);
+  const savedHere = useRef<string | null>(null);
+  const adopt = (d: NonNullable<FeedbackItem['disposition']>) => {
+    setDecision(d.decision);
+    setNote(d.note);
+    setBasis({ decision: d.decision, note: d.note });
+    setTheirs(null);
+  };
+  // A decision recorded meanwhile (here or by another of the unit's staff) is what an untouched
+  // form shows next; a form with unsaved changes keeps them, and says someone else decided.
   useEffect(() => {
-    if (!item.disposition) return;
-    setDecision(item.disposition.decision);
-    setNote(item.disposition.note);
-  }, [item.disposition?.at]);
+    if (!recorded) return;
+    const unsaved = decision !== basis.decision || note !== basis.note;
+    const same = recorded.decision === decision && recorded.note === note;
+    if (!unsaved || same || recorded.at === savedHere.current) adopt(recorded);
+    else setTheirs(recorded);
+  }, [recorded?.at]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const senders = item.decisions ? decisionsText(item.decisions) : '';
+  const decisionLabel = t('ownDecision', { unit: props.unitName });
   return (
     <li class={`card cluster kind-${item.kind}`}>
       <div class="row spread wrap">
@@ -236,36 +261,58 @@ function MergedItem(props: { item: FeedbackItem; total: number; unitName: string
           </li>
         ))}
       </ul>
-      {item.disposition && (
+      {recorded && (
         <p class="decided">
-          <strong>{t('ownDecisionOf')}:</strong> {t('decidedBy', { decision: t(`decision_${item.disposition.decision}`), name: item.disposition.by.name, date: formatDate(item.disposition.at) })}
-          {item.disposition.note && <> — {item.disposition.note}</>}
+          <strong>{t('ownDecisionOf')}:</strong> {t('decidedBy', { decision: t(`decision_${recorded.decision}`), name: recorded.by.name, date: formatDate(recorded.at) })}
+          {recorded.note && <> — {recorded.note}</>}
         </p>
+      )}
+      {props.canDecide && theirs && (
+        <div class="banner banner-warn notice-taken" role="status">
+          <span>
+            {theirs.by.name
+              ? t('otherDecided', { name: theirs.by.name, decision: t(`decision_${theirs.decision}`) })
+              : t('otherDecidedUnknown', { decision: t(`decision_${theirs.decision}`) })}
+            {theirs.note && <> — {theirs.note}</>}
+          </span>
+          <span class="row wrap">
+            <button type="button" onClick={() => adopt(theirs)}>{t('takeTheirs')}</button>
+            <button type="button" onClick={() => setTheirs(null)}>{t('keepMine')}</button>
+          </span>
+        </div>
       )}
       {props.canDecide && (
         <form
           class="row wrap decide"
           onSubmit={(e) => {
             e.preventDefault();
+            if (!decision) return;
             setBusy(true);
             setError(null);
-            if (!decision) return;
-            props.onDecide(decision, note).catch(setError).finally(() => setBusy(false));
+            props
+              .onDecide(decision, note)
+              .then((fresh) => {
+                savedHere.current = fresh.disposition?.at ?? null;
+                setBasis({ decision, note });
+                setTheirs(null);
+              })
+              .catch(setError)
+              .finally(() => setBusy(false));
           }}
         >
           <label>
-            {t('ownDecision', { unit: props.unitName })}
+            {decisionLabel}
             <select required value={decision} onChange={(e) => setDecision(e.currentTarget.value as Decision | '')}>
               <option value="" disabled>{t('chooseDecision')}</option>
               {decisions.map((d) => <option key={d} value={d}>{t(`decision_${d}`)}</option>)}
             </select>
           </label>
-          <label class="grow">
+          <label class="grow decision-note">
             {t('decisionNote')}
-            <input type="text" value={note} onInput={(e) => setNote(e.currentTarget.value)} />
+            <textarea rows={2} maxLength={FEEDBACK_DECISION_NOTE_MAX} required={decision !== '' && decisionsNeedingReason.has(decision)} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
           </label>
           <button type="submit" disabled={busy || !decision}>{t('recordDecision')}</button>
-          <ErrorText error={error} />
+          <ErrorText error={error} fields={{ note: t('decisionNote'), decision: decisionLabel }} />
         </form>
       )}
     </li>

@@ -14,7 +14,7 @@ import type { DocumentInfo } from '@schemas/documents';
 import type { Round } from '@schemas/rounds';
 import type { Unit } from '@schemas/directory';
 import { ApiError } from '../api/http';
-import type { DocumentEvent } from '../api/events';
+import type { OnDocumentEvent } from '../api/events';
 import { ErrorText, Link, Loading, saveBlob, useAction } from '../ui/components';
 import { formatDate, lang, t } from '../ui/i18n';
 import { api } from '../ui/session';
@@ -37,7 +37,7 @@ const storedIn = (key: string) => (key === wholeDraft ? '' : key);
 
 type Cluster = SummarySection['clusters'][number];
 
-export function ReviewView(props: { document: DocumentInfo; rounds: Round[]; eventTick: number; onEvent: (listener: (event: DocumentEvent) => void) => () => void }) {
+export function ReviewView(props: { document: DocumentInfo; rounds: Round[]; eventTick: number; onEvent: OnDocumentEvent }) {
   const { rounds } = props;
   const [roundId, setRoundId] = useState<string>(rounds.find((r) => r.status === 'open')?.id ?? rounds[rounds.length - 1]?.id ?? '');
   const summary = useSectionedSummary(roundId, props.onEvent);

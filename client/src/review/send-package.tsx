@@ -29,6 +29,11 @@ export function SendPackage(props: { document: DocumentInfo; fromUnitId: string;
   const [error, setError] = useState<unknown>(null);
   const [notApplicable, setNotApplicable] = useState(false);
   const [justSent, setJustSent] = useState<FeedbackPackage | null>(null);
+  const sentStatus = useRef<HTMLParagraphElement>(null);
+  // The list of packages above grows after a send: the confirmation stays where the person looks.
+  useEffect(() => {
+    if (justSent && !busy) sentStatus.current?.scrollIntoView({ block: 'nearest' });
+  }, [justSent, busy, sent.length]);
   // A correction starts from what was sent: its notes fill the form once per package sent.
   const prefilledFrom = useRef<string | null>(null);
 
@@ -128,11 +133,6 @@ export function SendPackage(props: { document: DocumentInfo; fromUnitId: string;
           </ul>
         </div>
       )}
-      {justSent && (
-        <p role="status" class="banner banner-info">
-          {t('packageSubmitted', { date: formatDate(justSent.submittedAt) })}
-        </p>
-      )}
       <form class="card stack" onSubmit={(e) => void submit(e)}>
         <p class="muted">{t('packagePreviewHint')}</p>
         {preview.items.length === 0 && <p class="muted">{t('packageEmpty')}</p>}
@@ -165,6 +165,12 @@ export function SendPackage(props: { document: DocumentInfo; fromUnitId: string;
         <button type="submit" class="primary" disabled={busy || preview.items.length === 0}>
           {busy ? t('sending') : preview.supersedes ? t('submitCorrection') : t('submitPackage')}
         </button>
+        {/* Next to the button, where a phone's screen is after sending: the list above is out of sight. */}
+        {justSent && !busy && (
+          <p role="status" class="banner banner-info package-sent" ref={sentStatus}>
+            {t('packageSentStatus', { unit: names.to, date: formatDate(justSent.submittedAt) })}
+          </p>
+        )}
         <ErrorText error={error} />
       </form>
     </section>

@@ -9,7 +9,7 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ClusterEdit, SummaryIndex } from '@schemas/aggregation';
-import type { DocumentEvent } from '../api/events';
+import type { OnDocumentEvent } from '../api/events';
 import { api } from '../ui/session';
 import { staleBy, type SectionState, type Stale, type SummarySection } from './summary-events';
 
@@ -19,7 +19,7 @@ export type { SectionState, SummarySection };
 export const OPEN_ALL_UP_TO = 200;
 
 
-export function useSectionedSummary(roundId: string, onEvent: (listener: (event: DocumentEvent) => void) => () => void) {
+export function useSectionedSummary(roundId: string, onEvent: OnDocumentEvent) {
   const [index, setIndex] = useState<SummaryIndex | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [edits, setEdits] = useState<ClusterEdit[]>([]);
@@ -133,7 +133,9 @@ export function useSectionedSummary(roundId: string, onEvent: (listener: (event:
         pending = null;
         refresh(due);
       }, 300);
-    });
+    },
+    // The stream was down: what was read may be stale (the index says which sections changed).
+    () => refresh({ sections: [...current.current.sections.keys()], index: true, edits: true }));
     return () => {
       stop();
       clearTimeout(timer);

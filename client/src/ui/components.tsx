@@ -13,9 +13,10 @@ export function Banner(props: { tone: 'info' | 'warn' | 'error'; children: Compo
   );
 }
 
-export function ErrorText(props: { error: unknown }) {
+/** An error in the interface language; `fields` names body fields by their labels (see `errorText`). */
+export function ErrorText(props: { error: unknown; fields?: Readonly<Record<string, string>> }) {
   if (!props.error) return null;
-  const { message, detail } = errorText(props.error);
+  const { message, detail } = errorText(props.error, props.fields);
   return (
     <p class="error" role="alert">
       {message}

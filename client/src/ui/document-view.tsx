@@ -6,7 +6,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { DocumentInfo } from '@schemas/documents';
 import type { Round } from '@schemas/rounds';
 import type { Version } from '@schemas/versions';
-import { subscribeToDocument, type DocumentEvent } from '../api/events';
+import { subscribeToDocument, type DocumentEvent, type OnDocumentEvent } from '../api/events';
 import { DraftView } from '../editor/draft-view';
 import { lazyView } from './lazy';
 import { RoundsView } from './rounds-view';
@@ -14,6 +14,7 @@ import { DraftExport } from './draft-export';
 import { ErrorText, Link, Loading } from './components';
 import { t } from './i18n';
 import { api, canDraft, http, me, roleOn } from './session';
+import { mayReviewRoundOf } from './may';
 import { refreshUnread } from '../notifications/bell';
 import type { Tab } from './router';
 
@@ -46,9 +47,14 @@ export function DocumentView(props: { id: string; tab: Tab }) {
   // Views that need each event itself (not only that one came) listen here: the summary refreshes
   // only the sections an event names.
   const listeners = useRef(new Set<(event: DocumentEvent) => void>());
-  const onEvent = useRef((listener: (event: DocumentEvent) => void) => {
+  const resumers = useRef(new Set<() => void>());
+  const onEvent = useRef<OnDocumentEvent>((listener, onResume) => {
     listeners.current.add(listener);
-    return () => void listeners.current.delete(listener);
+    if (onResume) resumers.current.add(onResume);
+    return () => {
+      listeners.current.delete(listener);
+      if (onResume) resumers.current.delete(onResume);
+    };
   }).current;
 
   const load = async () => {
@@ -72,6 +78,11 @@ export function DocumentView(props: { id: string; tab: Tab }) {
       if (event.type === 'reply.created' || event.type === 'disposition.set' || event.type === 'round.opened' || event.type === 'package.submitted') void refreshUnread();
       if (event.type.startsWith('round.') || event.type === 'version.created' || event.type === 'suggestion.applied') void load().catch(() => undefined);
       if (event.type === 'annotation.upserted') setNotice(event);
+    }, undefined, () => {
+      // The stream was down (offline, a sleeping tab): whatever it missed is read again.
+      setEventTick((n) => n + 1);
+      void load().catch(() => undefined);
+      for (const resume of resumers.current) resume();
     });
     return () => stream.close();
   }, [props.id]);
@@ -89,7 +100,18 @@ export function DocumentView(props: { id: string; tab: Tab }) {
   const reviewer = canDraft(doc.unitId);
   const reviewsSomewhere = reviewer || (me.get()?.memberships ?? []).some((m) => m.role !== 'member');
   const secretary = (me.get()?.memberships ?? []).some((m) => m.role === 'secretary');
-  const tabs: Tab[] = ['draft', 'rounds', 'versions', ...(reviewsSomewhere ? (['review', 'people'] as Tab[]) : []), ...(secretary ? (['feedback'] as Tab[]) : []), ...(roleOn(doc.unitId) === 'secretary' ? (['audit'] as Tab[]) : [])];
+  // The round summary is offered for the rounds whose summary the caller may read (the server's
+  // rule), not to every secretary below: a commune's secretary sends its points up instead.
+  const reviewable = rounds.filter((r) => mayReviewRoundOf(me.get(), doc, r));
+  const tabs: Tab[] = [
+    'draft',
+    'rounds',
+    'versions',
+    ...(reviewer || reviewable.length > 0 ? (['review'] as Tab[]) : []),
+    ...(reviewsSomewhere ? (['people'] as Tab[]) : []),
+    ...(secretary ? (['feedback'] as Tab[]) : []),
+    ...(roleOn(doc.unitId) === 'secretary' ? (['audit'] as Tab[]) : []),
+  ];
   const tab = tabs.includes(props.tab) ? props.tab : 'draft';
   // Staff of the document's unit (when it has units below) or of the unit above it read what came
   // in from below; a secretary of a unit below, or of a unit with none, sends their unit's feedback up.
@@ -116,7 +138,7 @@ export function DocumentView(props: { id: string; tab: Tab }) {
       {tab === 'draft' && <DraftView document={doc} rounds={rounds} canEdit={reviewer} eventTick={eventTick} />}
       {tab === 'rounds' && <RoundsView document={doc} rounds={rounds} canManage={reviewer} onChanged={() => void load()} eventTick={eventTick} />}
       {tab === 'versions' && <DiffView document={doc} versions={versions} canName={reviewer} onChanged={() => void load()} />}
-      {tab === 'review' && <ReviewView document={doc} rounds={rounds} eventTick={eventTick} onEvent={onEvent} />}
+      {tab === 'review' && <ReviewView document={doc} rounds={reviewable} eventTick={eventTick} onEvent={onEvent} />}
       {tab === 'people' && <ParticipationView document={doc} rounds={rounds} eventTick={eventTick} />}
       {tab === 'feedback' && <FeedbackView document={doc} rounds={rounds} eventTick={eventTick} onEvent={onEvent} />}
       {tab === 'audit' && <AuditView document={doc} eventTick={eventTick} />}

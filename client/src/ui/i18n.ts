@@ -63,10 +63,13 @@ export function formatDate(iso: string | Date, withTime = true): string {
 /**
  * An error as the interface shows it (the one place that decides): the message for its code in the
  * current language and, in the English interface only, the server's own `detail` (always English)
- * after it; the Vietnamese interface never shows English.
+ * after it; the Vietnamese interface never shows English. `fields` names the request body's fields
+ * by their form labels ({ note: 'Lý do' }): a 400 saying one of them is too long names it and its limit.
  */
-export function errorText(error: unknown): { message: string; detail?: string } {
-  const message = errorMessage(error);
+export function errorText(error: unknown, fields: Readonly<Record<string, string>> = {}): { message: string; detail?: string } {
+  const tooLong = tooLongField(error);
+  const label = tooLong ? fields[tooLong.field] : undefined;
+  const message = tooLong && label ? t('fieldTooLong', { field: label, max: new Intl.NumberFormat(lang.get() === 'vi' ? 'vi-VN' : 'en-GB').format(tooLong.max) }) : errorMessage(error);
   const problem = typeof error === 'object' && error !== null && 'problem' in error ? (error as { problem?: { detail?: unknown } }).problem : undefined;
   const detail = lang.get() === 'en' && typeof problem?.detail === 'string' && problem.detail !== '' ? problem.detail : undefined;
   return detail ? { message, detail } : { message };
@@ -77,4 +80,17 @@ export function errorMessage(error: unknown): string {
   const code = typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : 'internal';
   const key = `error_${code}`;
   return isMessageKey(key) ? t(key) : t('error_unknown', { code });
+}
+
+/**
+ * The body field a 400 `validation_failed` says is over its `maxLength`, and that limit in
+ * characters, from the server's detail (`body/note must NOT have more than 20000 characters`,
+ * server/http/problem.ts); null for any other error.
+ */
+export function tooLongField(error: unknown): { field: string; max: number } | null {
+  if (typeof error !== 'object' || error === null || !('problem' in error)) return null;
+  const problem = (error as { problem?: { code?: unknown; detail?: unknown } }).problem;
+  if (problem?.code !== 'validation_failed' || typeof problem.detail !== 'string') return null;
+  const match = /^body\/(\w+) must NOT have more than (\d+) characters$/.exec(problem.detail);
+  return match ? { field: match[1]!, max: Number(match[2]) } : null;
 }

@@ -3,6 +3,7 @@ import { Type, type Static, type TInteger } from '@sinclair/typebox';
 import { DateTime, ExportLang, Nullable, Uuid, Words } from './common.js';
 import { annotationKinds, annotationScopes, type AnnotationKind } from '../../domain/vocabulary.js';
 import { DecisionSchema, GroupSchema, KindSchema } from './annotations.js';
+import { FEEDBACK_DECISION_NOTE_MAX } from './limits.js';
 
 /** How many annotations of a cluster or item got each decision, and how many none yet. */
 export const DecisionCountsSchema = Type.Object({
@@ -265,7 +266,7 @@ export const FeedbackIndexQuery = Type.Object({ unitId: Type.Optional(Uuid) }, {
 
 export const FeedbackItemParams = Type.Object({ id: Uuid, itemId: Type.String({ pattern: '^[0-9a-f]{16}$' }) });
 export const FeedbackDispositionBody = Type.Object(
-  { decision: DecisionSchema, note: Type.Optional(Type.String({ maxLength: 20_000 })) },
+  { decision: DecisionSchema, note: Type.Optional(Type.String({ maxLength: FEEDBACK_DECISION_NOTE_MAX })) },
   { additionalProperties: false },
 );
 export const FeedbackDispositionQuery = Type.Object({ unitId: Type.Optional(Uuid) }, { additionalProperties: false });

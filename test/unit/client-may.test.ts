@@ -1,0 +1,45 @@
+/**
+ * The client offers the round summary by the server's rule (`mayReviewRound`), fed with unit ids
+ * only (`/me` has no paths): for every caller, document and round of a small tree, its answer is
+ * the rule's answer with the real paths.
+ */
+import { describe, expect, it } from 'vitest';
+import { mayReviewRound } from '../../server/domain/permissions.js';
+import type { Role } from '../../server/domain/vocabulary.js';
+import { mayReviewRoundOf } from '../../client/src/ui/may.js';
+
+// province → district → communes A and B
+const paths: Record<string, string[]> = {
+  province: ['province'],
+  district: ['province', 'district'],
+  communeA: ['province', 'district', 'communeA'],
+  communeB: ['province', 'district', 'communeB'],
+};
+const units = Object.keys(paths);
+const roles: Role[] = ['member', 'drafter', 'secretary'];
+
+describe('mayReviewRoundOf (client)', () => {
+  it('answers as mayReviewRound with real paths, for every one-role caller, document unit and round scope', () => {
+    let compared = 0;
+    for (const own of units)
+      for (const role of roles)
+        for (const docUnit of units)
+          for (const scope of units) {
+            const me = { member: { id: 'm', login: 'm', displayName: 'M' }, isAdmin: false, memberships: [{ unitId: own, role }] };
+            const actor = { memberId: 'm', isAdmin: false, memberships: [{ unitId: own, role, path: paths[own]! }] };
+            const expected = mayReviewRound(actor, { id: 'd', unitPath: paths[docUnit]! }, paths[scope]!);
+            expect(mayReviewRoundOf(me, { id: 'd', unitId: docUnit }, { scopeUnitId: scope }), `${role} of ${own}, document of ${docUnit}, round for ${scope}`).toBe(expected);
+            compared++;
+          }
+    expect(compared).toBe(4 * 3 * 4 * 4);
+  });
+
+  it('does not offer the district round’s summary to a commune’s secretary, and offers it to the district’s', () => {
+    const secretaryOf = (unitId: string) => ({ member: { id: 'm', login: 'm', displayName: 'M' }, isAdmin: false, memberships: [{ unitId, role: 'secretary' as const }] });
+    expect(mayReviewRoundOf(secretaryOf('communeA'), { id: 'd', unitId: 'district' }, { scopeUnitId: 'district' })).toBe(false);
+    expect(mayReviewRoundOf(secretaryOf('district'), { id: 'd', unitId: 'district' }, { scopeUnitId: 'district' })).toBe(true);
+    // A round the district distributed to commune A alone: A's secretary reviews it.
+    expect(mayReviewRoundOf(secretaryOf('communeA'), { id: 'd', unitId: 'district' }, { scopeUnitId: 'communeA' })).toBe(true);
+    expect(mayReviewRoundOf(null, { id: 'd', unitId: 'district' }, { scopeUnitId: 'district' })).toBe(false);
+  });
+});
