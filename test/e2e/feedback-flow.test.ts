@@ -193,6 +193,8 @@ describe('web client: consolidated feedback up the tree', () => {
     const merged = page.locator('.merged-feedback');
     await merged.getByText('Đã nhận 2/3 đơn vị').waitFor({ timeout: TIMEOUT });
     await expect(merged.locator('.unit-status li', { hasText: 'Đảng ủy xã Hòa Bình' }).textContent()).resolves.toMatch(/Chưa gửi — hạn .*2\d{3}/);
+    // Minh Sơn's overall note reaches the district, with its name (its corrected package's).
+    await expect(merged.locator('.unit-status li', { hasText: 'Minh Sơn' }).locator('.unit-note').textContent()).resolves.toBe('Ghi chú chung của đơn vị: Ý kiến của Đảng bộ xã Minh Sơn (bổ sung sau hội nghị).');
     const growth = merged.locator('.cluster', { hasText: 'Tốc độ tăng giá trị sản xuất bình quân đạt 9% mỗi năm.' });
     await expect(growth.locator('.raised-by').textContent()).resolves.toBe('Nêu bởi 2/3 đơn vị');
     const notes = growth.locator('.unit-notes');

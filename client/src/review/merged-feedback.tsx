@@ -106,6 +106,11 @@ export function MergedFeedback(props: {
                       {remindedAt && <span class="muted"> · {t('remindedAt', { date: formatDate(remindedAt) })}</span>}
                     </>
                   )}
+                  {u.note && (
+                    <p class="unit-note">
+                      <span class="muted">{t('packageNote')}:</span> {u.note}
+                    </p>
+                  )}
                 </li>
               );
             })}
