@@ -380,7 +380,7 @@ export const en: Messages = {
   importMembers: 'Members',
   importMore: 'Only the first {shown, plural, one {row} other {# rows}} of each kind {shown, plural, one {is} other {are}} shown.',
   importDone: 'Imported {units, plural, one {# unit} other {# units}} and {members, plural, one {# member} other {# members}}; {codes} {codes, plural, one {needs} other {need}} activating — print their letters from each unit’s member list.',
-  fieldTooLong: '“{field}” is longer than the limit of {max} characters.',
+  fieldTooLong: '“{field}” is longer than the limit of {max} {n, plural, one {character} other {characters}}.',
   otherDecided: '{name} recorded another decision: {decision}',
   otherDecidedUnknown: 'The unit recorded another decision: {decision}',
   takeTheirs: 'Use this decision',
