@@ -150,7 +150,7 @@ export class ExportsService {
     const quotes = await this.firstQuotes(feedback.items.map((i) => i.annotationIds[0]).filter((id): id is string => id !== undefined));
     const data: FeedbackExport = {
       title: document.title,
-      units: feedback.units.map((u) => ({ unitId: u.unitId, name: u.name, submittedAt: u.submittedAt })),
+      units: feedback.units.map((u) => ({ unitId: u.unitId, name: u.name, submittedAt: u.submittedAt, note: u.note })),
       // Packages carry the passage as the draft read when they were sent; older ones did not.
       items: feedback.items.map((i) => ({ ...i, quote: i.quote || quotes.get(i.annotationIds[0] ?? ''), units: i.units.map((u) => ({ name: u.name, note: u.note })) })),
       sectionTitles: { ...Object.fromEntries(content.sections.map((s) => [s.path, s.title])), ...Object.fromEntries(feedback.items.filter((i) => i.sectionTitle).map((i) => [i.section, i.sectionTitle])) },

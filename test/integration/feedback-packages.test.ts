@@ -408,6 +408,8 @@ describe('what the district receives', () => {
     expect(value).toContain('I. Kinh tế');
     const md = await t.request({ method: 'GET', url: `/api/v1/documents/${documentId}/feedback?format=md`, token: secretary });
     expect(md.body).toContain('Xã Một (Số liệu chưa khớp niên giám)');
+    // Each unit's overall note, under the units that sent.
+    expect(md.body).toMatch(/- Xã Hai — Ngày gửi: [0-9/]+ — Ý kiến chung của đơn vị: Bổ sung\n/);
     const sent = (await t.request({ method: 'GET', url: packagesUrl(), token: who.c1Secretary!.token })).json();
     const latest = sent.filter((p: { fromUnitId: string }) => p.fromUnitId === c1.id).at(-1);
     const pkg = await t.request({ method: 'GET', url: `${packagesUrl()}/${latest.id}/export?format=docx`, token: who.c1Secretary!.token });
