@@ -13,6 +13,7 @@ import type { FeedbackIndex, FeedbackItem } from '@schemas/aggregation';
 import type { OnDocumentEvent } from '../api/events';
 import { api } from '../ui/session';
 import { feedbackStaleBy, staleSections, type FeedbackStale } from './feedback-events';
+import { gatherEvents, useOpenSections } from './gathered-events';
 
 /** What is known of one section: its items, and the index's revision of it when its read began. */
 export interface FeedbackSectionState {
@@ -28,7 +29,7 @@ export const OPEN_ALL_UP_TO = 40;
 export function useSectionedFeedback(documentId: string, unitId: string, onEvent: OnDocumentEvent) {
   const [index, setIndex] = useState<FeedbackIndex | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
+  const { open, setOpen, toggle } = useOpenSections();
   const [sections, setSections] = useState<ReadonlyMap<string, FeedbackSectionState>>(new Map());
   // The latest values for callbacks that outlive a render (event listeners, answers).
   const key = `${documentId}:${unitId}`;
@@ -111,35 +112,18 @@ export function useSectionedFeedback(documentId: string, unitId: string, onEvent
   };
 
   // Live events: gather what they name for a moment, then read it once.
-  useEffect(() => {
-    let pending: FeedbackStale | null = null;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const stop = onEvent((event) => {
-      const stale = feedbackStaleBy(event, unitId);
-      if (!stale) return;
-      pending = { index: (pending?.index ?? false) || stale.index, sections: [...(pending?.sections ?? []), ...stale.sections] };
-      clearTimeout(timer);
-      timer = setTimeout(() => {
-        const due = pending!;
-        pending = null;
-        refresh(due);
-      }, 300);
-    },
-    // The stream was down: the index again, and through its revisions the sections that changed.
-    () => readIndex());
-    return () => {
-      stop();
-      clearTimeout(timer);
-    };
-  }, [onEvent, key]);
-
-  const toggle = (path: string, opened: boolean) =>
-    setOpen((now) => {
-      const next = new Set(now);
-      if (opened) next.add(path);
-      else next.delete(path);
-      return next;
-    });
+  useEffect(
+    () =>
+      gatherEvents(
+        onEvent,
+        (event) => feedbackStaleBy(event, unitId),
+        (pending: FeedbackStale | null, stale) => ({ index: (pending?.index ?? false) || stale.index, sections: [...(pending?.sections ?? []), ...stale.sections] }),
+        refresh,
+        // The stream was down: the index again, and through its revisions the sections that changed.
+        () => readIndex(),
+      ),
+    [onEvent, key],
+  );
 
   /** The unit's decision on an item was recorded: the item as the server answered it, and the index's counts. */
   const decided = (item: FeedbackItem) => {

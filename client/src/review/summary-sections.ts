@@ -11,6 +11,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ClusterEdit, SummaryIndex } from '@schemas/aggregation';
 import type { OnDocumentEvent } from '../api/events';
 import { api } from '../ui/session';
+import { gatherEvents, useOpenSections } from './gathered-events';
 import { staleBy, type SectionState, type Stale, type SummarySection } from './summary-events';
 
 export type { SectionState, SummarySection };
@@ -23,7 +24,7 @@ export function useSectionedSummary(roundId: string, onEvent: OnDocumentEvent) {
   const [index, setIndex] = useState<SummaryIndex | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [edits, setEdits] = useState<ClusterEdit[]>([]);
-  const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
+  const { open, setOpen, toggle } = useOpenSections();
   const [sections, setSections] = useState<ReadonlyMap<string, SectionState>>(new Map());
   // The latest values for callbacks that outlive a render (event listeners, timers).
   const current = useRef({ roundId, open, sections, index });
@@ -117,38 +118,22 @@ export function useSectionedSummary(roundId: string, onEvent: OnDocumentEvent) {
   }, [open, sections, index]);
 
   // Live events: gather what they name for a moment, then read it once.
-  useEffect(() => {
-    let pending: { sections: Set<string>; index: boolean; edits: boolean } | null = null;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const stop = onEvent((event) => {
-      const stale = staleBy(event, current.current.roundId, current.current.sections);
-      if (!stale) return;
-      pending ??= { sections: new Set(), index: false, edits: false };
-      for (const path of stale.sections ?? []) pending.sections.add(path);
-      pending.index ||= Boolean(stale.index);
-      pending.edits ||= Boolean(stale.edits);
-      clearTimeout(timer);
-      timer = setTimeout(() => {
-        const due = pending!;
-        pending = null;
-        refresh(due);
-      }, 300);
-    },
-    // The stream was down: what was read may be stale (the index says which sections changed).
-    () => refresh({ sections: [...current.current.sections.keys()], index: true, edits: true }));
-    return () => {
-      stop();
-      clearTimeout(timer);
-    };
-  }, [onEvent]);
-
-  const toggle = (path: string, opened: boolean) =>
-    setOpen((now) => {
-      const next = new Set(now);
-      if (opened) next.add(path);
-      else next.delete(path);
-      return next;
-    });
+  useEffect(
+    () =>
+      gatherEvents(
+        onEvent,
+        (event) => staleBy(event, current.current.roundId, current.current.sections),
+        (pending: Stale | null, stale) => ({
+          sections: [...new Set([...(pending?.sections ?? []), ...(stale.sections ?? [])])],
+          index: Boolean(pending?.index) || Boolean(stale.index),
+          edits: Boolean(pending?.edits) || Boolean(stale.edits),
+        }),
+        refresh,
+        // The stream was down: what was read may be stale (the index says which sections changed).
+        () => refresh({ sections: [...current.current.sections.keys()], index: true, edits: true }),
+      ),
+    [onEvent],
+  );
 
   /** Reads a section that is not read yet without opening it (the search's passage filter needs its passages). */
   const ensure = (path: string) => {
