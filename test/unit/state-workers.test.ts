@@ -87,11 +87,7 @@ describe('state workers', () => {
       expect(loaded.badRows.map((r) => r.index)).toEqual([20]);
       expect(loaded.summary).toEqual(full.summary);
       expect(await steps.merged).toEqual(full.update);
-      // A client that applied the snapshot sent ahead, then what the rows added, holds the full merge.
-      const client = new Y.Doc();
-      Y.applyUpdate(client, snapshot);
-      Y.applyUpdate(client, loaded.sinceSnapshot);
-      expect(Y.encodeStateAsUpdate(client)).toEqual(full.update);
+      expectClientHolds(full.update, snapshot, loaded.sinceSnapshot);
       // In place (a small state) the same.
       const inPlace = new StoredStateLoader(snapshot);
       inPlace.addRows(rows);
@@ -116,10 +112,7 @@ describe('state workers', () => {
     expect(loaded.badRows).toEqual([]);
     expect(loaded.summary).toEqual(full.summary);
     expect(await steps.merged).toEqual(full.update);
-    const client = new Y.Doc();
-    Y.applyUpdate(client, snapshot);
-    Y.applyUpdate(client, loaded.sinceSnapshot);
-    expect(Y.encodeStateAsUpdate(client)).toEqual(full.update);
+    expectClientHolds(full.update, snapshot, loaded.sinceSnapshot);
     // Folded, not applied: text typed key by key is one struct, where the rows were one each.
     expect(Y.decodeUpdate(loaded.sinceSnapshot).structs.length).toBeLessThan(10);
   });
@@ -220,3 +213,12 @@ describe('copyInPieces', () => {
     }
   });
 });
+
+/** A client that applied the snapshot sent ahead, then what the rows added, holds the full merge. */
+function expectClientHolds(full: Uint8Array, snapshot: Uint8Array, sinceSnapshot: Uint8Array): void {
+  const client = new Y.Doc();
+  Y.applyUpdate(client, snapshot);
+  Y.applyUpdate(client, sinceSnapshot);
+  expect(Y.encodeStateAsUpdate(client)).toEqual(full);
+  client.destroy();
+}
