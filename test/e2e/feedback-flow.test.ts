@@ -241,6 +241,18 @@ describe('web client: consolidated feedback up the tree', () => {
     expect(item.decisions.partially_accepted).toBe(2);
     expect(item.units[0]!.note).toBe('Điều chỉnh chỉ tiêu còn 8,5% cho phù hợp khả năng các xã.');
     expect(atProvince.units.map((u) => u.name)).toEqual(['Huyện ủy Đông Sơn']);
+    // In the province secretary's client: what the district sent, and nothing to send up (the top
+    // of the tree is never asked for a preview, which would answer 400).
+    const atTop = await open(desktop, 'tinh.thuky');
+    const previews: string[] = [];
+    atTop.on('request', (request) => {
+      if (request.url().includes('/packages/preview')) previews.push(request.url());
+    });
+    await atTop.goto(`${e2e.baseUrl}/d/${districtDraftId}/feedback`);
+    await atTop.locator('.merged-feedback').getByText('Đã nhận 1/1 đơn vị').waitFor({ timeout: TIMEOUT });
+    await expect(atTop.locator('.send-package').count()).resolves.toBe(0);
+    expect(previews).toEqual([]);
+    await atTop.close();
 
     // A small roll-up opens every section, each read alone: the index, then `?section=`, never the whole.
     expect(reads).toContain(`/feedback/sections?unitId=${(await ApiClient.logIn(e2e.baseUrl, 'huyen.thuky', PASSWORD).then((c) => c.me())).memberships[0]!.unitId}`);

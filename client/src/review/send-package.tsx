@@ -39,8 +39,11 @@ export function SendPackage(props: { document: DocumentInfo; fromUnitId: string;
 
   const load = async () => {
     try {
+      // The top of the tree sends nothing up: not even asked (its preview would answer 400).
+      const from = await api.unit(fromUnitId);
+      if (from.parentId === null) return setNotApplicable(true);
       const [p, all] = await Promise.all([api.previewPackage(doc.id, fromUnitId), api.packages(doc.id)]);
-      const [from, to] = await Promise.all([api.unit(p.fromUnitId), api.unit(p.toUnitId)]);
+      const to = await api.unit(p.toUnitId);
       setNames({ from: from.name, to: to.name });
       setPreview(p);
       const mine = all.filter((x) => x.fromUnitId === fromUnitId).reverse();
