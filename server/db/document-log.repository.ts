@@ -16,41 +16,25 @@ export interface AppendRequest {
 
 /**
  * Appends one row per request (several requests for the same document get consecutive seqs in
- * the order given) and returns each request's seq. Must run inside a transaction: the counter
- * update locks the document rows until commit, which orders concurrent appenders.
+ * the order given) and returns each request's seq, by `appendUpdatesAtOnce`'s statement. Throws
+ * when a document does not exist; the other documents' rows were appended, so run it in a
+ * transaction (or a savepoint) that the throw rolls back. The counter update locks the document
+ * rows until commit, which orders concurrent appenders.
  */
 export async function appendUpdates(tx: Db, requests: readonly AppendRequest[]): Promise<number[]> {
-  if (requests.length === 0) return [];
-  // PostgreSQL answers uuids in lower case; key everything the same way (an id spelt in upper
-  // case is the same document, never a second counter).
-  const documentIds = requests.map((r) => r.documentId.toLowerCase());
-  const counts = new Map<string, number>();
-  for (const id of documentIds) counts.set(id, (counts.get(id) ?? 0) + 1);
-  // Lock in a stable order so two transactions appending to the same documents cannot deadlock.
-  const ids = [...counts.keys()].sort();
-  const rows = await sql<{ id: string; last_seq: number }>`
-    update documents d set last_seq = d.last_seq + c.n
-    from unnest(${ids}::uuid[], ${ids.map((id) => counts.get(id)!)}::int[]) as c(id, n)
-    where d.id = c.id
-    returning d.id, d.last_seq`.execute(tx);
-  if (rows.rows.length !== ids.length) throw new Error('append to a document that does not exist');
-  const next = new Map(rows.rows.map((r) => [r.id, r.last_seq - counts.get(r.id)! + 1]));
-  const seqs = documentIds.map((id) => {
-    const seq = next.get(id)!;
-    next.set(id, seq + 1);
-    return seq;
-  });
-  await sql`insert into document_updates (document_id, seq, data)
-    select * from unnest(${documentIds}::uuid[], ${seqs}::bigint[], ${requests.map((r) => Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength))}::bytea[])`.execute(tx);
-  return seqs;
+  const seqs = await appendUpdatesAtOnce(tx, requests);
+  if (seqs.includes(undefined)) throw new Error('append to a document that does not exist');
+  return seqs as number[];
 }
 
 /**
- * `appendUpdates` as one statement, run on its own (autocommit): one round trip and one WAL flush,
- * where a transaction around two statements takes five round trips — the commit is what every
- * live edit waits for before it is broadcast. Answers each request's seq, or `undefined` when its
- * document does not exist (the other documents' rows are appended all the same). Rejects, with
- * nothing appended, when the database refuses any row.
+ * Appends one row per request, in one statement (on its own it commits alone: one round trip and
+ * one WAL flush, where a transaction around two statements took five; the commit is what every
+ * live edit waits for before it is broadcast). Several requests for the same document get
+ * consecutive seqs in the order given; ids are compared in lower case (an id spelt in upper case
+ * is the same document, never a second counter). Answers each request's seq, or `undefined` when
+ * its document does not exist (the other documents' rows are appended all the same). Rejects,
+ * with nothing appended, when the database refuses any row.
  */
 export async function appendUpdatesAtOnce(db: Db, requests: readonly AppendRequest[]): Promise<Array<number | undefined>> {
   if (requests.length === 0) return [];

@@ -44,7 +44,7 @@ export class PgDocumentStorage {
         const key = r.documentId.toLowerCase();
         byDocument.set(key, [...(byDocument.get(key) ?? []), i]);
       });
-      // The same stable order as appendUpdates, so concurrent appenders cannot deadlock.
+      // Documents one at a time in a stable order, so concurrent appenders lock them in the same order.
       for (const id of [...byDocument.keys()].sort()) {
         const indexes = byDocument.get(id)!;
         await sql`savepoint one_document`.execute(tx);
