@@ -57,7 +57,19 @@ export const sourceLabels: Labels<AnnotationSource> = {
 export const decisions = ['accepted', 'partially_accepted', 'rejected', 'noted'] as const;
 export type Decision = (typeof decisions)[number];
 /** Decisions that must say why (API.md: the note is required when rejecting or accepting in part). */
-export const decisionsNeedingReason: ReadonlySet<Decision> = new Set<Decision>(['rejected', 'partially_accepted']);
+const decisionsNeedingReason: ReadonlySet<string> = new Set<Decision>(['rejected', 'partially_accepted']);
+
+/** Whether `decision` (or none chosen yet, `''`) must come with a reason. */
+export const needsReason = (decision: Decision | ''): boolean => decisionsNeedingReason.has(decision);
+
+/**
+ * Why a decision with this `note` (already cleaned and trimmed) is refused, or null when it is
+ * not: a rejection or a partial acceptance without a reason. One rule for annotations, points and
+ * merged feedback; the services answer it as 400 `validation_failed`.
+ */
+export function missingReason(decision: Decision, note: string): string | null {
+  return needsReason(decision) && note.length === 0 ? `a ${decision.replace('_', ' ')} decision needs a reason in note` : null;
+}
 /** A decision, or none yet: the columns of a cluster's tally. */
 export const decisionTallies = [...decisions, 'undecided'] as const;
 export type DecisionTally = (typeof decisionTallies)[number];

@@ -38,7 +38,7 @@ import type { RoundsService } from './rounds.service.js';
 import type { AuditService } from './audit.service.js';
 import type { NotificationsService } from './notifications.service.js';
 import { auditTargets } from '../domain/notification-texts.js';
-import { annotationKinds, decisionLabels, decisionsNeedingReason, lowerLabel } from '../domain/vocabulary.js';
+import { annotationKinds, decisionLabels, lowerLabel, missingReason } from '../domain/vocabulary.js';
 import type {
   FeedbackPackage as PublicPackage,
   Feedback as MergedFeedback,
@@ -467,7 +467,8 @@ export class AggregationService {
     if (!isUnitStaff(actor, receiver)) throw forbidden('only the receiving unit’s drafters and secretaries decide on its feedback');
     const note = input.note.normalize('NFC').trim();
     // The rule of a decision on an annotation: rejecting or accepting in part says why.
-    if (decisionsNeedingReason.has(input.decision) && note.length === 0) throw invalid(`a ${input.decision.replace('_', ' ')} decision needs a reason in note`);
+    const missing = missingReason(input.decision, note);
+    if (missing) throw invalid(missing);
     // Only the item's own section is built (a province's roll-up is 20,000 items).
     const merged = await this.feedbackOf(document, receiver);
     const path = merged.sectionOf(itemId);

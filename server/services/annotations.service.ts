@@ -65,7 +65,7 @@ import type { RoundsService } from './rounds.service.js';
 import type { VersionDocs } from './version-docs.js';
 import { anchorOrThrow, type AnchorOutcome } from './version-reads.js';
 import { auditTargets } from '../domain/notification-texts.js';
-import { decisionLabels, decisionsNeedingReason, lowerLabel } from '../domain/vocabulary.js';
+import { decisionLabels, lowerLabel, missingReason } from '../domain/vocabulary.js';
 import type { AuditService } from './audit.service.js';
 import type { NotificationsService } from './notifications.service.js';
 import type { Annotation as PublicAnnotation, PlacedAnnotation as ReanchoredAnnotation } from '../http/schemas/annotations.js';
@@ -361,7 +361,8 @@ export class AnnotationsService {
     const { row, round, document } = await this.visibleAnnotation(actor, annotationId);
     if (!mayReviewRound(actor, document, round.scopePath)) throw forbidden('only drafters and secretaries decide on annotations');
     const note = normaliseText(input.note, 'note');
-    if (decisionsNeedingReason.has(input.decision) && note.length === 0) throw invalid(`a ${input.decision.replace('_', ' ')} decision needs a reason in note`);
+    const missing = missingReason(input.decision, note);
+    if (missing) throw invalid(missing);
     const now = this.clock.now();
     // Do once: the same decision sent again (a double click, two drafters) stores nothing and
     // emits no second event; the database decides, so concurrent duplicates cannot both change it.
@@ -386,7 +387,8 @@ export class AnnotationsService {
   async decideAll(actor: Actor, round: RoundRecord, document: DocumentRecord, annotationIds: readonly string[], input: { decision: Decision; note: string }): Promise<number> {
     if (!mayReviewRound(actor, document, round.scopePath)) throw forbidden('only drafters and secretaries decide on annotations');
     const note = normaliseText(input.note, 'note');
-    if (decisionsNeedingReason.has(input.decision) && note.length === 0) throw invalid(`a ${input.decision.replace('_', ' ')} decision needs a reason in note`);
+    const missing = missingReason(input.decision, note);
+    if (missing) throw invalid(missing);
     const now = this.clock.now();
     const decided = await this.events.transaction(this.db, async (tx, writeEvent) => {
       const rows = await activeAnnotationsById(tx, round.id, annotationIds);

@@ -11,7 +11,7 @@ import { summaryToMarkdown } from '../../server/exports/summary-markdown.js';
 import type { FrameContext } from '../../server/exports/report-parts.js';
 import type { RoundSummaryExport } from '../../server/exports/summary-types.js';
 import { CloseCode, errorCodes } from '../../server/errors.js';
-import { annotationKinds, decisionTallies, kindLabels, type DecisionTally, type Locale } from '../../server/domain/vocabulary.js';
+import { annotationKinds, decisions, decisionTallies, kindLabels, missingReason, needsReason, type DecisionTally, type Locale } from '../../server/domain/vocabulary.js';
 
 const client = { vi, en } as const;
 
@@ -77,5 +77,18 @@ describe('the client speaks every code of server/errors.ts', () => {
     expect(errorCodes.filter((code) => !messages[`error_${code}`])).toEqual([]);
     const closes = Object.keys(CloseCode).filter((name) => name !== 'internalError');
     expect(closes.filter((name) => !messages[`close_${name}`])).toEqual([]);
+  });
+});
+
+describe('the reason a decision needs', () => {
+  it('is required when rejecting or accepting in part, and only then', () => {
+    expect(decisions.map((d) => [d, missingReason(d, '')])).toEqual([
+      ['accepted', null],
+      ['partially_accepted', 'a partially accepted decision needs a reason in note'],
+      ['rejected', 'a rejected decision needs a reason in note'],
+      ['noted', null],
+    ]);
+    expect(missingReason('rejected', 'Giữ như dự thảo')).toBeNull();
+    expect(needsReason('')).toBe(false);
   });
 });

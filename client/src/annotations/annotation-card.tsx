@@ -1,7 +1,7 @@
 /** One annotation: its passage, kind, text, replies, and — for reviewers — decision and apply. */
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
-import { decisions, decisionsNeedingReason, type Decision } from '@domain/vocabulary';
+import { decisions, needsReason, type Decision } from '@domain/vocabulary';
 import type { Annotation, PlacedAnnotation } from '@schemas/annotations';
 import { ErrorText, useAction } from '../ui/components';
 import { formatDate, t } from '../ui/i18n';
@@ -112,7 +112,7 @@ export function DecisionForm(props: { annotation: Annotation; onChanged: () => v
         </label>
         <label class="grow">
           {t('reason')}{' '}
-          <input name="note" value={note} required={decision !== '' && decisionsNeedingReason.has(decision)} onInput={(e) => setNote(e.currentTarget.value)} />
+          <input name="note" value={note} required={needsReason(decision)} onInput={(e) => setNote(e.currentTarget.value)} />
         </label>
         <button type="submit" disabled={busy || !decision}>{t('recordDecision')}</button>
         {canApply && (

@@ -13,7 +13,7 @@ import type { FeedbackIndex, FeedbackItem } from '@schemas/aggregation';
 import type { DocumentInfo } from '@schemas/documents';
 import type { Round } from '@schemas/rounds';
 import { FEEDBACK_DECISION_NOTE_MAX } from '@schemas/limits';
-import { annotationKinds, decisions, decisionsNeedingReason, type AnnotationKind, type Decision } from '@domain/vocabulary';
+import { annotationKinds, decisions, needsReason, type AnnotationKind, type Decision } from '@domain/vocabulary';
 import type { OnDocumentEvent } from '../api/events';
 import { ErrorText, Loading, saveBlob } from '../ui/components';
 import { formatDate, lang, t } from '../ui/i18n';
@@ -314,7 +314,7 @@ function MergedItem(props: { item: FeedbackItem; total: number; unitName: string
           </label>
           <label class="grow decision-note">
             {t('decisionNote')}
-            <textarea rows={2} maxLength={FEEDBACK_DECISION_NOTE_MAX} required={decision !== '' && decisionsNeedingReason.has(decision)} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
+            <textarea rows={2} maxLength={FEEDBACK_DECISION_NOTE_MAX} required={needsReason(decision)} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
           </label>
           <button type="submit" disabled={busy || !decision}>{t('recordDecision')}</button>
           <ErrorText error={error} fields={{ note: t('decisionNote'), decision: decisionLabel }} />

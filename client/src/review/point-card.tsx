@@ -9,7 +9,7 @@
 import { useState } from 'preact/hooks';
 import type { Cluster } from '@schemas/aggregation';
 import type { Annotation } from '@schemas/annotations';
-import { decisions, decisionsNeedingReason, decisionTallies, type Decision } from '@domain/vocabulary';
+import { decisions, decisionTallies, needsReason, type Decision } from '@domain/vocabulary';
 import { AnnotationCard } from '../annotations/annotation-card';
 import { ErrorText, useAction } from '../ui/components';
 import { t } from '../ui/i18n';
@@ -137,7 +137,7 @@ function PointDecisionForm(props: { roundId: string; cluster: Cluster; onChanged
           </select>
         </label>
         <label class="grow">
-          {t('reason')} <input name="point-note" value={note} required={!!decision && decisionsNeedingReason.has(decision)} onInput={(e) => setNote(e.currentTarget.value)} />
+          {t('reason')} <input name="point-note" value={note} required={needsReason(decision)} onInput={(e) => setNote(e.currentTarget.value)} />
         </label>
         <button type="submit" disabled={busy || !decision}>{props.cluster.count > 1 ? t('decidePoint', { n: props.cluster.count }) : t('decidePointOne')}</button>
       </div>
