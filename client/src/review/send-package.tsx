@@ -42,8 +42,8 @@ export function SendPackage(props: { document: DocumentInfo; fromUnitId: string;
       // The top of the tree sends nothing up: not even asked (its preview would answer 400).
       const from = await api.unit(fromUnitId);
       if (from.parentId === null) return setNotApplicable(true);
-      const [p, all] = await Promise.all([api.previewPackage(doc.id, fromUnitId), api.packages(doc.id)]);
-      const to = await api.unit(p.toUnitId);
+      // A package goes to the unit's parent (the preview's toUnitId).
+      const [p, all, to] = await Promise.all([api.previewPackage(doc.id, fromUnitId), api.packages(doc.id), api.unit(from.parentId)]);
       setNames({ from: from.name, to: to.name });
       setPreview(p);
       const mine = all.filter((x) => x.fromUnitId === fromUnitId).reverse();
