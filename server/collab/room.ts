@@ -639,16 +639,18 @@ export class Room {
         this.rowsSinceSnapshot++;
         // False only if a catch-up (applyCommitted) read this row back first and broadcast it.
         if (this.applied.add(seq)) {
+          // Broadcast first: it is on disk, and every reader waits on this. A sole origin already
+          // has its own update; with several, each gets the merge (harmless).
+          const skip = origins.size === 1 ? origins.values().next().value : undefined;
+          this.broadcast(encodeUpdate(data), skip);
           try {
             this.applyToState(data);
           } catch (error) {
+            // Clients hold what the database holds; the room reloads it from there.
             this.fail(error);
             return;
           }
           this.remember(seq, data);
-          // A sole origin already has its own update; with several, each gets the merge (harmless).
-          const skip = origins.size === 1 ? origins.values().next().value : undefined;
-          this.broadcast(encodeUpdate(data), skip);
         }
         this.hooks.committed(this, batch.length, seq);
         // May submit (and start committing) updates whose dependencies just arrived.

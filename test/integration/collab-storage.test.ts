@@ -107,6 +107,32 @@ describe('a fault stays inside its document', () => {
     expect((await readStoredState(s.t.database.db, a)).lastSeq).toBe(beforeA + 3);
   });
 
+  it('appends a live edit (one row) by a statement prepared once per connection, in a transaction or not', async () => {
+    const id = await s.newDocument();
+    const update = (text: string) => {
+      const doc = new Y.Doc();
+      appendParagraph(doc, text);
+      return Y.encodeStateAsUpdate(doc);
+    };
+    const before = (await readStoredState(s.t.database.db, id)).lastSeq;
+    // Executions of the named statement on this connection (pg_prepared_statements is per session).
+    const executions = async (connection: typeof s.t.database.db) => {
+      const { rows } = await sql<{ n: number }>`select coalesce(sum(generic_plans + custom_plans), 0)::int as n from pg_prepared_statements where name = 'draftroom_append_one'`.execute(connection);
+      return rows[0]!.n;
+    };
+    const counted = await s.t.database.db.connection().execute(async (connection) => {
+      const start = await executions(connection);
+      await appendUpdatesAtOnce(connection, [{ documentId: id.toUpperCase(), data: update('một') }]);
+      expect(await appendUpdatesAtOnce(connection, [{ documentId: id, data: update('hai') }])).toEqual([before + 2]);
+      expect(await appendUpdatesAtOnce(connection, [{ documentId: randomUUID(), data: update('lạc') }])).toEqual([undefined]);
+      await connection.transaction().execute((tx) => appendUpdates(tx, [{ documentId: id, data: update('ba') }]));
+      return (await executions(connection)) - start;
+    });
+    expect(counted).toBe(4);
+    expect(await s.stored(id)).toEqual(expect.arrayContaining(['một', 'hai', 'ba']));
+    expect((await readStoredState(s.t.database.db, id)).lastSeq).toBe(before + 3);
+  });
+
   it('keeps the writers and readers of other documents connected, and stores their edits', async () => {
     const refused = await s.newDocument();
     const fine = await s.newDocument();
