@@ -1,18 +1,21 @@
 /**
- * `npm run bench:fanout [-- --seconds 20 --readers 100,500,1000 --runs 1 --profile]`: one document, N read-only
- * clients, 5 writers × 20 updates/s. Per-update delivery latency at every reader (send time kept
- * per writer update; a reader credits each update when a frame carrying its clock arrives, so
- * group-commit merges are counted per original update), delivered updates/s, lost updates,
- * server CPU and RSS. The same load then runs against a bare `ws` relay (no Yjs, no database).
+ * `npm run bench:fanout [-- --seconds 20 --readers 100,500,1000 --rate 20 --reader-processes 2 --runs 1 --profile]`:
+ * one document, N read-only clients, 5 writers × `--rate` updates/s (20). Per-update delivery
+ * latency at every reader (send time kept per writer update; a reader credits each update at the
+ * first frame carrying its clock, so group-commit merges are counted per original update),
+ * delivered updates/s, lost updates, server CPU and RSS. The same load then runs against a bare
+ * `ws` relay (no Yjs, no database).
  *
  * Both servers run as child processes (draftroom as `npm start` runs it: `node dist/server/main.js`,
- * stock limits; the relay: `node --import tsx bench/support/bare-relay.ts`), so the load generator
- * and the server each get a core; readers are lightweight raw-`ws` y-websocket clients
- * (bench/support/yws-client.ts). Server CPU per delivery = server CPU seconds / updates delivered.
- * With `--runs N` the two servers take turns N times per reader count (ratios per run, then
- * medians); `--profile` writes a V8 CPU profile of draftroom (whole life) and prints its hottest
- * functions; `--baseline <checkout>` also runs that copy of the repository's server (e.g. an
- * export of main, with node_modules) in the same run, for a before/after of a server change.
+ * stock limits; the relay: `node --import tsx bench/support/bare-relay.ts`). Readers are
+ * lightweight raw-`ws` y-websocket clients (bench/support/yws-client.ts) spread over
+ * `--reader-processes` child processes (bench/support/fanout-readers.ts): in one process, handling one
+ * broadcast's 500 frames one after another was most of what the latency measured. The reader
+ * processes' event-loop delay is printed beside each row. Server CPU per delivery = server CPU seconds /
+ * updates delivered. With `--runs N` the two servers take turns N times per reader count (ratios
+ * per run, then medians); `--profile` writes a V8 CPU profile of draftroom (whole life) and prints
+ * its hottest functions; `--baseline <checkout>` also runs that copy of the repository's server
+ * (e.g. an export of main, with node_modules) in the same run, for a before/after of a server change.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readdir } from 'node:fs/promises';
@@ -25,12 +28,14 @@ import { summariseProfile } from './support/cpu-profile.js';
 import { startChild, startCompiled, watchProcess, type RunningServer } from './support/server.js';
 import { createDocument, login, seedWorkspace } from './support/workspace.js';
 import { YwsClient } from './support/yws-client.js';
+import { ReaderProcesses } from './support/fanout-readers.js';
 import { runMain } from './support/run.js';
 
 const seconds = numberArg('seconds', 20);
 const readerCounts = (stringArg('readers') ?? '100,500,1000').split(',').map(Number);
 const writerCount = 5;
-const ratePerWriter = 20;
+const ratePerWriter = numberArg('rate', 20);
+const readerProcesses = numberArg('reader-processes', 2);
 const runs = numberArg('runs', 1);
 const profile = process.argv.includes('--profile');
 const baselineCheckout = stringArg('baseline');
@@ -54,28 +59,28 @@ interface Result {
   peakRssMiB: number;
   machineBusyCores: number;
   generatorCpuCores: number;
+  /** The reader processes' event-loop delay (ms, the worst one): when it is high, latencies measure the generator. */
+  readersLoop: { p99: number; max: number };
   elapsed: number;
 }
 
 async function runFanout(target: Target, readerCount: number): Promise<Result> {
-  // Per writer: the end clock of each timed update and when it was sent.
-  const ends: number[][] = [];
-  const sentAt: number[][] = [];
-  const writerIndex = new Map<number, number>();
-  let recording = false;
-
+  const docs = Array.from({ length: writerCount }, () => new Y.Doc());
+  const readers = await ReaderProcesses.start(
+    Array.from({ length: readerCount }, (_, i) => target.url('reader', i)),
+    { processes: readerProcesses, handshake: target.handshake, writerClients: docs.map((doc) => doc.clientID) },
+  );
   const writers: Array<{ client: YwsClient; doc: Y.Doc; text: Y.XmlText }> = [];
-  for (let w = 0; w < writerCount; w++) {
-    const doc = new Y.Doc();
+  let recording = false;
+  let sent = 0;
+  for (const [w, doc] of docs.entries()) {
     const client = new YwsClient(target.url('writer', w), { doc, handshake: target.handshake });
-    writerIndex.set(doc.clientID, w);
-    ends.push([]);
-    sentAt.push([]);
     doc.on('update', (update: Uint8Array, origin: unknown) => {
       if (origin === client) return;
+      // Posted before the frame goes out; the readers credit by arrival either way (fanout-readers.ts).
       if (recording) {
-        ends[w]!.push(Y.getState(doc.store, doc.clientID));
-        sentAt[w]!.push(performance.now());
+        readers.sent(w, Y.getState(doc.store, doc.clientID), absoluteNow());
+        sent++;
       }
       client.sendUpdate(update);
     });
@@ -89,59 +94,13 @@ async function runFanout(target: Target, readerCount: number): Promise<Result> {
     });
     writers.push({ client, doc, text });
   }
-
-  // Readers: a frame's meta (client → clock reached) is parsed once and shared by all readers.
-  const latency = new Samples();
-  let delivered = 0;
-  const metaCache = new Map<string, Array<[number, number]>>();
-  const metaOf = (update: Uint8Array, frame: Buffer): Array<[number, number]> => {
-    const key = frame.toString('latin1');
-    let meta = metaCache.get(key);
-    if (!meta) {
-      if (metaCache.size > 50_000) metaCache.clear();
-      meta = [];
-      for (const [client, clock] of Y.parseUpdateMeta(update).to) {
-        const w = writerIndex.get(client);
-        if (w !== undefined) meta.push([w, clock]);
-      }
-      metaCache.set(key, meta);
-    }
-    return meta;
-  };
-  const readers: YwsClient[] = [];
-  for (let r = 0; r < readerCount; r += 50) {
-    const batch: YwsClient[] = [];
-    for (let i = r; i < Math.min(readerCount, r + 50); i++) {
-      const next = new Int32Array(writerCount);
-      const client: YwsClient = new YwsClient(target.url('reader', i), {
-        handshake: target.handshake,
-        onUpdate(update, frame) {
-          const now = performance.now();
-          for (const [w, clock] of metaOf(update, frame)) {
-            const writerEnds = ends[w]!;
-            const writerSent = sentAt[w]!;
-            let k = next[w]!;
-            while (k < writerEnds.length && writerEnds[k]! <= clock) {
-              latency.add(now - writerSent[k]!);
-              delivered++;
-              k++;
-            }
-            next[w] = k;
-          }
-        },
-      });
-      batch.push(client);
-    }
-    await Promise.all(batch.map((c) => c.opened.then(() => c.synced)));
-    readers.push(...batch);
-  }
   await sleep(1000);
 
   // Timed phase: each writer types one character every 1/rate s, on a fixed schedule.
-  const framesBefore = readers.reduce((sum, c) => sum + c.framesReceived, 0);
   const watch = watchProcess(target.server.pid);
   const cpuStart = process.cpuUsage();
   const started = performance.now();
+  readers.record(true);
   recording = true;
   const interval = 1000 / ratePerWriter;
   await Promise.all(
@@ -156,38 +115,41 @@ async function runFanout(target: Target, readerCount: number): Promise<Result> {
       }
     }),
   );
-  const sent = ends.reduce((sum, e) => sum + e.length, 0);
+  recording = false;
   const expected = sent * readerCount;
-  await waitFor(() => delivered >= expected, 'every reader to have every update', 10_000).catch(() => {});
+  await waitFor(() => readers.deliveredSoFar >= expected, 'every reader to have every update', 10_000).catch(() => {});
   const elapsed = (performance.now() - started) / 1000;
   const usage = watch.finish();
   const cpu = process.cpuUsage(cpuStart);
-  recording = false;
+  const received = await readers.finish();
 
-  const closedReaders = readers.filter((c) => c.closeCode !== undefined).length;
-  const framesPerReader = (readers.reduce((sum, c) => sum + c.framesReceived, 0) - framesBefore) / readerCount / elapsed;
-  for (const c of [...readers, ...writers.map((w) => w.client)]) c.close();
+  for (const w of writers) w.client.close();
+  await readers.close();
   await sleep(1500);
   return {
-    latency: latency.summary(),
+    latency: received.latency,
     sent,
     expected,
-    delivered,
-    deliveredPerSecond: delivered / elapsed,
-    closedReaders,
-    framesPerReader,
+    delivered: received.delivered,
+    deliveredPerSecond: received.delivered / elapsed,
+    closedReaders: received.closed,
+    framesPerReader: received.frames / readerCount / elapsed,
     ...usage,
-    generatorCpuCores: (cpu.user + cpu.system) / 1e6 / elapsed,
+    generatorCpuCores: ((cpu.user + cpu.system) / 1e6 + received.cpuSeconds) / elapsed,
+    readersLoop: received.loop,
     elapsed,
   };
 }
+
+/** Now as an absolute time in ms, comparable across processes (fanout-readers.ts). */
+const absoluteNow = (): number => performance.timeOrigin + performance.now();
 
 function row(name: string, readers: number, r: Result): string {
   const lost = r.expected - r.delivered;
   return (
     `  ${name.padEnd(10)} ${String(readers).padStart(5)}  p50 ${ms(r.latency.p50).padStart(9)}  p99 ${ms(r.latency.p99).padStart(9)}  max ${ms(r.latency.max).padStart(9)}` +
     `  delivered ${int(r.deliveredPerSecond).padStart(7)}/s in ${int(r.framesPerReader)} frames/s per reader  lost ${int(lost)} of ${int(r.expected)}${r.closedReaders ? ` (${r.closedReaders} readers closed)` : ''}` +
-    `  server CPU ${r.cpuCores.toFixed(2)} cores = ${(cpuPerDelivery(r) * 1e6).toFixed(2)} µs per delivery, peak RSS ${r.peakRssMiB.toFixed(0)} MiB  (generator ${r.generatorCpuCores.toFixed(2)} cores, machine busy ${r.machineBusyCores.toFixed(2)} cores)`
+    `  server CPU ${r.cpuCores.toFixed(2)} cores = ${(cpuPerDelivery(r) * 1e6).toFixed(2)} µs per delivery, peak RSS ${r.peakRssMiB.toFixed(0)} MiB  (generator ${r.generatorCpuCores.toFixed(2)} cores, readers' event-loop delay p99 ${ms(r.readersLoop.p99)} max ${ms(r.readersLoop.max)}; machine busy ${r.machineBusyCores.toFixed(2)} cores)`
   );
 }
 

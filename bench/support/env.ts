@@ -51,6 +51,11 @@ export class Samples {
     this.values[this.length++] = value;
   }
 
+  /** The samples so far, as a copy. */
+  toArray(): Float64Array {
+    return this.values.slice(0, this.length);
+  }
+
   /** p50 / p99 / max (sorts a copy). */
   summary(): { p50: number; p99: number; max: number; count: number } {
     const sorted = this.values.slice(0, this.length).sort();
