@@ -85,14 +85,21 @@ export const Highlights = Extension.create<{ onClick: (ids: string[]) => void }>
         },
         props: {
           decorations: (state) => highlightKey.getState(state)?.decorations ?? DecorationSet.empty,
-          handleClick: (view, pos, event) => {
-            const target = (event.target as HTMLElement | null)?.closest?.('[data-annotation-id]');
-            const id = target?.getAttribute('data-annotation-id');
-            if (!id) return false;
-            const set = highlightKey.getState(view.state)?.decorations ?? DecorationSet.empty;
-            const here = set.find(pos, pos, (spec: { annotationId?: string }) => typeof spec.annotationId === 'string').map((d) => (d.spec as { annotationId: string }).annotationId);
-            onClick([id, ...new Set(here.filter((other) => other !== id))]);
-            return false;
+          // The DOM's click, not ProseMirror's handleClick: since prosemirror-view 1.43 a tap on a
+          // touch screen no longer reaches handleClick, and a member on a phone taps a highlight
+          // to read its comments.
+          handleDOMEvents: {
+            click: (view, event) => {
+              const target = (event.target as HTMLElement | null)?.closest?.('[data-annotation-id]');
+              const id = target?.getAttribute('data-annotation-id');
+              if (!id) return false;
+              const pos = view.posAtCoords({ left: event.clientX, top: event.clientY })?.pos;
+              const set = highlightKey.getState(view.state)?.decorations ?? DecorationSet.empty;
+              const here =
+                pos === undefined ? [] : set.find(pos, pos, (spec: { annotationId?: string }) => typeof spec.annotationId === 'string').map((d) => (d.spec as { annotationId: string }).annotationId);
+              onClick([id, ...new Set(here.filter((other) => other !== id))]);
+              return false;
+            },
           },
         },
       }),
