@@ -47,7 +47,7 @@ export interface ReaderProcessesResult {
 
 /** Readers spread over `processes` child processes; `urls[i]` is reader i's address. */
 export class ReaderProcesses {
-  private readonly workers: ChildProcess[] = [];
+  private readonly processes: ChildProcess[] = [];
   private readonly delivered: number[] = [];
 
   private constructor() {}
@@ -59,22 +59,22 @@ export class ReaderProcesses {
     await Promise.all(
       Array.from({ length: options.processes }, (_, t) => {
         const input: ReaderInput = { urls: urls.slice(t * share, (t + 1) * share), handshake: options.handshake, writerClients: options.writerClients };
-        const worker = fork(here, [], { execArgv: here.endsWith('.ts') ? ['--import', 'tsx'] : [], env: { ...process.env, FANOUT_READERS: '1' }, serialization: 'advanced', stdio: 'inherit' });
-        worker.send({ kind: 'start', input } satisfies ToReaders);
-        pool.workers.push(worker);
+        const child = fork(here, [], { execArgv: here.endsWith('.ts') ? ['--import', 'tsx'] : [], env: { ...process.env, FANOUT_READERS: '1' }, serialization: 'advanced', stdio: 'inherit' });
+        child.send({ kind: 'start', input } satisfies ToReaders);
+        pool.processes.push(child);
         pool.delivered.push(0);
-        worker.on('message', (message: FromReaders) => {
+        child.on('message', (message: FromReaders) => {
           if (message.kind === 'progress') pool.delivered[t] = message.delivered;
         });
         return new Promise<void>((resolve, reject) => {
-          worker.once('error', reject);
-          worker.once('exit', (code) => reject(new Error(`a reader process exited (code ${code}) before its readers were connected`)));
+          child.once('error', reject);
+          child.once('exit', (code) => reject(new Error(`a reader process exited (code ${code}) before its readers were connected`)));
           const ready = (message: FromReaders) => {
             if (message.kind !== 'ready') return;
-            worker.off('message', ready);
+            child.off('message', ready);
             resolve();
           };
-          worker.on('message', ready);
+          child.on('message', ready);
         });
       }),
     );
@@ -83,12 +83,12 @@ export class ReaderProcesses {
 
   /** Starts or stops crediting updates (the timed phase). */
   record(on: boolean): void {
-    for (const w of this.workers) w.send({ kind: 'record', on } satisfies ToReaders);
+    for (const w of this.processes) w.send({ kind: 'record', on } satisfies ToReaders);
   }
 
   /** A timed writer update was sent: `clock` is the writer's clock after it, `at` an absolute time (ms). */
   sent(writer: number, clock: number, at: number): void {
-    for (const w of this.workers) w.send({ kind: 'sent', writer, clock, at } satisfies ToReaders);
+    for (const w of this.processes) w.send({ kind: 'sent', writer, clock, at } satisfies ToReaders);
   }
 
   /** Updates credited so far, over all readers (as last reported; each process reports every 100 ms). */
@@ -99,7 +99,7 @@ export class ReaderProcesses {
   /** Every process's latencies, merged; frames counted since `record(true)`. */
   async finish(): Promise<ReaderProcessesResult> {
     const results = await Promise.all(
-      this.workers.map(
+      this.processes.map(
         (w) =>
           new Promise<Extract<FromReaders, { kind: 'finished' }>>((resolve) => {
             const done = (message: FromReaders) => {
@@ -126,7 +126,7 @@ export class ReaderProcesses {
 
   async close(): Promise<void> {
     await Promise.all(
-      this.workers.map((w) => {
+      this.processes.map((w) => {
         w.send({ kind: 'close' } satisfies ToReaders);
         return new Promise<void>((resolve) => w.once('exit', () => resolve()));
       }),

@@ -10,8 +10,9 @@
 import { CompiledQuery, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import type pg from 'pg';
 
-/** Statement text → its name (one name per text; a connection prepares a name once). */
+/** Statement text → its name, and back (one text per name: a connection prepares a name once). */
 const names = new Map<string, string>();
+const texts = new Map<string, string>();
 
 /**
  * Registers `text` (with `$1`, `$2`… placeholders) as a named statement and returns a builder of
@@ -19,8 +20,9 @@ const names = new Map<string, string>();
  * already names another text (node-postgres would refuse it on a connection that had it).
  */
 export function preparedStatement<Row>(name: string, text: string): (parameters: readonly unknown[]) => CompiledQuery<Row> {
-  for (const [known, knownName] of names) if (knownName === name && known !== text) throw new Error(`prepared statement ${name} registered twice with different text`);
+  if ((texts.get(name) ?? text) !== text) throw new Error(`prepared statement ${name} registered twice with different text`);
   names.set(text, name);
+  texts.set(name, text);
   return (parameters) => CompiledQuery.raw(text, [...parameters]) as CompiledQuery<Row>;
 }
 

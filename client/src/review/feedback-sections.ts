@@ -13,7 +13,7 @@ import type { FeedbackIndex, FeedbackItem } from '@schemas/aggregation';
 import type { OnDocumentEvent } from '../api/events';
 import { api } from '../ui/session';
 import { feedbackStaleBy, staleSections, type FeedbackStale } from './feedback-events';
-import { gatherEvents, useOpenSections } from './gathered-events';
+import { gatherEvents, sectionsOpenAtFirst, useOpenSections } from './gathered-events';
 
 /** What is known of one section: its items, and the index's revision of it when its read began. */
 export interface FeedbackSectionState {
@@ -89,9 +89,8 @@ export function useSectionedFeedback(documentId: string, unitId: string, onEvent
   // The first index decides what opens by itself: everything in a small roll-up, nothing in a large one.
   const firstIndex = index !== null && `${index.documentId}:${index.unitId}` === key;
   useEffect(() => {
-    if (!index) return;
-    const total = index.sections.reduce((n, s) => n + s.items, 0);
-    if (total <= OPEN_ALL_UP_TO) setOpen(new Set(index.sections.filter((s) => s.items > 0).map((s) => s.section)));
+    const first = index && sectionsOpenAtFirst(index.sections, (s) => s.items, (s) => s.section, OPEN_ALL_UP_TO);
+    if (first) setOpen(first);
   }, [firstIndex]);
 
   // An open section never read (or forgotten while closed) is read now.

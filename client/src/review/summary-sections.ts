@@ -11,7 +11,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ClusterEdit, SummaryIndex } from '@schemas/aggregation';
 import type { OnDocumentEvent } from '../api/events';
 import { api } from '../ui/session';
-import { gatherEvents, useOpenSections } from './gathered-events';
+import { gatherEvents, sectionsOpenAtFirst, useOpenSections } from './gathered-events';
 import { staleBy, type SectionState, type Stale, type SummarySection } from './summary-events';
 
 export type { SectionState, SummarySection };
@@ -106,9 +106,8 @@ export function useSectionedSummary(roundId: string, onEvent: OnDocumentEvent) {
   // The first index decides what opens by itself: everything in a small round, nothing in a large one.
   const firstIndex = index !== null && index.roundId === roundId;
   useEffect(() => {
-    if (!index) return;
-    const total = index.sections.reduce((n, s) => n + s.annotations, 0);
-    if (total <= OPEN_ALL_UP_TO) setOpen(new Set(index.sections.filter((s) => s.annotations > 0).map((s) => s.path)));
+    const first = index && sectionsOpenAtFirst(index.sections, (s) => s.annotations, (s) => s.path, OPEN_ALL_UP_TO);
+    if (first) setOpen(first);
   }, [firstIndex]);
 
   // A wanted section never read (or forgotten while closed) is read now.
