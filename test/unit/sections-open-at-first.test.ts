@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sectionsOpenAtFirst } from '../../client/src/review/gathered-events.js';
+import { sectionsOpenAtFirst } from '../../client/src/review/open-at-first.js';
 
 describe('sectionsOpenAtFirst', () => {
   const sections = [

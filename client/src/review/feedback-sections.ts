@@ -13,7 +13,8 @@ import type { FeedbackIndex, FeedbackItem } from '@schemas/aggregation';
 import type { OnDocumentEvent } from '../api/events';
 import { api } from '../ui/session';
 import { feedbackStaleBy, staleSections, type FeedbackStale } from './feedback-events';
-import { gatherEvents, sectionsOpenAtFirst, useOpenSections } from './gathered-events';
+import { gatherEvents, useOpenSections } from './gathered-events';
+import { sectionsOpenAtFirst } from './open-at-first';
 
 /** What is known of one section: its items, and the index's revision of it when its read began. */
 export interface FeedbackSectionState {

@@ -1,7 +1,7 @@
 /**
  * What the sectioned views (the round summary, the merged feedback) share: live events gathered
  * for a moment and then acted on once (a burst of twenty annotations reads a section once), and
- * the set of sections a reader opened, and which open by themselves when the view first shows.
+ * the set of sections a reader opened.
  */
 import { useState } from 'preact/hooks';
 import type { DocumentEvent, OnDocumentEvent } from '../api/events';
@@ -54,12 +54,3 @@ export function useOpenSections() {
   return { open, setOpen, toggle };
 }
 
-/**
- * The sections that open by themselves on a view's first index: every section with something in
- * it when the whole index holds at most `upTo` (counted by `count`: points, annotations), none in
- * a larger one (`null`: leave the reader's choice alone).
- */
-export function sectionsOpenAtFirst<S>(sections: readonly S[], count: (section: S) => number, path: (section: S) => string, upTo: number): Set<string> | null {
-  const total = sections.reduce((n, s) => n + count(s), 0);
-  return total <= upTo ? new Set(sections.filter((s) => count(s) > 0).map(path)) : null;
-}

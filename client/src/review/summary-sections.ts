@@ -11,7 +11,8 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ClusterEdit, SummaryIndex } from '@schemas/aggregation';
 import type { OnDocumentEvent } from '../api/events';
 import { api } from '../ui/session';
-import { gatherEvents, sectionsOpenAtFirst, useOpenSections } from './gathered-events';
+import { gatherEvents, useOpenSections } from './gathered-events';
+import { sectionsOpenAtFirst } from './open-at-first';
 import { staleBy, type SectionState, type Stale, type SummarySection } from './summary-events';
 
 export type { SectionState, SummarySection };
