@@ -91,6 +91,20 @@ async function runOnWorker(job: ExportPage | { letters: ActivationLetters }): Pr
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
+/** Space a heading needs below it on its page (pt): a table's header row and a first row, or a few lines. */
+const HEADING_KEEP_PT = 120;
+
+/**
+ * pdfmake's `pageBreakBefore`: a heading with less than HEADING_KEEP_PT below it starts the next
+ * page, as Word's "keep with next" does. (Asking whether anything follows it on the page does not
+ * do: a table whose header moved to the next page with its first row, `keepWithHeaderRows`, still
+ * reports the page it was first laid out on.)
+ */
+function keepHeadingWithNext(node: { headlineLevel?: number; startPosition?: { verticalRatio: number; pageInnerHeight: number } }): boolean {
+  const at = node.startPosition;
+  return node.headlineLevel !== undefined && at !== undefined && (1 - at.verticalRatio) * at.pageInnerHeight < HEADING_KEEP_PT;
+}
+
 /** The page as PDF bytes, laid out on this thread (the worker's entry; tests of the layout). */
 export async function renderPdfHere(page: ExportPage): Promise<Buffer> {
   const { frame } = page;
@@ -102,6 +116,7 @@ export async function renderPdfHere(page: ExportPage): Promise<Buffer> {
     language: frame.locale,
     defaultStyle: { font: PDF_FONT, fontSize: 14, lineHeight: 1.15 },
     content: [...frameHeader(frame), ...page.blocks.map(renderBlock)],
+    pageBreakBefore: keepHeadingWithNext,
     footer: (current: number, total: number) => ({
       margin: [MARGINS[0], 8, MARGINS[2], 0],
       stack: [
@@ -177,6 +192,8 @@ function renderBlock(block: Block): Node {
   return {
     table: {
       headerRows: 1,
+      // The header row never ends a page alone: it moves with the first row.
+      keepWithHeaderRows: 1,
       dontBreakRows: false,
       widths: block.columns.map((c) => `${((c.width / total) * 100).toFixed(2)}%`),
       body: [
@@ -210,7 +227,7 @@ function draftTable(block: DraftTableBlock): Node {
   const widths = Array.from({ length: columns }, (_, i) => `${(((block.widths[i] ?? total / columns) / total) * 100).toFixed(2)}%`);
   const headerRows = placed.findIndex((row) => row.length === 0 || !row.every(({ cell }) => cell.header));
   return {
-    table: { headerRows: headerRows < 0 ? 0 : headerRows, dontBreakRows: false, widths, body },
+    table: { headerRows: headerRows < 0 ? 0 : headerRows, ...(headerRows > 0 ? { keepWithHeaderRows: 1 } : {}), dontBreakRows: false, widths, body },
     fontSize: 12,
     lineHeight: 1.05,
     margin: [0, 4, 0, 10],

@@ -14,13 +14,13 @@ export function xmlTexts(xml: string, tag: string): string[] {
 
 const decodeXml = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
 
-/** Every page's text (items joined by spaces, pages by newlines) and the fonts the PDF uses. */
-export async function pdfContent(buffer: Buffer): Promise<{ text: string; pages: number; fonts: string[] }> {
+/** Every page's text (items joined by spaces, pages by newlines), each page's text alone, and the fonts the PDF uses. */
+export async function pdfContent(buffer: Buffer): Promise<{ text: string; pages: number; pageTexts: string[]; fonts: string[] }> {
   const { pages, numPages } = await readPdfText(new Uint8Array(buffer));
   // BaseFont names of embedded fonts: subset-tagged ("ABCDEF+Tinos-Bold").
   const raw = buffer.toString('latin1');
   const embedded = [...raw.matchAll(/\/BaseFont\s*\/([A-Z]{6}\+[^\s/>]+)/g)].map((m) => m[1]!);
-  return { text: pages.join('\n').replace(/\s+/g, ' '), pages: numPages, fonts: [...new Set(embedded)] };
+  return { text: pages.join('\n').replace(/\s+/g, ' '), pages: numPages, pageTexts: pages.map((p) => p.replace(/\s+/g, ' ')), fonts: [...new Set(embedded)] };
 }
 
 type PdfAnswer = { id: number; pages: string[]; numPages: number } | { id: number; error: string };

@@ -189,6 +189,24 @@ describe('feedback exports', () => {
     expect([...plainHtml.matchAll(/<h2>(.*?)<\/h2>/g)].map((m) => m[1])).toEqual(['1. Mở đầu', '2. Kết luận']);
   });
 
+  it('PDF never ends a page with a section heading or a table header: each heading shares its page with its first row', async () => {
+    const n = (i: number) => String(i).padStart(2, '0');
+    const sections = Array.from({ length: 40 }, (_, i) => `s${n(i)}`);
+    const long: FeedbackExport = {
+      ...feedback,
+      sectionTitles: Object.fromEntries(sections.map((s, i) => [s, `TIÊUĐỀ${n(i)} phần của dự thảo`])),
+      items: sections.map((section, i) => ({
+        ...feedback.items[0]!,
+        section,
+        representative: { body: `NỘIDUNG${n(i)} ${'đề nghị bổ sung số liệu '.repeat(1 + ((i * 7) % 11))}`, replacement: null },
+      })),
+    };
+    const { pageTexts, pages } = await pdfContent(await feedbackToPdf(long, context));
+    expect(pages).toBeGreaterThan(3);
+    const pageOf = (token: string) => pageTexts.findIndex((text) => text.replace(/\s+/g, '').includes(token));
+    for (let i = 0; i < sections.length; i++) expect([i, pageOf(`TIÊUĐỀ${n(i)}`)]).toEqual([i, pageOf(`NỘIDUNG${n(i)}`)]);
+  });
+
   it('PDF carries the frame, the items and the downloader, in the embedded font', async () => {
     const pdf = await pdfContent(await feedbackToPdf(feedback, context));
     const text = pdf.text.replace(/\s+/g, '');
