@@ -6,11 +6,14 @@ import type { Block, Frame, Inline } from './page-model.js';
 /** The frame without what each export sets itself (kind, title, note, metadata title). */
 export type FrameContext = Omit<Frame, 'kind' | 'title' | 'note' | 'documentTitle'>;
 
-const ROMAN = ['I', 'II', 'III', 'IV', 'V', 'VI', 'VII', 'VIII', 'IX', 'X'];
-
-/** "II. Ý KIẾN GÓP Ý THEO TỪNG PHẦN": a report's part, numbered in Roman, upper-cased. */
+/**
+ * "B. Ý KIẾN GÓP Ý THEO TỪNG PHẦN": a report's own part, lettered and upper-cased. Letters are the
+ * level above Roman numerals in Vietnamese administrative numbering (A. › I. › 1. › a)), and the
+ * draft's sections under a part carry their own "I.", "II.": a Roman part ("II.") above a draft's
+ * "I." read as one numbering gone wrong.
+ */
 export function partHeading(n: number, text: string): Block {
-  return { type: 'heading', level: 1, align: 'left', inlines: [{ text: `${ROMAN[n - 1] ?? n}. ${text.toLocaleUpperCase('vi')}` }] };
+  return { type: 'heading', level: 1, align: 'left', inlines: [{ text: `${String.fromCharCode(64 + n)}. ${text.toLocaleUpperCase('vi')}` }] };
 }
 
 /**
