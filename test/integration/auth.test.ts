@@ -100,15 +100,16 @@ describe('login rate limit', () => {
 });
 
 describe('tokens', () => {
-  it('GET /me shows the member and memberships', async () => {
-    const unit = await makeUnit(t.database.db);
+  it('GET /me shows the member and memberships, each with its unit’s path from the root', async () => {
+    const parent = await makeUnit(t.database.db, { level: 'district' });
+    const unit = await makeUnit(t.database.db, { parent });
     const member = await makeMember(t.database.db, { roles: [[unit, 'drafter']] });
     const response = await t.request({ method: 'GET', url: '/api/v1/me', token: await t.tokenFor(member) });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({
       member: { id: member.id, login: member.login, displayName: member.displayName },
       isAdmin: false,
-      memberships: [{ unitId: unit.id, role: 'drafter' }],
+      memberships: [{ unitId: unit.id, role: 'drafter', path: [parent.id, unit.id] }],
     });
   });
 

@@ -97,7 +97,7 @@ describe('POST /api/v1/import', () => {
     const secretary = await t.tokenFor({ login: 'a.huyen' }, password);
     const me = (await t.request({ method: 'GET', url: '/api/v1/me', token: secretary })).json();
     expect(me.member.displayName).toBe('Phạm Thị Huyền');
-    expect(me.memberships).toEqual([{ unitId: district, role: 'secretary' }]);
+    expect(me.memberships).toEqual([{ unitId: district, role: 'secretary', path: [province, district] }]);
   });
 
   it('gives an activation code to each member imported without a password, and only to them', async () => {

@@ -1,12 +1,13 @@
 /**
- * The client offers the round summary by the server's rule (`mayReviewRound`), fed with unit ids
- * only (`/me` has no paths): for every caller, document and round of a small tree, its answer is
- * the rule's answer with the real paths.
+ * The client offers the round summary and "who has commented" by the server's rules
+ * (`mayReviewRound`, `mayFollowParticipation` within `isWithinScope`), fed with `/me` (the caller's
+ * memberships with their paths) and only the ids of the document's unit and the round's scope: for
+ * every caller, document and round of a small tree, its answer is the rules' answer with the real paths.
  */
 import { describe, expect, it } from 'vitest';
-import { mayReviewRound } from '../../server/domain/permissions.js';
+import { isWithinScope, mayFollowParticipation, mayReviewRound } from '../../server/domain/permissions.js';
 import type { Role } from '../../server/domain/vocabulary.js';
-import { mayReviewRoundOf } from '../../client/src/ui/may.js';
+import { mayReviewRoundOf, participationUnitsOf } from '../../client/src/ui/may.js';
 
 // province → district → communes A and B
 const paths: Record<string, string[]> = {
@@ -25,7 +26,7 @@ describe('mayReviewRoundOf (client)', () => {
       for (const role of roles)
         for (const docUnit of units)
           for (const scope of units) {
-            const me = { member: { id: 'm', login: 'm', displayName: 'M' }, isAdmin: false, memberships: [{ unitId: own, role }] };
+            const me = { member: { id: 'm', login: 'm', displayName: 'M' }, isAdmin: false, memberships: [{ unitId: own, role, path: paths[own]! }] };
             const actor = { memberId: 'm', isAdmin: false, memberships: [{ unitId: own, role, path: paths[own]! }] };
             const expected = mayReviewRound(actor, { id: 'd', unitPath: paths[docUnit]! }, paths[scope]!);
             expect(mayReviewRoundOf(me, { id: 'd', unitId: docUnit }, { scopeUnitId: scope }), `${role} of ${own}, document of ${docUnit}, round for ${scope}`).toBe(expected);
@@ -35,11 +36,39 @@ describe('mayReviewRoundOf (client)', () => {
   });
 
   it('does not offer the district round’s summary to a commune’s secretary, and offers it to the district’s', () => {
-    const secretaryOf = (unitId: string) => ({ member: { id: 'm', login: 'm', displayName: 'M' }, isAdmin: false, memberships: [{ unitId, role: 'secretary' as const }] });
+    const secretaryOf = (unitId: string) => ({ member: { id: 'm', login: 'm', displayName: 'M' }, isAdmin: false, memberships: [{ unitId, role: 'secretary' as const, path: paths[unitId]! }] });
     expect(mayReviewRoundOf(secretaryOf('communeA'), { id: 'd', unitId: 'district' }, { scopeUnitId: 'district' })).toBe(false);
     expect(mayReviewRoundOf(secretaryOf('district'), { id: 'd', unitId: 'district' }, { scopeUnitId: 'district' })).toBe(true);
     // A round the district distributed to commune A alone: A's secretary reviews it.
     expect(mayReviewRoundOf(secretaryOf('communeA'), { id: 'd', unitId: 'district' }, { scopeUnitId: 'communeA' })).toBe(true);
     expect(mayReviewRoundOf(null, { id: 'd', unitId: 'district' }, { scopeUnitId: 'district' })).toBe(false);
+  });
+
+  it('participationUnitsOf: the units of the round’s scope the caller may follow, as the server’s rule with real paths', () => {
+    let compared = 0;
+    for (const own of units)
+      for (const role of roles)
+        for (const docUnit of units)
+          for (const scope of units) {
+            const me = { member: { id: 'm', login: 'm', displayName: 'M' }, isAdmin: false, memberships: [{ unitId: own, role, path: paths[own]! }] };
+            const actor = { memberId: 'm', isAdmin: false, memberships: [{ unitId: own, role, path: paths[own]! }] };
+            const document = { id: 'd', unitPath: paths[docUnit]! };
+            const expected = units.filter((u) => isWithinScope(paths[scope]!, paths[u]!) && mayFollowParticipation(actor, document, paths[scope]!, { id: u, path: paths[u]! }));
+            const answer = participationUnitsOf(me, { id: 'd', unitId: docUnit }, { scopeUnitId: scope });
+            const inScope = units.filter((u) => isWithinScope(paths[scope]!, paths[u]!));
+            const label = `${role} of ${own}, document of ${docUnit}, round for ${scope}`;
+            if (answer === 'all') expect(expected, label).toEqual(inScope);
+            else expect(answer, label).toEqual(expected);
+            compared++;
+          }
+    expect(compared).toBe(4 * 3 * 4 * 4);
+  });
+
+  it('offers a commune’s secretary its own commune in the district’s round, and nothing in a round of another commune', () => {
+    const secretaryOfA = { member: { id: 'm', login: 'm', displayName: 'M' }, isAdmin: false, memberships: [{ unitId: 'communeA', role: 'secretary' as const, path: paths.communeA! }] };
+    expect(participationUnitsOf(secretaryOfA, { id: 'd', unitId: 'district' }, { scopeUnitId: 'district' })).toEqual(['communeA']);
+    expect(participationUnitsOf(secretaryOfA, { id: 'd', unitId: 'district' }, { scopeUnitId: 'communeB' })).toEqual([]);
+    expect(participationUnitsOf(secretaryOfA, { id: 'd', unitId: 'district' }, { scopeUnitId: 'communeA' })).toBe('all');
+    expect(participationUnitsOf(null, { id: 'd', unitId: 'district' }, { scopeUnitId: 'district' })).toEqual([]);
   });
 });

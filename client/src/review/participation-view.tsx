@@ -11,28 +11,57 @@ import type { Participation } from '@schemas/participation';
 import type { Round } from '@schemas/rounds';
 import { ErrorText, Loading } from '../ui/components';
 import { formatDate, t } from '../ui/i18n';
+import { followsParticipationOf, participationUnitsOf } from '../ui/may';
 import { api, me } from '../ui/session';
 import { RemindButton, remindedRecently } from './remind-button';
 
 export function ParticipationView(props: { document: DocumentInfo; rounds: Round[]; eventTick: number }) {
-  const { rounds } = props;
+  // Only the rounds where the caller follows some unit (document-view offers the tab when one is).
+  const rounds = props.rounds.filter((r) => followsParticipationOf(me.get(), props.document, r));
   const [roundId, setRoundId] = useState<string>(rounds.find((r) => r.status === 'open')?.id ?? rounds[rounds.length - 1]?.id ?? '');
   const [units, setUnits] = useState<Unit[]>([]);
+  const [names, setNames] = useState<Map<string, string>>(new Map());
   const [unitId, setUnitId] = useState('');
   const [result, setResult] = useState<Participation | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const chosenRound = rounds.find((r) => r.id === roundId);
 
-  // The document's unit and the units below it; the person's own unit first chosen when listed.
+  // The units the caller may follow in the chosen round: for its reviewers the scope unit and the
+  // units right below it, for others the units inside the scope where they are staff. The one
+  // chosen before stays chosen when the new round offers it.
   useEffect(() => {
-    Promise.all([api.unit(props.document.unitId), api.children(props.document.unitId)])
-      .then(([own, children]) => {
-        const list = [own, ...children];
+    if (!chosenRound) return;
+    let cancelled = false;
+    const followed = participationUnitsOf(me.get(), props.document, chosenRound);
+    const load: Promise<Unit[]> =
+      followed === 'all'
+        ? Promise.all([api.unit(chosenRound.scopeUnitId), api.children(chosenRound.scopeUnitId)]).then(([scope, children]) => [scope, ...children])
+        : Promise.all(followed.map((id) => api.unit(id)));
+    load
+      .then((list) => {
+        if (cancelled) return;
         setUnits(list);
         const staffOf = (me.get()?.memberships ?? []).filter((m) => m.role !== 'member').map((m) => m.unitId);
-        setUnitId((current) => current || (list.find((u) => staffOf.includes(u.id)) ?? own).id);
+        setUnitId((current) => (list.some((u) => u.id === current) ? current : (list.find((u) => staffOf.includes(u.id)) ?? list[0])?.id ?? ''));
       })
-      .catch(setError);
-  }, [props.document.unitId]);
+      .catch((failure) => !cancelled && setError(failure));
+    return () => {
+      cancelled = true;
+    };
+  }, [props.document.id, chosenRound?.id]);
+
+  // Names of the chosen unit and of the units right below it, to say where each listed member is.
+  useEffect(() => {
+    if (!unitId) return;
+    let cancelled = false;
+    api
+      .children(unitId)
+      .then((children) => !cancelled && setNames(new Map([...units, ...children].map((u) => [u.id, u.name]))))
+      .catch(() => !cancelled && setNames(new Map(units.map((u) => [u.id, u.name]))));
+    return () => {
+      cancelled = true;
+    };
+  }, [unitId, units]);
 
   // After a reminder: the list again in place (no spinner), so the result stays on screen.
   const refresh = () => {
@@ -54,10 +83,10 @@ export function ParticipationView(props: { document: DocumentInfo; rounds: Round
   }, [roundId, unitId, props.eventTick]);
 
   if (rounds.length === 0) return <p class="muted">{t('noRounds')}</p>;
-  const unitName = (id: string) => units.find((u) => u.id === id)?.name;
+  const unitName = (id: string) => names.get(id) ?? units.find((u) => u.id === id)?.name;
   const commented = result?.members.filter((m) => m.commented) ?? [];
   const silent = result?.members.filter((m) => !m.commented) ?? [];
-  const round = rounds.find((r) => r.id === roundId);
+  const round = chosenRound;
   const open = round?.status === 'open' && Date.parse(round.closesAt) > Date.now();
   // The server does not remind the one who asks (server/services/reminders.service.ts).
   const others = silent.filter((m) => m.id !== me.get()?.member.id);
@@ -137,3 +166,4 @@ export function ParticipationView(props: { document: DocumentInfo; rounds: Round
     </section>
   );
 }
+

@@ -14,7 +14,7 @@ import { DraftExport } from './draft-export';
 import { ErrorText, Link, Loading } from './components';
 import { t } from './i18n';
 import { api, canDraft, http, me, roleOn } from './session';
-import { mayReviewRoundOf } from './may';
+import { followsParticipationOf, mayReviewRoundOf } from './may';
 import { refreshUnread } from '../notifications/bell';
 import type { Tab } from './router';
 
@@ -95,10 +95,8 @@ export function DocumentView(props: { id: string; tab: Tab }) {
 
   if (error) return <main id="main"><ErrorText error={error} /></main>;
   if (!doc) return <main id="main"><Loading /></main>;
-  // Buttons follow `/me`; the server's 403/404 stays the truth. A secretary or drafter of a unit
-  // below reviews the rounds distributed to it, so these tabs show for such roles anywhere.
+  // Buttons follow `/me`; the server's 403/404 stays the truth.
   const reviewer = canDraft(doc.unitId);
-  const reviewsSomewhere = reviewer || (me.get()?.memberships ?? []).some((m) => m.role !== 'member');
   const secretary = (me.get()?.memberships ?? []).some((m) => m.role === 'secretary');
   // The round summary is offered for the rounds whose summary the caller may read (the server's
   // rule), not to every secretary below: a commune's secretary sends its points up instead.
@@ -108,7 +106,8 @@ export function DocumentView(props: { id: string; tab: Tab }) {
     'rounds',
     'versions',
     ...(reviewer || reviewable.length > 0 ? (['review'] as Tab[]) : []),
-    ...(reviewsSomewhere ? (['people'] as Tab[]) : []),
+    // "Ai đã góp ý" for the rounds where the caller follows some unit (its staff, or the round's reviewers).
+    ...(rounds.some((r) => followsParticipationOf(me.get(), doc, r)) ? (['people'] as Tab[]) : []),
     ...(secretary ? (['feedback'] as Tab[]) : []),
     ...(roleOn(doc.unitId) === 'secretary' ? (['audit'] as Tab[]) : []),
   ];

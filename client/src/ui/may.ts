@@ -1,25 +1,50 @@
 /**
  * What the interface offers, decided by the server's own rules (server/domain/permissions.ts via
- * `@domain`), fed with what the client knows: `/me` (memberships by unit id, without the units'
- * paths), the document's unit and a round's scope unit. For buttons and tabs only; the server's
- * 403 stays the truth. Pure, so it is unit-tested (test/unit/client-may.test.ts).
+ * `@domain`), fed with what the client knows: `/me` (memberships with their units' paths), the
+ * document's unit and a round's scope unit. For buttons and tabs only; the server's 403 stays the
+ * truth. Pure, so it is unit-tested (test/unit/client-may.test.ts).
  */
-import { mayReviewRound, type Actor } from '@domain/permissions';
+import { mayFollowParticipation, mayReviewRound, type Actor } from '@domain/permissions';
 import type { Me } from '@schemas/auth';
 
 /**
- * `mayReviewRound` looks at the last unit of each path only (the document's own unit, the round's
- * scope unit) and at exact memberships there, so one-unit paths give its exact answer; the unit
- * test checks that against real paths.
+ * The rules used here look at the last unit of the document's and the round's paths only (their
+ * own unit, the round's scope unit) and at the caller's real paths, so one-unit paths for those two
+ * give the rule's exact answer; the unit test checks that against real paths.
  */
 const actorOf = (me: Me): Actor => ({
   memberId: me.member.id,
   isAdmin: me.isAdmin,
-  memberships: me.memberships.map((m) => ({ unitId: m.unitId, role: m.role, path: [m.unitId] })),
+  memberships: me.memberships.map((m) => ({ unitId: m.unitId, role: m.role, path: m.path })),
 });
 
+type DocumentRef = { id: string; unitId: string };
+type RoundRef = { scopeUnitId: string };
+
 /** May the caller read round's summary ("Tổng hợp ý kiến", `GET /rounds/:id/summary…`) and decide on its points? */
-export function mayReviewRoundOf(me: Me | null, document: { id: string; unitId: string }, round: { scopeUnitId: string }): boolean {
+export function mayReviewRoundOf(me: Me | null, document: DocumentRef, round: RoundRef): boolean {
   if (!me) return false;
   return mayReviewRound(actorOf(me), { id: document.id, unitPath: [document.unitId] }, [round.scopeUnitId]);
+}
+
+/**
+ * Whose participation in a round ("Ai đã góp ý", `GET /rounds/:id/participation?unitId=`) the caller
+ * may follow: `'all'` (the round's reviewers: any unit of its scope), or the ids of the units inside
+ * the scope where the caller is staff (server: `mayFollowParticipation` within `isWithinScope`);
+ * empty when none.
+ */
+export function participationUnitsOf(me: Me | null, document: DocumentRef, round: RoundRef): 'all' | string[] {
+  if (!me) return [];
+  if (mayReviewRoundOf(me, document, round)) return 'all';
+  const actor = actorOf(me);
+  return me.memberships
+    .filter((m) => m.path.includes(round.scopeUnitId))
+    .filter((m) => mayFollowParticipation(actor, { id: document.id, unitPath: [document.unitId] }, [round.scopeUnitId], { id: m.unitId, path: m.path }))
+    .map((m) => m.unitId);
+}
+
+/** Does the caller follow any unit's participation in this round ("Ai đã góp ý" offered)? */
+export function followsParticipationOf(me: Me | null, document: DocumentRef, round: RoundRef): boolean {
+  const units = participationUnitsOf(me, document, round);
+  return units === 'all' || units.length > 0;
 }

@@ -62,7 +62,7 @@ export function authRoutes(instance: FastifyInstance, deps: { auth: AuthService 
       schema: {
         tags: ['auth'],
         summary: 'The caller',
-        description: 'Who the token belongs to, whether they administer the service, and their role in each unit.',
+        description: 'Who the token belongs to, whether they administer the service, and their role in each unit with the unit’s path from the root (so a client can tell which units lie inside a round’s scope).',
         response: { 200: MeSchema, ...errors(401) },
       },
     },
@@ -71,7 +71,7 @@ export function authRoutes(instance: FastifyInstance, deps: { auth: AuthService 
       return {
         member: { id: caller.memberId, login: caller.login, displayName: caller.displayName },
         isAdmin: caller.isAdmin,
-        memberships: caller.memberships.map((m) => ({ unitId: m.unitId, role: m.role })),
+        memberships: caller.memberships.map((m) => ({ unitId: m.unitId, role: m.role, path: [...m.path] })),
       };
     },
   );

@@ -20,6 +20,12 @@ export type LoginResult = Static<typeof LoginResultSchema>;
 export const MeSchema = Type.Object({
   member: ref(MemberSchema),
   isAdmin: Type.Boolean(),
-  memberships: Type.Array(Type.Object({ unitId: Uuid, role: RoleSchema })),
+  memberships: Type.Array(
+    Type.Object({
+      unitId: Uuid,
+      role: RoleSchema,
+      path: Type.Array(Uuid, { description: 'The unit ids from the root of the tree down to this unit (the unit last).' }),
+    }),
+  ),
 });
 export type Me = Static<typeof MeSchema>;
