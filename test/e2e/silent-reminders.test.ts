@@ -110,7 +110,7 @@ describe('web client: reminding those who have not commented or sent', () => {
   }
 
   for (const [name, options] of [['360', phone], ['1280', desktop]] as const) {
-    it(`offers a commune’s secretary only their commune in "Ai đã góp ý", and the province’s secretary no such tab (${name})`, async () => {
+    it(`offers a commune’s secretary only their commune in "Ai đã góp ý", and the province’s secretary reading the draft no such tab and no comment forms (${name})`, async () => {
       const page = await open(options, 'hoabinh.thuky');
       await page.goto(`${e2e.baseUrl}/d/${documentId}/people`);
       const silent = page.getByRole('region', { name: 'Chưa góp ý' });
@@ -128,6 +128,14 @@ describe('web client: reminding those who have not commented or sent', () => {
       const tabs = province.locator('nav.tabs');
       await tabs.getByRole('link', { name: 'Vòng góp ý' }).waitFor({ timeout: TIMEOUT });
       expect(await tabs.getByRole('link', { name: 'Ai đã góp ý' }).count()).toBe(0);
+      // Nor does it comment in the district's round: the panel says so and offers no form that would be refused.
+      const panel = province.getByRole('complementary', { name: 'Góp ý' }).or(province.locator('aside.panel')).first();
+      await panel.getByText('Vòng 1 lấy ý kiến đảng viên các đơn vị được gửi dự thảo', { exact: false }).waitFor({ timeout: TIMEOUT });
+      for (const name of ['Góp ý chung cho mục/toàn văn', 'Nộp tệp Word có góp ý', 'Nhập ý kiến thu thập']) {
+        expect(await province.getByRole('button', { name }).count(), name).toBe(0);
+      }
+      await shot(province, `draft-province-reader-${name}`);
+      await noSideways(province);
       await province.context().close();
     }, 60_000);
   }

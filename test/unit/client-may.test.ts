@@ -5,9 +5,9 @@
  * every caller, document and round of a small tree, its answer is the rules' answer with the real paths.
  */
 import { describe, expect, it } from 'vitest';
-import { isWithinScope, mayFollowParticipation, mayReviewRound } from '../../server/domain/permissions.js';
+import { isRoundParticipant, isWithinScope, mayFollowParticipation, mayRecordOnBehalf, mayReviewRound } from '../../server/domain/permissions.js';
 import type { Role } from '../../server/domain/vocabulary.js';
-import { mayReviewRoundOf, participationUnitsOf } from '../../client/src/ui/may.js';
+import { mayRecordInRoundOf, mayReviewRoundOf, participationUnitsOf, recordingUnitsOf, takesPartInRoundOf } from '../../client/src/ui/may.js';
 
 // province → district → communes A and B
 const paths: Record<string, string[]> = {
@@ -70,5 +70,31 @@ describe('mayReviewRoundOf (client)', () => {
     expect(participationUnitsOf(secretaryOfA, { id: 'd', unitId: 'district' }, { scopeUnitId: 'communeB' })).toEqual([]);
     expect(participationUnitsOf(secretaryOfA, { id: 'd', unitId: 'district' }, { scopeUnitId: 'communeA' })).toBe('all');
     expect(participationUnitsOf(null, { id: 'd', unitId: 'district' }, { scopeUnitId: 'district' })).toEqual([]);
+  });
+
+  it('takesPartInRoundOf and mayRecordInRoundOf answer as isRoundParticipant and mayRecordOnBehalf (a group) with real paths', () => {
+    let compared = 0;
+    for (const own of units)
+      for (const role of roles)
+        for (const scope of units) {
+          const me = { member: { id: 'm', login: 'm', displayName: 'M' }, isAdmin: false, memberships: [{ unitId: own, role, path: paths[own]! }] };
+          const actor = { memberId: 'm', isAdmin: false, memberships: [{ unitId: own, role, path: paths[own]! }] };
+          const label = `${role} of ${own}, round for ${scope}`;
+          expect(takesPartInRoundOf(me, { scopeUnitId: scope }), label).toBe(isRoundParticipant(actor, paths[scope]!));
+          expect(mayRecordInRoundOf(me, { scopeUnitId: scope }), label).toBe(mayRecordOnBehalf(actor, paths[scope]!, 'group'));
+          // Whose members the entry form lists: staff units inside the scope, each one the server accepts.
+          for (const unit of recordingUnitsOf(me, { scopeUnitId: scope })) {
+            expect(mayRecordOnBehalf(actor, paths[scope]!, { memberships: [{ unitId: unit, role: 'member', path: paths[unit]! }] }), label).toBe(true);
+          }
+          compared++;
+        }
+    expect(compared).toBe(4 * 3 * 4);
+  });
+
+  it('a province secretary reading the district’s draft neither comments nor records in the district’s round', () => {
+    const me = { member: { id: 'm', login: 'm', displayName: 'M' }, isAdmin: false, memberships: [{ unitId: 'province', role: 'secretary' as const, path: paths.province! }] };
+    expect(takesPartInRoundOf(me, { scopeUnitId: 'district' })).toBe(false);
+    expect(mayRecordInRoundOf(me, { scopeUnitId: 'district' })).toBe(false);
+    expect(takesPartInRoundOf(null, { scopeUnitId: 'district' })).toBe(false);
   });
 });

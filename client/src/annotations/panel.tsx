@@ -20,6 +20,7 @@ import { ErrorText } from '../ui/components';
 import { errorMessage, formatDate, t } from '../ui/i18n';
 import { lazyView } from '../ui/lazy';
 import { PHONE_QUERY, useMedia } from '../ui/media';
+import { mayRecordInRoundOf, takesPartInRoundOf } from '../ui/may';
 import { api, me } from '../ui/session';
 import { useSignal } from '../ui/signal';
 import { AnnotationCard } from './annotation-card';
@@ -63,7 +64,10 @@ export function AnnotationPanel(props: {
   const [recording, setRecording] = useState(false);
   const [wordImport, setWordImport] = useState(false);
   const [sections, setSections] = useState<Section[]>([]);
-  const staff = props.canReview || user.memberships.some((m) => m.role !== 'member');
+  // What the open round lets the caller do, by the server's rules: comment (its participants), enter
+  // collected comments (staff of a unit inside its scope). A reader from above does neither.
+  const comments = !!props.openRound && takesPartInRoundOf(user, props.openRound);
+  const staff = !!props.openRound && mayRecordInRoundOf(user, props.openRound);
 
   // The round's base version outline: what a section comment can be about.
   useEffect(() => {
@@ -103,7 +107,7 @@ export function AnnotationPanel(props: {
     const selection = props.selection;
     const round = props.openRound;
     // While staff enter collected comments, a selection is what the entry form's next comment is about.
-    if (!selection || !round || recording) return;
+    if (!selection || !round || recording || !comments) return;
     const anchor = { relStart: selection.relStart, relEnd: selection.relEnd };
     if (draft?.mode === 'refused' && draft.roundId === round.id) {
       setDraft({ ...draft, anchor, quote: selection.text });
@@ -326,10 +330,11 @@ export function AnnotationPanel(props: {
         <p class="muted">{t('noOpenRound')}</p>
       )}
 
-      {props.openRound && (
+      {props.openRound && !comments && !staff && <p class="muted">{t('notInRound', { n: props.openRound.number })}</p>}
+      {props.openRound && (comments || staff) && (
         <div class="row wrap panel-actions">
-          <button type="button" aria-expanded={general !== null} onClick={() => setGeneral(general ? null : {})}>{t('generalCommentForm')}</button>
-          <button type="button" aria-expanded={wordImport} onClick={() => setWordImport(!wordImport)}>{t('wordImport')}</button>
+          {comments && <button type="button" aria-expanded={general !== null} onClick={() => setGeneral(general ? null : {})}>{t('generalCommentForm')}</button>}
+          {comments && <button type="button" aria-expanded={wordImport} onClick={() => setWordImport(!wordImport)}>{t('wordImport')}</button>}
           {staff && (
             <button type="button" aria-expanded={recording} onClick={() => { setRecording(!recording); if (draft && draft.mode !== 'editing') dropDraft(); }}>
               {t('recordTitle')}
@@ -349,7 +354,7 @@ export function AnnotationPanel(props: {
       )}
       {props.openRound && wordImport && <WordImportForm round={props.openRound} onDone={props.onChanged} />}
       {props.openRound && recording && <RecordingForm round={props.openRound} sections={sections} selection={props.selection} onSaved={props.onChanged} />}
-      {props.openRound && !draft && !recording && <p class="hint">{t('selectToComment')}</p>}
+      {props.openRound && comments && !draft && !recording && <p class="hint">{t('selectToComment')}</p>}
       {!recording && form}
 
       {phone && tapped.length > 0 && !draft && (

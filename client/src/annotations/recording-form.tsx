@@ -14,15 +14,16 @@ import type { Round } from '@schemas/rounds';
 import type { SelectionAnchor } from '../editor/anchors';
 import { ErrorText } from '../ui/components';
 import { t } from '../ui/i18n';
+import { recordingUnitsOf } from '../ui/may';
 import { api, me } from '../ui/session';
 import { generalAnchor, SectionOptions, wholeDocument } from './general-form';
 import { WordImportForm } from './word-import-form';
 
 type Target = 'passage' | 'section' | 'document';
 
-/** The members the caller may record for: those of the units where they are staff (the server decides). */
-async function recordableMembers(): Promise<UnitMember[]> {
-  const units = (me.get()?.memberships ?? []).filter((m) => m.role !== 'member').map((m) => m.unitId);
+/** The members the caller may record for: those of the units inside the round's scope where they are staff (the server decides). */
+async function recordableMembers(round: Round): Promise<UnitMember[]> {
+  const units = recordingUnitsOf(me.get(), round);
   const lists = await Promise.allSettled(units.map((id) => api.unitMembers(id)));
   const byId = new Map<string, UnitMember>();
   for (const list of lists) if (list.status === 'fulfilled') for (const m of list.value.members) byId.set(m.id, m);
@@ -51,7 +52,7 @@ export function RecordingForm(props: { round: Round; sections: readonly Section[
   const formRef = useRef<HTMLFormElement>(null);
 
   useEffect(() => {
-    recordableMembers().then(setMembers).catch(setError);
+    recordableMembers(props.round).then(setMembers).catch(setError);
   }, []);
   useEffect(() => {
     if (!section && props.sections[0]) setSection(props.sections[0].path);

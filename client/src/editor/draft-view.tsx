@@ -14,6 +14,7 @@ import { Banner } from '../ui/components';
 import { CloseCode } from '@errors';
 import { isMessageKey, t } from '../ui/i18n';
 import { api, http, me, sessionExpired } from '../ui/session';
+import { takesPartInRoundOf } from '../ui/may';
 import { PHONE_QUERY, useMedia } from '../ui/media';
 import { signal, useSignal } from '../ui/signal';
 import { path } from '../ui/router';
@@ -189,7 +190,7 @@ export function DraftView(props: { document: DocumentInfo; rounds: Round[]; canE
         </div>
         {drafting.kit && editor && <drafting.kit.Toolbar editor={editor} />}
         <div ref={host} class="draft-host" aria-busy={loaded ? 'false' : 'true'} />
-        {selection && openRound && !formInView && (
+        {selection && openRound && takesPartInRoundOf(me.get(), openRound) && !formInView && (
           // Phones: the panel sits below a long draft; this takes the reader to the form.
           <button type="button" class="primary jump-to-form" onClick={jumpToForm}>
             {t('newAnnotation')} ↓

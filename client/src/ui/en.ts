@@ -131,6 +131,7 @@ export const en: Messages = {
   offline: 'Connection lost — retrying',
   whoIsHere: 'Here now: {names}',
   noOpenRound: 'No comment round is open: you can only read the draft.',
+  notInRound: 'Round {n} asks the members of the units the draft was sent to; you can read the draft but do not comment in this round.',
   roundOpenUntil: 'Round {n} is open until {date}.',
   selectToComment: 'Select a passage of the draft to comment on it.',
 

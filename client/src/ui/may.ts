@@ -4,7 +4,7 @@
  * document's unit and a round's scope unit. For buttons and tabs only; the server's 403 stays the
  * truth. Pure, so it is unit-tested (test/unit/client-may.test.ts).
  */
-import { mayFollowParticipation, mayReviewRound, type Actor } from '@domain/permissions';
+import { isRoundParticipant, mayFollowParticipation, mayRecordOnBehalf, mayReviewRound, type Actor } from '@domain/permissions';
 import type { Me } from '@schemas/auth';
 
 /**
@@ -47,4 +47,37 @@ export function participationUnitsOf(me: Me | null, document: DocumentRef, round
 export function followsParticipationOf(me: Me | null, document: DocumentRef, round: RoundRef): boolean {
   const units = participationUnitsOf(me, document, round);
   return units === 'all' || units.length > 0;
+}
+
+/**
+ * The round's scope path, read off a membership inside it (a path is the chain of ids from the
+ * root, so one that holds the scope unit holds the scope's path as its start); undefined when the
+ * caller belongs to no unit inside the scope.
+ */
+function scopePathOf(me: Me, round: RoundRef): string[] | undefined {
+  for (const m of me.memberships) {
+    const at = m.path.indexOf(round.scopeUnitId);
+    if (at >= 0) return m.path.slice(0, at + 1);
+  }
+  return undefined;
+}
+
+/** May the caller comment in this round (server: `isRoundParticipant`: a member of its scope unit or of a unit below)? */
+export function takesPartInRoundOf(me: Me | null, round: RoundRef): boolean {
+  const scopePath = me ? scopePathOf(me, round) : undefined;
+  return !!me && !!scopePath && isRoundParticipant(actorOf(me), scopePath);
+}
+
+/**
+ * May the caller enter comments collected on paper or in a meeting in this round, for some member
+ * or a discussion group (server: `mayRecordOnBehalf`, a group's rule being the widest)?
+ */
+export function mayRecordInRoundOf(me: Me | null, round: RoundRef): boolean {
+  const scopePath = me ? scopePathOf(me, round) : undefined;
+  return !!me && !!scopePath && mayRecordOnBehalf(actorOf(me), scopePath, 'group');
+}
+
+/** The units inside the round's scope where the caller is staff: whose members they may record for. */
+export function recordingUnitsOf(me: Me | null, round: RoundRef): string[] {
+  return (me?.memberships ?? []).filter((m) => m.role !== 'member' && m.path.includes(round.scopeUnitId)).map((m) => m.unitId);
 }

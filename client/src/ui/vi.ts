@@ -130,6 +130,7 @@ export const vi = {
   offline: 'Mất kết nối — đang thử lại',
   whoIsHere: 'Đang xem: {names}',
   noOpenRound: 'Không có vòng góp ý nào đang mở: bạn chỉ đọc được dự thảo.',
+  notInRound: 'Vòng {n} lấy ý kiến đảng viên các đơn vị được gửi dự thảo; đồng chí đọc được dự thảo nhưng không góp ý trong vòng này.',
   roundOpenUntil: 'Vòng {n} đang mở đến {date}.',
   selectToComment: 'Chọn một đoạn văn trong dự thảo để góp ý.',
 
