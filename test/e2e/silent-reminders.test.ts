@@ -109,37 +109,6 @@ describe('web client: reminding those who have not commented or sent', () => {
     }, 60_000);
   }
 
-  for (const [name, options] of [['360', phone], ['1280', desktop]] as const) {
-    it(`offers a commune’s secretary only their commune in "Ai đã góp ý", and the province’s secretary reading the draft no such tab and no comment forms (${name})`, async () => {
-      const page = await open(options, 'hoabinh.thuky');
-      await page.goto(`${e2e.baseUrl}/d/${documentId}/people`);
-      const silent = page.getByRole('region', { name: 'Chưa góp ý' });
-      await silent.getByText('Lý Thị Hòa (Thư ký xã Hòa Bình)').waitFor({ timeout: TIMEOUT });
-      const unit = page.getByLabel('Đơn vị');
-      expect(await unit.locator('option').allTextContents()).toEqual(['Đảng ủy xã Hòa Bình']);
-      expect(await page.locator('.participation [role=alert]').count()).toBe(0);
-      await shot(page, `people-commune-secretary-${name}`);
-      await noSideways(page);
-      await page.context().close();
-
-      // The province reads the district's draft but follows none of its units in the district's round.
-      const province = await open(options, 'tinh.thuky');
-      await province.goto(`${e2e.baseUrl}/d/${documentId}`);
-      const tabs = province.locator('nav.tabs');
-      await tabs.getByRole('link', { name: 'Vòng góp ý' }).waitFor({ timeout: TIMEOUT });
-      expect(await tabs.getByRole('link', { name: 'Ai đã góp ý' }).count()).toBe(0);
-      // Nor does it comment in the district's round: the panel says so and offers no form that would be refused.
-      const panel = province.getByRole('complementary', { name: 'Góp ý' }).or(province.locator('aside.panel')).first();
-      await panel.getByText('Vòng 1 lấy ý kiến đảng viên các đơn vị được gửi dự thảo', { exact: false }).waitFor({ timeout: TIMEOUT });
-      for (const name of ['Góp ý chung cho mục/toàn văn', 'Nộp tệp Word có góp ý', 'Nhập ý kiến thu thập']) {
-        expect(await province.getByRole('button', { name }).count(), name).toBe(0);
-      }
-      await shot(province, `draft-province-reader-${name}`);
-      await noSideways(province);
-      await province.context().close();
-    }, 60_000);
-  }
-
   it('logged no errors in the browsers', () => {
     expect(consoleErrors, consoleErrors.join('\n')).toEqual([]);
   });

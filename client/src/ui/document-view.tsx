@@ -101,6 +101,9 @@ export function DocumentView(props: { id: string; tab: Tab }) {
   // The round summary is offered for the rounds whose summary the caller may read (the server's
   // rule), not to every secretary below: a commune's secretary sends its points up instead.
   const reviewable = rounds.filter((r) => mayReviewRoundOf(me.get(), doc, r));
+  // Staff of the document's unit (when it has units below) or of the unit above it read what came
+  // in from below; a secretary of a unit below, or of a unit with none, sends their unit's feedback up.
+  const receives = (reviewer && hasUnitsBelow) || (parentId !== null && canDraft(parentId));
   const tabs: Tab[] = [
     'draft',
     'rounds',
@@ -108,13 +111,11 @@ export function DocumentView(props: { id: string; tab: Tab }) {
     ...(reviewer || reviewable.length > 0 ? (['review'] as Tab[]) : []),
     // "Ai đã góp ý" for the rounds where the caller follows some unit (its staff, or the round's reviewers).
     ...(rounds.some((r) => followsParticipationOf(me.get(), doc, r)) ? (['people'] as Tab[]) : []),
-    ...(secretary ? (['feedback'] as Tab[]) : []),
+    // Secretaries send their unit's feedback up; staff of a receiving unit (drafters too) read and decide what came in.
+    ...(secretary || receives ? (['feedback'] as Tab[]) : []),
     ...(roleOn(doc.unitId) === 'secretary' ? (['audit'] as Tab[]) : []),
   ];
   const tab = tabs.includes(props.tab) ? props.tab : 'draft';
-  // Staff of the document's unit (when it has units below) or of the unit above it read what came
-  // in from below; a secretary of a unit below, or of a unit with none, sends their unit's feedback up.
-  const receives = (reviewer && hasUnitsBelow) || (parentId !== null && canDraft(parentId));
 
   return (
     <main id="main" class="document">

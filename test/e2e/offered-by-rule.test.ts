@@ -1,0 +1,89 @@
+/**
+ * Tabs and forms follow the server's rules (client/src/ui/may.ts over server/domain/permissions.ts),
+ * in a real Chromium on the demo workspace, at phone (360x780, touch) and desktop (1280x860) sizes:
+ * nobody is offered what answers 403, and nobody who may do something lacks the way to do it.
+ * - Hòa Bình's secretary, in "Ai đã góp ý" on the district's draft, chooses only Hòa Bình.
+ * - The province's secretary reads the district's draft during its round: no "Ai đã góp ý", no
+ *   comment forms, and the panel says why.
+ * - The district's drafter (not its secretary) reads and decides what the communes sent:
+ *   "Ý kiến cấp dưới" is offered to the receiving unit's staff, as the server allows.
+ * Screenshots in test-artifacts/screenshots/.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { demoDistrictDraftTitle } from '../../server/services/demo-workspace.js';
+import { ApiClient } from '../helpers/api-client.js';
+import { logIn, PASSWORD, screens, shot, TIMEOUT, useE2e } from './harness.js';
+
+const { phone, desktop } = screens;
+const sizes = [['360', phone], ['1280', desktop]] as const;
+
+describe('web client: what is offered follows the server’s rules', () => {
+  const e2e = useE2e();
+  let documentId = '';
+  const consoleErrors: string[] = [];
+
+  beforeAll(async () => {
+    const district = await ApiClient.logIn(e2e.baseUrl, 'huyen.thuky', PASSWORD);
+    documentId = (await district.json<Array<{ id: string; title: string }>>('GET', '/api/v1/documents')).find((d) => d.title === demoDistrictDraftTitle)!.id;
+  });
+
+  const open = async (options: typeof phone | typeof desktop, login: string, path: string): Promise<Page> => {
+    const page = await e2e.newPage(options);
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico')) consoleErrors.push(`${m.text()} ${m.location().url}`);
+    });
+    await logIn(page, e2e.baseUrl, login);
+    await page.goto(`${e2e.baseUrl}${path}`);
+    return page;
+  };
+  const noSideways = async (page: Page) => expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(page.viewportSize()!.width);
+  const tabs = (page: Page) => page.locator('nav.tabs');
+
+  for (const [name, options] of sizes) {
+    it(`offers a commune’s secretary only their own commune in "Ai đã góp ý" (${name})`, async () => {
+      const page = await open(options, 'hoabinh.thuky', `/d/${documentId}/people`);
+      const silent = page.getByRole('region', { name: 'Chưa góp ý' });
+      await silent.getByText('Lý Thị Hòa (Thư ký xã Hòa Bình)').waitFor({ timeout: TIMEOUT });
+      expect(await page.getByLabel('Đơn vị').locator('option').allTextContents()).toEqual(['Đảng ủy xã Hòa Bình']);
+      expect(await page.locator('.participation [role=alert]').count()).toBe(0);
+      await shot(page, `people-commune-secretary-${name}`);
+      await noSideways(page);
+      await page.context().close();
+    }, 60_000);
+
+    it(`offers the province’s secretary reading the district’s draft no "Ai đã góp ý" and no comment forms (${name})`, async () => {
+      const page = await open(options, 'tinh.thuky', `/d/${documentId}`);
+      await tabs(page).getByRole('link', { name: 'Vòng góp ý' }).waitFor({ timeout: TIMEOUT });
+      expect(await tabs(page).getByRole('link', { name: 'Ai đã góp ý' }).count()).toBe(0);
+      // The province reads the draft but does not take part in the district's round: the panel says so.
+      await page.locator('aside.panel').getByText('Vòng 1 lấy ý kiến đảng viên các đơn vị được gửi dự thảo', { exact: false }).waitFor({ timeout: TIMEOUT });
+      for (const button of ['Góp ý chung cho mục/toàn văn', 'Nộp tệp Word có góp ý', 'Nhập ý kiến thu thập']) {
+        expect(await page.getByRole('button', { name: button }).count(), button).toBe(0);
+      }
+      await page.locator('aside.panel').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+      await shot(page, `draft-province-reader-${name}`);
+      await noSideways(page);
+      await page.context().close();
+    }, 60_000);
+
+    it(`offers the district’s drafter what the communes sent, to read and decide (${name})`, async () => {
+      const page = await open(options, 'huyen.soanthao', `/d/${documentId}`);
+      await tabs(page).getByRole('link', { name: 'Ý kiến cấp dưới' }).click();
+      const merged = page.locator('.merged-feedback');
+      await merged.getByText(/Đã nhận 1\/3 đơn vị/).waitFor({ timeout: TIMEOUT });
+      await merged.locator('.cluster').first().waitFor({ timeout: TIMEOUT });
+      expect(await merged.getByRole('button', { name: 'Ghi quyết định' }).count()).toBeGreaterThan(0);
+      // A drafter decides, and does not send: the secretary sends the district's package up.
+      expect(await page.locator('.send-package').count()).toBe(0);
+      expect(await page.locator('.merged-feedback [role=alert]').count()).toBe(0);
+      await shot(page, `feedback-district-drafter-${name}`);
+      await noSideways(page);
+      await page.context().close();
+    }, 60_000);
+  }
+
+  it('logged no errors in the browsers', () => {
+    expect(consoleErrors, consoleErrors.join('\n')).toEqual([]);
+  });
+});
