@@ -18,7 +18,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { demoDistrictDraftTitle } from '../../server/services/demo-workspace.js';
 import { ApiClient } from '../helpers/api-client.js';
-import { downloaded, logIn, PASSWORD, repoRoot, screens, shot, sidewaysOverflow, TIMEOUT, useE2e } from './harness.js';
+import { demoDistrictDraftId, downloaded, logIn, PASSWORD, repoRoot, screens, shot, sidewaysOverflow, TIMEOUT, useE2e } from './harness.js';
 
 const phone = screens.phone;
 /** EventSource's readyState values (the browser's constants, not available in Node). */
@@ -80,8 +80,7 @@ describe('web client: consolidated feedback up the tree', () => {
   };
 
   beforeAll(async () => {
-    const district = await ApiClient.logIn(e2e.baseUrl, 'huyen.thuky', PASSWORD);
-    districtDraftId = (await district.json<Array<{ id: string; title: string }>>('GET', '/api/v1/documents')).find((d) => d.title === demoDistrictDraftTitle)!.id;
+    districtDraftId = await demoDistrictDraftId(e2e.baseUrl);
   });
 
   it('lets a district drafter create a draft, distribute it to the communes and see who is commenting', async () => {

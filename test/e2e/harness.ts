@@ -13,7 +13,8 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import { bootstrap } from '../../server/services/bootstrap.service.js';
-import { demoPassword } from '../../server/services/demo-workspace.js';
+import { demoDistrictDraftTitle, demoPassword } from '../../server/services/demo-workspace.js';
+import { ApiClient } from '../helpers/api-client.js';
 import { E2E_ADMIN_PASSWORD, type E2eFixture } from '../helpers/e2e-fixtures.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 
@@ -202,6 +203,15 @@ export async function logIn(page: Page, baseUrl: string, login: string): Promise
   await page.getByLabel('Mật khẩu').fill(demoPassword);
   await page.getByRole('button', { name: 'Đăng nhập' }).click();
   await page.getByRole('heading', { name: 'Tài liệu' }).waitFor({ timeout: TIMEOUT });
+}
+
+/** The id of the demo's district draft (round 1 open for the communes), as its secretary lists it. */
+export async function demoDistrictDraftId(baseUrl: string): Promise<string> {
+  const district = await ApiClient.logIn(baseUrl, 'huyen.thuky', demoPassword);
+  const listed = await district.json<Array<{ id: string; title: string }>>('GET', '/api/v1/documents');
+  const draft = listed.find((d) => d.title === demoDistrictDraftTitle);
+  if (!draft) throw new Error(`the demo lists no "${demoDistrictDraftTitle}"`);
+  return draft.id;
 }
 
 /** Keeps a screenshot of a main view in test-artifacts/screenshots/. */

@@ -11,9 +11,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { demoDistrictDraftTitle } from '../../server/services/demo-workspace.js';
-import { ApiClient } from '../helpers/api-client.js';
-import { logIn, PASSWORD, screens, shot, TIMEOUT, useE2e } from './harness.js';
+import { demoDistrictDraftId, logIn, screens, shot, sidewaysOverflow, TIMEOUT, useE2e } from './harness.js';
 
 const { phone, desktop } = screens;
 const sizes = [['360', phone], ['1280', desktop]] as const;
@@ -24,8 +22,7 @@ describe('web client: what is offered follows the server’s rules', () => {
   const consoleErrors: string[] = [];
 
   beforeAll(async () => {
-    const district = await ApiClient.logIn(e2e.baseUrl, 'huyen.thuky', PASSWORD);
-    documentId = (await district.json<Array<{ id: string; title: string }>>('GET', '/api/v1/documents')).find((d) => d.title === demoDistrictDraftTitle)!.id;
+    documentId = await demoDistrictDraftId(e2e.baseUrl);
   });
 
   const open = async (options: typeof phone | typeof desktop, login: string, path: string): Promise<Page> => {
@@ -37,7 +34,6 @@ describe('web client: what is offered follows the server’s rules', () => {
     await page.goto(`${e2e.baseUrl}${path}`);
     return page;
   };
-  const noSideways = async (page: Page) => expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(page.viewportSize()!.width);
   const tabs = (page: Page) => page.locator('nav.tabs');
 
   for (const [name, options] of sizes) {
@@ -48,7 +44,7 @@ describe('web client: what is offered follows the server’s rules', () => {
       expect(await page.getByLabel('Đơn vị').locator('option').allTextContents()).toEqual(['Đảng ủy xã Hòa Bình']);
       expect(await page.locator('.participation [role=alert]').count()).toBe(0);
       await shot(page, `people-commune-secretary-${name}`);
-      await noSideways(page);
+      expect((await sidewaysOverflow(page)).overflow).toBeLessThanOrEqual(0);
       await page.context().close();
     }, 60_000);
 
@@ -63,7 +59,7 @@ describe('web client: what is offered follows the server’s rules', () => {
       }
       await page.locator('aside.panel').evaluate((el) => el.scrollIntoView({ block: 'start' }));
       await shot(page, `draft-province-reader-${name}`);
-      await noSideways(page);
+      expect((await sidewaysOverflow(page)).overflow).toBeLessThanOrEqual(0);
       await page.context().close();
     }, 60_000);
 
@@ -78,7 +74,7 @@ describe('web client: what is offered follows the server’s rules', () => {
       expect(await page.locator('.send-package').count()).toBe(0);
       expect(await page.locator('.merged-feedback [role=alert]').count()).toBe(0);
       await shot(page, `feedback-district-drafter-${name}`);
-      await noSideways(page);
+      expect((await sidewaysOverflow(page)).overflow).toBeLessThanOrEqual(0);
       await page.context().close();
     }, 60_000);
   }

@@ -9,9 +9,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { demoDistrictDraftTitle } from '../../server/services/demo-workspace.js';
-import { ApiClient } from '../helpers/api-client.js';
-import { logIn, PASSWORD, screens, shot, TIMEOUT, useE2e } from './harness.js';
+import { demoDistrictDraftId, logIn, screens, shot, sidewaysOverflow, TIMEOUT, useE2e } from './harness.js';
 
 const { phone, desktop } = screens;
 
@@ -21,8 +19,7 @@ describe('web client: reminding those who have not commented or sent', () => {
   const consoleErrors: string[] = [];
 
   beforeAll(async () => {
-    const district = await ApiClient.logIn(e2e.baseUrl, 'huyen.thuky', PASSWORD);
-    documentId = (await district.json<Array<{ id: string; title: string }>>('GET', '/api/v1/documents')).find((d) => d.title === demoDistrictDraftTitle)!.id;
+    documentId = await demoDistrictDraftId(e2e.baseUrl);
   });
 
   const open = async (options: typeof phone | typeof desktop, login: string): Promise<Page> => {
@@ -34,7 +31,7 @@ describe('web client: reminding those who have not commented or sent', () => {
     await logIn(page, e2e.baseUrl, login);
     return page;
   };
-  const noSideways = async (page: Page) => expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(page.viewportSize()!.width);
+  const noSideways = async (page: Page) => expect((await sidewaysOverflow(page)).overflow).toBeLessThanOrEqual(0);
 
   it('lets the district secretary remind Hòa Bình’s silent members once (phone, then desktop)', async () => {
     const page = await open(phone, 'huyen.thuky');

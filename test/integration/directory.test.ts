@@ -219,7 +219,7 @@ describe('PUT and DELETE /api/v1/units/:unitId/members/:memberId', () => {
     expect((await setRole(communeB1.id, member.id, 'secretary', t.adminToken)).statusCode).toBe(200);
     expect(await rolesOf(member.id)).toEqual([{ unit_id: communeB1.id, role: 'secretary' }]);
     const me = await t.request({ method: 'GET', url: '/api/v1/me', token: await t.tokenFor(member) });
-    expect(me.json().memberships).toEqual([{ unitId: communeB1.id, role: 'secretary' }]);
+    expect(me.json().memberships).toEqual([{ unitId: communeB1.id, role: 'secretary', path: [province.id, districtB.id, communeB1.id] }]);
     expect((await removeRole(communeB1.id, member.id, t.adminToken)).statusCode).toBe(204);
     expect(await rolesOf(member.id)).toEqual([]);
   });

@@ -19,19 +19,31 @@ const paths: Record<string, string[]> = {
 const units = Object.keys(paths);
 const roles: Role[] = ['member', 'drafter', 'secretary'];
 
+/** Every one-role caller (as `/me` and as the server's actor), document unit and round scope of the tree. */
+function* cases() {
+  for (const own of units)
+    for (const role of roles)
+      for (const docUnit of units)
+        for (const scope of units) {
+          const membership = { unitId: own, role, path: paths[own]! };
+          yield {
+            me: { member: { id: 'm', login: 'm', displayName: 'M' }, isAdmin: false, memberships: [membership] },
+            actor: { memberId: 'm', isAdmin: false, memberships: [membership] },
+            docUnit,
+            scope,
+            label: `${role} of ${own}, document of ${docUnit}, round for ${scope}`,
+          };
+        }
+}
+
 describe('mayReviewRoundOf (client)', () => {
   it('answers as mayReviewRound with real paths, for every one-role caller, document unit and round scope', () => {
     let compared = 0;
-    for (const own of units)
-      for (const role of roles)
-        for (const docUnit of units)
-          for (const scope of units) {
-            const me = { member: { id: 'm', login: 'm', displayName: 'M' }, isAdmin: false, memberships: [{ unitId: own, role, path: paths[own]! }] };
-            const actor = { memberId: 'm', isAdmin: false, memberships: [{ unitId: own, role, path: paths[own]! }] };
-            const expected = mayReviewRound(actor, { id: 'd', unitPath: paths[docUnit]! }, paths[scope]!);
-            expect(mayReviewRoundOf(me, { id: 'd', unitId: docUnit }, { scopeUnitId: scope }), `${role} of ${own}, document of ${docUnit}, round for ${scope}`).toBe(expected);
-            compared++;
-          }
+    for (const { me, actor, docUnit, scope, label } of cases()) {
+      const expected = mayReviewRound(actor, { id: 'd', unitPath: paths[docUnit]! }, paths[scope]!);
+      expect(mayReviewRoundOf(me, { id: 'd', unitId: docUnit }, { scopeUnitId: scope }), label).toBe(expected);
+      compared++;
+    }
     expect(compared).toBe(4 * 3 * 4 * 4);
   });
 
@@ -46,21 +58,15 @@ describe('mayReviewRoundOf (client)', () => {
 
   it('participationUnitsOf: the units of the round’s scope the caller may follow, as the server’s rule with real paths', () => {
     let compared = 0;
-    for (const own of units)
-      for (const role of roles)
-        for (const docUnit of units)
-          for (const scope of units) {
-            const me = { member: { id: 'm', login: 'm', displayName: 'M' }, isAdmin: false, memberships: [{ unitId: own, role, path: paths[own]! }] };
-            const actor = { memberId: 'm', isAdmin: false, memberships: [{ unitId: own, role, path: paths[own]! }] };
-            const document = { id: 'd', unitPath: paths[docUnit]! };
-            const expected = units.filter((u) => isWithinScope(paths[scope]!, paths[u]!) && mayFollowParticipation(actor, document, paths[scope]!, { id: u, path: paths[u]! }));
-            const answer = participationUnitsOf(me, { id: 'd', unitId: docUnit }, { scopeUnitId: scope });
-            const inScope = units.filter((u) => isWithinScope(paths[scope]!, paths[u]!));
-            const label = `${role} of ${own}, document of ${docUnit}, round for ${scope}`;
-            if (answer === 'all') expect(expected, label).toEqual(inScope);
-            else expect(answer, label).toEqual(expected);
-            compared++;
-          }
+    for (const { me, actor, docUnit, scope, label } of cases()) {
+      const document = { id: 'd', unitPath: paths[docUnit]! };
+      const inScope = units.filter((u) => isWithinScope(paths[scope]!, paths[u]!));
+      const expected = inScope.filter((u) => mayFollowParticipation(actor, document, paths[scope]!, { id: u, path: paths[u]! }));
+      const answer = participationUnitsOf(me, { id: 'd', unitId: docUnit }, { scopeUnitId: scope });
+      if (answer === 'all') expect(expected, label).toEqual(inScope);
+      else expect(answer, label).toEqual(expected);
+      compared++;
+    }
     expect(compared).toBe(4 * 3 * 4 * 4);
   });
 
@@ -74,21 +80,16 @@ describe('mayReviewRoundOf (client)', () => {
 
   it('takesPartInRoundOf and mayRecordInRoundOf answer as isRoundParticipant and mayRecordOnBehalf (a group) with real paths', () => {
     let compared = 0;
-    for (const own of units)
-      for (const role of roles)
-        for (const scope of units) {
-          const me = { member: { id: 'm', login: 'm', displayName: 'M' }, isAdmin: false, memberships: [{ unitId: own, role, path: paths[own]! }] };
-          const actor = { memberId: 'm', isAdmin: false, memberships: [{ unitId: own, role, path: paths[own]! }] };
-          const label = `${role} of ${own}, round for ${scope}`;
-          expect(takesPartInRoundOf(me, { scopeUnitId: scope }), label).toBe(isRoundParticipant(actor, paths[scope]!));
-          expect(mayRecordInRoundOf(me, { scopeUnitId: scope }), label).toBe(mayRecordOnBehalf(actor, paths[scope]!, 'group'));
-          // Whose members the entry form lists: staff units inside the scope, each one the server accepts.
-          for (const unit of recordingUnitsOf(me, { scopeUnitId: scope })) {
-            expect(mayRecordOnBehalf(actor, paths[scope]!, { memberships: [{ unitId: unit, role: 'member', path: paths[unit]! }] }), label).toBe(true);
-          }
-          compared++;
-        }
-    expect(compared).toBe(4 * 3 * 4);
+    for (const { me, actor, scope, label } of cases()) {
+      expect(takesPartInRoundOf(me, { scopeUnitId: scope }), label).toBe(isRoundParticipant(actor, paths[scope]!));
+      expect(mayRecordInRoundOf(me, { scopeUnitId: scope }), label).toBe(mayRecordOnBehalf(actor, paths[scope]!, 'group'));
+      // Whose members the entry form lists: staff units inside the scope, each one the server accepts.
+      for (const unit of recordingUnitsOf(me, { scopeUnitId: scope })) {
+        expect(mayRecordOnBehalf(actor, paths[scope]!, { memberships: [{ unitId: unit, role: 'member', path: paths[unit]! }] }), label).toBe(true);
+      }
+      compared++;
+    }
+    expect(compared).toBe(4 * 3 * 4 * 4);
   });
 
   it('a province secretary reading the district’s draft neither comments nor records in the district’s round', () => {
