@@ -16,7 +16,7 @@ import { forbidden, notFound } from '../errors.js';
 import { initialStateOf } from './content-import-pool.js';
 import type { LiveEdit, LiveEditOutcome } from './live-edits.js';
 import { readDoc, type DocumentContent, type LiveRead, type LiveReadResult } from './live-reads.js';
-import type { Content, DocumentInfo as PublicDocument } from '../http/schemas/documents.js';
+import type { Content, DocumentInfo as PublicDocument, Outline } from '../http/schemas/documents.js';
 
 export type { DocumentContent };
 
@@ -132,6 +132,15 @@ export class DocumentsService {
       return nfcContent(frozen.text, frozen.sections);
     }
     return this.liveContent(documentId);
+  }
+
+  /**
+   * The sections of the live draft or of version `version`, as `content` gives them (offsets in its
+   * text), without the text: a panel naming sections need not download a whole report. Errors as
+   * `content`'s.
+   */
+  async outline(actor: Actor, documentId: string, version?: number): Promise<Outline> {
+    return { sections: (await this.content(actor, documentId, version)).sections };
   }
 
   /** Makes a server edit on the live draft (see LiveDocuments.edit). */

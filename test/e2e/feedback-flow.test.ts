@@ -369,8 +369,9 @@ describe('web client: consolidated feedback up the tree', () => {
     const hoaBinhPoint = items.find((i) => i.representative.body.startsWith('Nên ghi rõ mức độ'))!;
     await drafter.send('PUT', `/api/v1/documents/${actionDraftId}/feedback/items/${hoaBinhPoint.id}/disposition`, { decision: 'accepted', note: 'Bổ sung cụm từ “toàn trình”.' });
     await expect.poll(() => arrived.locator('.decided').textContent(), { timeout: TIMEOUT }).toContain('Tiếp thu — Trịnh Văn Hùng');
-    await expect(arrived.getByLabel('Quyết định của Huyện ủy Đông Sơn').inputValue()).resolves.toBe('accepted');
-    await expect(arrived.getByLabel('Lý do').inputValue()).resolves.toBe('Bổ sung cụm từ “toàn trình”.');
+    // The untouched form follows the decision in the render after the card's line (an effect): wait for it.
+    await expect.poll(() => arrived.getByLabel('Quyết định của Huyện ủy Đông Sơn').inputValue(), { timeout: TIMEOUT }).toBe('accepted');
+    await expect.poll(() => arrived.getByLabel('Lý do').inputValue(), { timeout: TIMEOUT }).toBe('Bổ sung cụm từ “toàn trình”.');
     await arrived.evaluate((el) => el.scrollIntoView({ block: 'center' }));
     await shot(onDesktop.page, 'feedback-13-decided-elsewhere-1280');
     expect(wholeReads(onDesktop.reads)).toEqual([]);

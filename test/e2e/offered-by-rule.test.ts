@@ -25,8 +25,10 @@ describe('web client: what is offered follows the server’s rules', () => {
     documentId = await demoDistrictDraftId(e2e.baseUrl);
   });
 
-  const open = async (options: typeof phone | typeof desktop, login: string, path: string): Promise<Page> => {
+  /** A page logged in as `login` at `path`; `watch` sees the page before anything loads. */
+  const open = async (options: typeof phone | typeof desktop, login: string, path: string, watch?: (page: Page) => void): Promise<Page> => {
     const page = await e2e.newPage(options);
+    watch?.(page);
     page.on('console', (m) => {
       if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico')) consoleErrors.push(`${m.text()} ${m.location().url}`);
     });
@@ -49,7 +51,13 @@ describe('web client: what is offered follows the server’s rules', () => {
     }, 60_000);
 
     it(`offers the province’s secretary reading the district’s draft no "Ai đã góp ý" and no comment forms (${name})`, async () => {
-      const page = await open(options, 'tinh.thuky', `/d/${documentId}`);
+      const reads: string[] = [];
+      const page = await open(options, 'tinh.thuky', `/d/${documentId}`, (watched) =>
+        watched.on('request', (request) => {
+          const url = new URL(request.url());
+          if (request.method() === 'GET' && url.pathname.startsWith(`/api/v1/documents/${documentId}/`)) reads.push(url.pathname.split('/').pop()! + url.search);
+        }),
+      );
       await tabs(page).getByRole('link', { name: 'Vòng góp ý' }).waitFor({ timeout: TIMEOUT });
       expect(await tabs(page).getByRole('link', { name: 'Ai đã góp ý' }).count()).toBe(0);
       // The province reads the draft but does not take part in the district's round: the panel says so.
@@ -57,6 +65,9 @@ describe('web client: what is offered follows the server’s rules', () => {
       for (const button of ['Góp ý chung cho mục/toàn văn', 'Nộp tệp Word có góp ý', 'Nhập ý kiến thu thập']) {
         expect(await page.getByRole('button', { name: button }).count(), button).toBe(0);
       }
+      // The panel names sections from the round's version outline, never downloading the text a second time.
+      await expect.poll(() => reads.filter((r) => r.startsWith('sections?version=')).length, { timeout: TIMEOUT }).toBe(1);
+      expect(reads.filter((r) => r.startsWith('content'))).toEqual([]);
       await page.locator('aside.panel').evaluate((el) => el.scrollIntoView({ block: 'start' }));
       await shot(page, `draft-province-reader-${name}`);
       expect((await sidewaysOverflow(page)).overflow).toBeLessThanOrEqual(0);

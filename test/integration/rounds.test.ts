@@ -63,6 +63,22 @@ describe('versions', () => {
     expectProblem(await t.request({ method: 'GET', url: `/api/v1/documents/${id}/content?version=7`, token: tok[member.id] }), 404, 'not_found');
   });
 
+  it('answers a text’s sections without the text, as /content gives them, live and frozen', async () => {
+    const id = await newDocument();
+    expect((await t.request({ method: 'POST', url: `/api/v1/documents/${id}/versions`, token: tok[drafter.id], payload: { label: 'v1' } })).statusCode).toBe(201);
+    for (const query of ['', '?version=1']) {
+      const content = (await t.request({ method: 'GET', url: `/api/v1/documents/${id}/content${query}`, token: tok[member.id] })).json();
+      const outline = await t.request({ method: 'GET', url: `/api/v1/documents/${id}/sections${query}`, token: tok[member.id] });
+      expect(outline.statusCode).toBe(200);
+      expect(outline.json()).toEqual({ sections: content.sections });
+      expect(outline.json().sections.map((s: { title: string }) => s.title)).toEqual(['I. Kinh tế', 'II. Xã hội']);
+    }
+    expect(expectProblem(await t.request({ method: 'GET', url: `/api/v1/documents/${id}/sections?version=7`, token: tok[member.id] }), 404, 'not_found').detail).toMatch(/version 7/);
+    expectProblem(await t.request({ method: 'GET', url: `/api/v1/documents/${id}/sections?version=0`, token: tok[member.id] }), 400, 'validation_failed');
+    expectProblem(await t.request({ method: 'GET', url: `/api/v1/documents/${id}/sections`, token: tok[otherMember.id] }), 404, 'not_found');
+    expectProblem(await t.request({ method: 'GET', url: `/api/v1/documents/${id}/sections` }), 401, 'unauthenticated');
+  });
+
   it('lets only drafters and secretaries name versions', async () => {
     const id = await newDocument();
     expectProblem(await t.request({ method: 'POST', url: `/api/v1/documents/${id}/versions`, token: tok[member.id], payload: { label: 'x' } }), 403, 'forbidden');

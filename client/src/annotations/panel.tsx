@@ -74,8 +74,8 @@ export function AnnotationPanel(props: {
     if (!props.openRound) return;
     let cancelled = false;
     api
-      .content(docId, props.openRound.baseVersion)
-      .then((content) => !cancelled && setSections(content.sections))
+      .sections(docId, props.openRound.baseVersion)
+      .then((outline) => !cancelled && setSections(outline.sections))
       .catch(() => undefined);
     return () => {
       cancelled = true;

@@ -5,7 +5,7 @@ import type { ClusterEdit, ExportFormat, Feedback, FeedbackIndex, FeedbackItem, 
 import type { Annotation, AnnotationWrite, FoundAnnotation, PlacedAnnotation, Reply, WordImport, WordImportResult } from '@schemas/annotations';
 import type { LoginResult, Me } from '@schemas/auth';
 import type { Membership, Unit, UnitMember, UnitNode } from '@schemas/directory';
-import type { Content, CreateDocument, DocumentInfo } from '@schemas/documents';
+import type { CreateDocument, DocumentInfo, Outline } from '@schemas/documents';
 import type { Participation, ReminderOutcome } from '@schemas/participation';
 import type { OpenRound, Round } from '@schemas/rounds';
 import type { Diff, Version, VersionRef } from '@schemas/versions';
@@ -76,8 +76,9 @@ export class Api {
   document(id: string): Promise<DocumentInfo> {
     return this.http.get(`/api/v1/documents/${e(id)}`);
   }
-  content(id: string, version?: number): Promise<Content> {
-    return this.http.get(`/api/v1/documents/${e(id)}/content${version ? `?version=${version}` : ''}`);
+  /** The sections of the live draft or of a version, without its text. */
+  sections(id: string, version?: number): Promise<Outline> {
+    return this.http.get(`/api/v1/documents/${e(id)}/sections${version ? `?version=${version}` : ''}`);
   }
 
   versions(id: string): Promise<Version[]> {

@@ -8,7 +8,7 @@ import type { AuditService } from '../../services/audit.service.js';
 import { auditTargets } from '../../domain/notification-texts.js';
 import { callerOf } from '../authentication.js';
 import { errors, IdParams, ref, Uuid } from '../schemas/common.js';
-import { ContentSchema, CreateDocumentBody, DocumentSchema, DraftExportQuery } from '../schemas/documents.js';
+import { ContentSchema, CreateDocumentBody, DocumentSchema, DraftExportQuery, OutlineSchema } from '../schemas/documents.js';
 import { sendFile } from '../send-file.js';
 
 export function documentRoutes(instance: FastifyInstance, deps: { documents: DocumentsService; exports: ExportsService; audit: AuditService }): void {
@@ -79,6 +79,22 @@ export function documentRoutes(instance: FastifyInstance, deps: { documents: Doc
       },
     },
     async (request) => documents.content(callerOf(request), request.params.id, request.query.version),
+  );
+
+  app.get(
+    '/api/v1/documents/:id/sections',
+    {
+      schema: {
+        tags: ['documents'],
+        summary: 'A document’s sections',
+        description:
+          'The sections of the live draft, or of version `n`, exactly as `GET /content` gives them (offsets in that text), without the text: for a screen that names sections, such as the comment panel, so a member on a weak connection does not download the whole report twice.',
+        params: IdParams,
+        querystring: Type.Object({ version: Type.Optional(Type.Integer({ minimum: 1 })) }),
+        response: { 200: OutlineSchema, ...errors(400, 401, 404) },
+      },
+    },
+    async (request) => documents.outline(callerOf(request), request.params.id, request.query.version),
   );
 
   app.get(

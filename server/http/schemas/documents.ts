@@ -47,6 +47,10 @@ export type Section = Static<typeof SectionSchema>;
 export const ContentSchema = Type.Object({ text: Type.String(), sections: Type.Array(SectionSchema) });
 export type Content = Static<typeof ContentSchema>;
 
+/** A text's sections without the text: what a screen needs to name them (the comment panel's outline). */
+export const OutlineSchema = Type.Object({ sections: Type.Array(SectionSchema) });
+export type Outline = Static<typeof OutlineSchema>;
+
 /** The draft as a formatted file: live, or version `version`. */
 export const draftExportFormats = ['docx', 'pdf', 'md'] as const;
 export type DraftExportFormat = (typeof draftExportFormats)[number];
