@@ -59,7 +59,7 @@ export default defineConfig({
               sameOrigin &&
               request.method === 'GET' &&
               !url.searchParams.has('format') &&
-              /^\/api\/v1\/(me|documents(\/[0-9a-f-]{36}(\/(rounds|versions|annotations|content))?)?|rounds\/[0-9a-f-]{36}(\/(annotations|summary|summary\/sections))?)$/.test(url.pathname),
+              /^\/api\/v1\/(me|documents(\/[0-9a-f-]{36}(\/(rounds|versions|annotations|content|sections))?)?|rounds\/[0-9a-f-]{36}(\/(annotations|summary|summary\/sections))?)$/.test(url.pathname),
             handler: 'NetworkFirst',
             options: {
               cacheName: 'draftroom-api',
