@@ -1,12 +1,13 @@
 /**
  * A higher unit's merged feedback as a committee files it (DOCX or PDF): the frame, I. which
  * units sent theirs and which have not, II. the points by section — the quoted passage, the
- * content, the count, "N/M units" with their names, and the unit's own decision where it took one.
+ * content, the count, "N/M units" with their names and notes and what they decided, and the unit's own
+ * decision where it took one.
  */
 import { renderDocx } from './docx-render.js';
 import { groupFeedbackBySection, unitNames } from './feedback-sections.js';
 import { shortDate } from './frame.js';
-import { labelsFor } from './labels.js';
+import { labelsFor, sendersDecisions, type ExportLabels } from './labels.js';
 import type { Block, ExportPage, Inline } from './page-model.js';
 import { renderPdf } from './pdf-render.js';
 import { contentCell, lines, partHeading, pointQuoteCell, sectionHeadings, type FrameContext } from './report-parts.js';
@@ -54,7 +55,7 @@ export function feedbackPage(feedback: FeedbackExport, context: FrameContext): E
         pointQuoteCell(item, l),
         contentCell(l.kinds[item.kind], item.representative, l),
         lines(String(item.count)),
-        [[{ text: l.raisedBy(item.unitCount, feedback.units.length), bold: true }], ...unitLines(item, names)],
+        [[{ text: l.raisedBy(item.unitCount, feedback.units.length), bold: true }], ...unitLines(item, names), ...decidedBelow(item, l)],
         ...(decided ? [item.disposition ? [...lines(l.decisionName[item.disposition.decision]), ...lines(item.disposition.note)] : []] : []),
       ]),
     });
@@ -63,6 +64,12 @@ export function feedbackPage(feedback: FeedbackExport, context: FrameContext): E
     frame: { ...context, kind: l.report, title: l.feedbackSubject(feedback.title), note: null, documentTitle: `${l.feedback}: ${feedback.title}` },
     blocks,
   };
+}
+
+/** "Đơn vị gửi đã xử lý: 2 không tiếp thu": what the senders decided, when they decided anything. */
+function decidedBelow(item: FeedbackExport['items'][number], l: ExportLabels): Inline[][] {
+  const decided = sendersDecisions(item.decisions, l);
+  return decided ? [[{ text: `${l.sendersDecided}: `, italic: true }, { text: decided }]] : [];
 }
 
 /** Each sending unit by name, with its note on the point in italics. */

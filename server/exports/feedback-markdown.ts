@@ -2,7 +2,7 @@
  * A higher unit's merged feedback as Markdown: a heading per section, a table of items with
  * counts and "raised by N of M units". User text goes through `escapeMarkdownInline`.
  */
-import { labelsFor, type ExportLocale } from './labels.js';
+import { labelsFor, sendersDecisions, type ExportLocale } from './labels.js';
 import { groupFeedbackBySection, unitNames } from './feedback-sections.js';
 import { shortDate } from './frame.js';
 import type { FeedbackExport } from './summary-types.js';
@@ -31,7 +31,8 @@ export function feedbackToMarkdown(feedback: FeedbackExport, locale: ExportLocal
     for (const item of section.items) {
       const proposed = item.representative.replacement === null ? '' : esc(item.representative.replacement);
       const units = item.units ? item.units.map((u) => (u.note ? `${u.name} (${u.note})` : u.name)) : item.unitIds.map(names);
-      const who = `${l.raisedBy(item.unitCount, feedback.units.length)}: ${esc(units.join(', '))}`;
+      const below = sendersDecisions(item.decisions, l);
+      const who = `${l.raisedBy(item.unitCount, feedback.units.length)}: ${esc(units.join(', '))}${below ? ` (${l.sendersDecided}: ${below})` : ''}`;
       const quote = item.quote ? `“${esc(item.quote)}” — ` : '';
       const decision = item.disposition ? `${l.decisionName[item.disposition.decision]}${item.disposition.note ? `: ${esc(item.disposition.note)}` : ''}` : '';
       out.push(`| ${l.kinds[item.kind]} | ${item.count} | ${quote}${esc(item.representative.body)} | ${proposed} | ${who} |${decided ? ` ${decision} |` : ''}`);

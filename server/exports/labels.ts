@@ -78,6 +78,8 @@ export interface ExportLabels {
   readonly packageNote: string;
   /** The sending unit's note on one point. */
   readonly unitNote: string;
+  /** Before the sending units' decisions on a merged point: "Đơn vị gửi đã xử lý: 2 không tiếp thu". */
+  readonly sendersDecided: string;
   readonly contentHash: string;
   // General comments and comments recorded on behalf.
   readonly scopes: Record<AnnotationScope, string>;
@@ -144,6 +146,7 @@ const vi: ExportLabels = {
   packageSubject: (from, title) => `Ý kiến của ${from} đối với ${title}`,
   packageNote: 'Ý kiến chung của đơn vị',
   unitNote: 'Ghi chú của đơn vị',
+  sendersDecided: 'Đơn vị gửi đã xử lý',
   contentHash: 'Mã kiểm tra nội dung (SHA-256)',
   scopes: scopeLabels.vi,
   sources: sourceLabels.vi,
@@ -202,6 +205,7 @@ const en: ExportLabels = {
   packageSubject: (from, title) => `Feedback of ${from} on ${title}`,
   packageNote: 'The unit’s general note',
   unitNote: 'The unit’s note',
+  sendersDecided: 'Decided by the senders',
   contentHash: 'Content hash (SHA-256)',
   scopes: scopeLabels.en,
   sources: sourceLabels.en,
@@ -224,4 +228,13 @@ export function formatDecisions(d: DecisionCounts, labels: ExportLabels): string
 /** A section's heading: its title, else its path, else the preamble's name. */
 export function sectionHeading(s: { path: string; title: string }, labels: ExportLabels): string {
   return s.title || s.path || labels.preamble;
+}
+
+/**
+ * What the sending units decided on a merged point ("2 không tiếp thu, 1 tiếp thu"), or null when
+ * none decided anything: their own comments were answered below before the point came up.
+ */
+export function sendersDecisions(d: DecisionCounts | undefined, labels: ExportLabels): string | null {
+  if (!d || decisionTallies.every((k) => k === 'undecided' || d[k] === 0)) return null;
+  return formatDecisions(d, labels);
 }

@@ -61,6 +61,8 @@ export interface FeedbackExport {
     readonly scope?: 'section' | 'document';
     /** Each sending unit's name and its note on the point. */
     readonly units?: readonly { readonly name: string; readonly note: string }[];
+    /** The sending units' decisions on the point's comments, summed (as the item's `decisions`). */
+    readonly decisions?: DecisionCounts;
     /** The receiving unit's own decision on the item. */
     readonly disposition?: { readonly decision: keyof DecisionCounts; readonly note: string } | null;
   }[];

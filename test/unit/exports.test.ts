@@ -160,6 +160,21 @@ describe('feedback exports', () => {
     expect((await mammoth.extractRawText({ buffer: await feedbackToDocx(feedback, context) })).value).not.toContain('Ý kiến chung của đơn vị');
   });
 
+  it('Markdown and DOCX (the PDF is the same page) say what the sending units decided on a point, and nothing when they decided nothing', async () => {
+    const none = { accepted: 0, partially_accepted: 0, rejected: 0, noted: 0, undecided: 0 };
+    const decidedBelow: FeedbackExport = {
+      ...feedback,
+      items: [{ ...feedback.items[0]!, decisions: { ...none, rejected: 2, accepted: 1 } }, { ...feedback.items[1]!, decisions: { ...none, undecided: 4 } }],
+    };
+    const markdown = feedbackToMarkdown(decidedBelow);
+    expect(markdown).toContain('(Đơn vị gửi đã xử lý: 1 tiếp thu, 2 không tiếp thu)');
+    expect(markdown.match(/Đơn vị gửi đã xử lý/g)).toHaveLength(1);
+    const { value } = await mammoth.extractRawText({ buffer: await feedbackToDocx(decidedBelow, context) });
+    expect(value).toMatch(/2\/3 đơn vị\s+Xã Minh Sơn\s+Thị trấn \*Bắc\* \| Hà\s+Đơn vị gửi đã xử lý: 1 tiếp thu, 2 không tiếp thu/);
+    expect(value.match(/Đơn vị gửi đã xử lý/g)).toHaveLength(1);
+    expect(feedbackToMarkdown(decidedBelow, 'en')).toContain('(Decided by the senders: 1 accepted, 2 rejected)');
+  });
+
   it('DOCX opens with the sections, texts and unit counts', async () => {
     const buffer = await feedbackToDocx(feedback, context);
     const { value } = await mammoth.extractRawText({ buffer });
