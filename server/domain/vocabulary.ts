@@ -40,6 +40,12 @@ export const kindLabels: Labels<AnnotationKind> = {
  */
 export const annotationScopes = ['passage', 'section', 'document'] as const;
 export type AnnotationScope = (typeof annotationScopes)[number];
+/**
+ * How long a comment's body may be, in UTF-16 characters, by where it is anchored: a passage
+ * comment, or a general comment on a section or the whole draft (a written submission). Past it
+ * the write is refused with 413 `too_large`; the client's forms stop there (`maxLength`).
+ */
+export const annotationBodyMax: Readonly<Record<AnnotationScope, number>> = { passage: 10_000, section: 50_000, document: 50_000 };
 export const scopeLabels: Labels<AnnotationScope> = {
   vi: { passage: 'Đoạn văn', section: 'Góp ý chung cho mục', document: 'Góp ý chung cho toàn văn' },
   en: { passage: 'Passage', section: 'General comment on the section', document: 'General comment on the whole draft' },

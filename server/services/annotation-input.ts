@@ -7,14 +7,14 @@ import { createHash } from 'node:crypto';
 import type { AnnotationWrite } from '../db/annotations.repository.js';
 import { anchorInBase, type AnchorInput, type BaseVersion } from '../domain/anchoring.js';
 import { detectAttachmentType, MAX_ATTACHMENT_BYTES } from '../domain/attachment-types.js';
-import type { AnnotationScope } from '../domain/vocabulary.js';
+import { annotationBodyMax, type AnnotationScope } from '../domain/vocabulary.js';
 import { AppError, invalid } from '../errors.js';
 
 /** What a client may send as an anchor (API.md "Annotations", "General comments"). */
 export type ScopedAnchorInput = ((AnchorInput & { scope?: 'passage' }) | { scope: 'section'; section: string } | { scope: 'document' });
 
-/** Body limits in characters: a passage comment, and a general comment (a written submission). */
-export const maxBodyLength: Record<AnnotationScope, number> = { passage: 10_000, section: 50_000, document: 50_000 };
+/** Body limits in characters: a passage comment, and a general comment (the vocabulary's `annotationBodyMax`). */
+export const maxBodyLength = annotationBodyMax;
 
 /**
  * The stored anchor of `input` in the round's base version. A passage is placed by

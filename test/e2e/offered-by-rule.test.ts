@@ -6,12 +6,14 @@
  * - The province's secretary reads the district's draft during its round: no "Ai đã góp ý", no
  *   comment forms, and the panel says why.
  * - The district's drafter (not its secretary) reads and decides what the communes sent:
- *   "Ý kiến cấp dưới" is offered to the receiving unit's staff, as the server allows.
+ *   "Ý kiến cấp dưới" is offered to the receiving unit's staff, as the server allows; a reason of
+ *   spaces is refused by the form itself, in Vietnamese, as the server would refuse it.
+ * - A member's comment stops at the server's limit (10,000 characters on a passage) and says so.
  * Screenshots in test-artifacts/screenshots/.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { demoDistrictDraftId, logIn, screens, shot, sidewaysOverflow, TIMEOUT, useE2e } from './harness.js';
+import { demoDistrictDraftId, draftLoaded, logIn, screens, selectInDraft, shot, sidewaysOverflow, TIMEOUT, useE2e } from './harness.js';
 
 const { phone, desktop } = screens;
 const sizes = [['360', phone], ['1280', desktop]] as const;
@@ -81,6 +83,22 @@ describe('web client: what is offered follows the server’s rules', () => {
       await merged.getByText(/Đã nhận 1\/3 đơn vị/).waitFor({ timeout: TIMEOUT });
       await merged.locator('.cluster').first().waitFor({ timeout: TIMEOUT });
       expect(await merged.getByRole('button', { name: 'Ghi quyết định' }).count()).toBeGreaterThan(0);
+      // A reason of spaces is no reason: the form says so in the interface's language and sends nothing.
+      const point = merged.locator('.cluster').first();
+      const decisionsSent: string[] = [];
+      page.on('request', (request) => {
+        if (request.method() === 'PUT' && request.url().includes('/disposition')) decisionsSent.push(request.url());
+      });
+      await point.getByLabel('Quyết định của Huyện ủy Đông Sơn').selectOption('partially_accepted');
+      const reason = point.getByLabel('Lý do');
+      await reason.fill('   ');
+      await point.getByRole('button', { name: 'Ghi quyết định' }).click();
+      expect(await reason.evaluate((el: HTMLTextAreaElement) => el.validationMessage)).toBe('Cần ghi lý do cho quyết định này.');
+      expect(decisionsSent).toEqual([]);
+      await reason.fill('Điều chỉnh cho phù hợp khả năng các xã.');
+      await point.getByRole('button', { name: 'Ghi quyết định' }).click();
+      await point.locator('.decided').waitFor({ timeout: TIMEOUT });
+      expect(decisionsSent).toHaveLength(1);
       // A drafter decides, and does not send: the secretary sends the district's package up.
       expect(await page.locator('.send-package').count()).toBe(0);
       expect(await page.locator('.merged-feedback [role=alert]').count()).toBe(0);
@@ -88,6 +106,27 @@ describe('web client: what is offered follows the server’s rules', () => {
       expect((await sidewaysOverflow(page)).overflow).toBeLessThanOrEqual(0);
       await page.context().close();
     }, 60_000);
+  }
+
+  for (const [name, options] of sizes) {
+    it(`stops a member's comment at its limit and says so (${name})`, async () => {
+      const page = await open(options, 'dangvien1', `/d/${documentId}`);
+      await draftLoaded(page);
+      await selectInDraft(page, 'Tập trung phát triển nông nghiệp hàng hóa');
+      const form = page.locator('form.annotation-form');
+      const body = form.locator('textarea[name=body]');
+      await body.waitFor({ timeout: TIMEOUT });
+      expect(await body.getAttribute('maxlength')).toBe('10000');
+      await body.fill('ý kiến '.repeat(1500).slice(0, 9_500));
+      await form.getByText('9.500/10.000 ký tự').waitFor({ timeout: TIMEOUT });
+      await body.press('End');
+      await body.pressSequentially('x'.repeat(600));
+      expect((await body.inputValue()).length).toBe(10_000);
+      await form.getByText('10.000/10.000 ký tự: đã đến giới hạn, phần dài hơn không được nhận.').waitFor({ timeout: TIMEOUT });
+      await shot(page, `comment-at-limit-${name}`);
+      expect((await sidewaysOverflow(page)).overflow).toBeLessThanOrEqual(0);
+      await page.context().close();
+    }, 90_000);
   }
 
   it('logged no errors in the browsers', () => {

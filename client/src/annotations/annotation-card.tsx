@@ -1,12 +1,13 @@
 /** One annotation: its passage, kind, text, replies, and — for reviewers — decision and apply. */
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
-import { decisions, needsReason, type Decision } from '@domain/vocabulary';
+import { decisions, type Decision } from '@domain/vocabulary';
 import type { Annotation, PlacedAnnotation } from '@schemas/annotations';
 import { ErrorText, useAction } from '../ui/components';
 import { formatDate, t } from '../ui/i18n';
 import { api } from '../ui/session';
 import { AttachmentLink, RecordedNote, ScopeNote } from './provenance';
+import { ReasonField } from '../ui/reason-field';
 
 
 export function AnnotationCard(props: {
@@ -112,7 +113,7 @@ export function DecisionForm(props: { annotation: Annotation; onChanged: () => v
         </label>
         <label class="grow">
           {t('reason')}{' '}
-          <input name="note" value={note} required={needsReason(decision)} onInput={(e) => setNote(e.currentTarget.value)} />
+          <ReasonField name="note" decision={decision} value={note} onInput={setNote} />
         </label>
         <button type="submit" disabled={busy || !decision}>{t('recordDecision')}</button>
         {canApply && (

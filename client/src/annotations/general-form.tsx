@@ -4,11 +4,11 @@
  * straight to the server (not through the offline outbox: a file can be 10 MB).
  */
 import { useState } from 'preact/hooks';
-import { annotationKinds, type AnnotationKind } from '@domain/vocabulary';
+import { annotationBodyMax, annotationKinds, type AnnotationKind } from '@domain/vocabulary';
 import type { Annotation, AnnotationWrite } from '@schemas/annotations';
 import type { Section } from '@schemas/documents';
 import type { Round } from '@schemas/rounds';
-import { ErrorText } from '../ui/components';
+import { ErrorText, LengthCount } from '../ui/components';
 import { t } from '../ui/i18n';
 import { api } from '../ui/session';
 import { acceptedFiles, attachmentOf, maxAttachmentBytes } from './attachment-file';
@@ -17,6 +17,9 @@ import { acceptedFiles, attachmentOf, maxAttachmentBytes } from './attachment-fi
 export const wholeDocument = '\u0000document';
 /** Kinds a general comment can have: all but a suggestion, which rewords a passage. */
 export const generalKinds = annotationKinds.filter((k): k is Exclude<AnnotationKind, 'suggestion'> => k !== 'suggestion');
+
+/** Whether a target chosen in a section select is a section or the whole draft. */
+const generalScope = (target: string): 'section' | 'document' => (target === wholeDocument ? 'document' : 'section');
 
 /** The anchor of a target chosen in a section select. */
 export const generalAnchor = (target: string): AnnotationWrite['anchor'] => (target === wholeDocument ? { scope: 'document' } : { scope: 'section', section: target });
@@ -78,7 +81,8 @@ export function GeneralCommentForm(props: { round: Round; sections: readonly Sec
       </label>
       <label>
         {t('body')}
-        <textarea name="body" rows={6} maxLength={50_000} required={kind !== 'support'} value={body} onInput={(e) => setBody(e.currentTarget.value)} />
+        <textarea name="body" rows={6} maxLength={annotationBodyMax[generalScope(target)]} required={kind !== 'support'} value={body} onInput={(e) => setBody(e.currentTarget.value)} />
+        <LengthCount value={body} max={annotationBodyMax[generalScope(target)]} />
       </label>
       <label>
         {t('attachment')}

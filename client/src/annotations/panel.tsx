@@ -11,12 +11,12 @@
  * re-anchored by selecting a passage again.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { annotationKinds } from '@domain/vocabulary';
+import { annotationBodyMax, annotationKinds } from '@domain/vocabulary';
 import type { Annotation, AnnotationWrite, PlacedAnnotation } from '@schemas/annotations';
 import type { DocumentInfo, Section } from '@schemas/documents';
 import type { Round } from '@schemas/rounds';
 import type { SelectionAnchor } from '../editor/anchors';
-import { ErrorText } from '../ui/components';
+import { ErrorText, LengthCount } from '../ui/components';
 import { errorMessage, formatDate, t } from '../ui/i18n';
 import { lazyView } from '../ui/lazy';
 import { PHONE_QUERY, useMedia } from '../ui/media';
@@ -309,9 +309,11 @@ export function AnnotationPanel(props: {
           name="body"
           rows={3}
           required={draft.kind !== 'support' && draft.kind !== 'suggestion'}
+          maxLength={annotationBodyMax.passage}
           value={draft.body}
           onInput={(e) => setDraft({ ...draft, body: e.currentTarget.value })}
         />
+        <LengthCount value={draft.body} max={annotationBodyMax.passage} />
       </label>
       <ErrorText error={error} />
       <div class="row wrap">

@@ -6,13 +6,13 @@
  * text, so the next comment is typed at once.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { annotationKinds, annotationSources, type AnnotationKind, type AnnotationSource } from '@domain/vocabulary';
+import { annotationBodyMax, annotationKinds, annotationSources, type AnnotationKind, type AnnotationSource } from '@domain/vocabulary';
 import type { AnnotationWrite } from '@schemas/annotations';
 import type { UnitMember } from '@schemas/directory';
 import type { Section } from '@schemas/documents';
 import type { Round } from '@schemas/rounds';
 import type { SelectionAnchor } from '../editor/anchors';
-import { ErrorText } from '../ui/components';
+import { ErrorText, LengthCount } from '../ui/components';
 import { t } from '../ui/i18n';
 import { recordingUnitsOf } from '../ui/may';
 import { api, me } from '../ui/session';
@@ -173,7 +173,8 @@ export function RecordingForm(props: { round: Round; sections: readonly Section[
         )}
         <label>
           {t('body')}
-          <textarea ref={bodyRef} name="body" rows={4} maxLength={50_000} required={kind !== 'support' && kind !== 'suggestion'} value={body} onInput={(e) => setBody(e.currentTarget.value)} />
+          <textarea ref={bodyRef} name="body" rows={4} maxLength={annotationBodyMax[target]} required={kind !== 'support' && kind !== 'suggestion'} value={body} onInput={(e) => setBody(e.currentTarget.value)} />
+          <LengthCount value={body} max={annotationBodyMax[target]} />
         </label>
         {missing && <p class="error" role="alert">{missing}</p>}
         <ErrorText error={error} />

@@ -13,7 +13,7 @@ import type { FeedbackIndex, FeedbackItem } from '@schemas/aggregation';
 import type { DocumentInfo } from '@schemas/documents';
 import type { Round } from '@schemas/rounds';
 import { FEEDBACK_DECISION_NOTE_MAX } from '@schemas/limits';
-import { annotationKinds, decisions, needsReason, type AnnotationKind, type Decision } from '@domain/vocabulary';
+import { annotationKinds, decisions, type AnnotationKind, type Decision } from '@domain/vocabulary';
 import type { OnDocumentEvent } from '../api/events';
 import { ErrorText, Loading, saveBlob } from '../ui/components';
 import { formatDate, lang, t } from '../ui/i18n';
@@ -21,6 +21,7 @@ import { api, me } from '../ui/session';
 import { RemindButton, remindedRecently } from './remind-button';
 import { decisionsText, Quote, Representative } from './feedback-parts';
 import { useSectionedFeedback, type FeedbackSectionState } from './feedback-sections';
+import { ReasonField } from '../ui/reason-field';
 
 type SectionCounts = FeedbackIndex['sections'][number];
 
@@ -314,7 +315,7 @@ function MergedItem(props: { item: FeedbackItem; total: number; unitName: string
           </label>
           <label class="grow decision-note">
             {t('decisionNote')}
-            <textarea rows={2} maxLength={FEEDBACK_DECISION_NOTE_MAX} required={needsReason(decision)} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
+            <ReasonField decision={decision} rows={2} maxLength={FEEDBACK_DECISION_NOTE_MAX} value={note} onInput={setNote} />
           </label>
           <button type="submit" disabled={busy || !decision}>{t('recordDecision')}</button>
           <ErrorText error={error} fields={{ note: t('decisionNote'), decision: decisionLabel }} />

@@ -9,12 +9,13 @@
 import { useState } from 'preact/hooks';
 import type { Cluster } from '@schemas/aggregation';
 import type { Annotation } from '@schemas/annotations';
-import { decisions, decisionTallies, needsReason, type Decision } from '@domain/vocabulary';
+import { decisions, decisionTallies, type Decision } from '@domain/vocabulary';
 import { AnnotationCard } from '../annotations/annotation-card';
 import { ErrorText, useAction } from '../ui/components';
 import { t } from '../ui/i18n';
 import { api, me } from '../ui/session';
 import { DragHandle, type DropTarget } from './drag-annotation';
+import { ReasonField } from '../ui/reason-field';
 
 export function PointCard(props: {
   roundId: string;
@@ -137,7 +138,7 @@ function PointDecisionForm(props: { roundId: string; cluster: Cluster; onChanged
           </select>
         </label>
         <label class="grow">
-          {t('reason')} <input name="point-note" value={note} required={needsReason(decision)} onInput={(e) => setNote(e.currentTarget.value)} />
+          {t('reason')} <ReasonField name="point-note" decision={decision} value={note} onInput={setNote} />
         </label>
         <button type="submit" disabled={busy || !decision}>{props.cluster.count > 1 ? t('decidePoint', { n: props.cluster.count }) : t('decidePointOne')}</button>
       </div>

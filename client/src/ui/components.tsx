@@ -13,6 +13,20 @@ export function Banner(props: { tone: 'info' | 'warn' | 'error'; children: Compo
   );
 }
 
+/**
+ * "9.600/10.000 ký tự" under a text box once its text passes 90 % of `max` (UTF-16 characters, as
+ * `maxLength` counts): the box stops at the limit, so a person sees why it stopped.
+ */
+export function LengthCount(props: { value: string; max: number }) {
+  if (props.value.length < props.max * 0.9) return null;
+  const full = props.value.length >= props.max;
+  return (
+    <small class={full ? 'length-count full' : 'length-count'} aria-live="polite">
+      {t(full ? 'lengthFull' : 'lengthCount', { n: props.value.length.toLocaleString('vi-VN'), max: props.max.toLocaleString('vi-VN') })}
+    </small>
+  );
+}
+
 /** An error in the interface language; `fields` names body fields by their labels (see `errorText`). */
 export function ErrorText(props: { error: unknown; fields?: Readonly<Record<string, string>> }) {
   if (!props.error) return null;

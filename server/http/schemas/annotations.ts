@@ -1,6 +1,6 @@
 /** Schemas of annotations, replies and dispositions (API.md "Annotations"). */
 import { Type, type Static } from '@sinclair/typebox';
-import { anchorStatuses, annotationKinds, annotationScopes, annotationSources, annotationStatuses, decisions, decisionTallies } from '../../domain/vocabulary.js';
+import { anchorStatuses, annotationBodyMax, annotationKinds, annotationScopes, annotationSources, annotationStatuses, decisions, decisionTallies } from '../../domain/vocabulary.js';
 import { DateTime, ExportLang, Nullable, ref, Uuid, Words } from './common.js';
 
 export const KindSchema = Words(annotationKinds);
@@ -120,8 +120,11 @@ export const AttachmentInputSchema = Type.Object(
 export const AnnotationWriteBody = Type.Object(
   {
     kind: KindSchema,
-    // Passages take 10,000 characters and general comments 50,000 (413 past those, checked in the service).
-    body: Type.String({ maxLength: 100_000 }),
+    // The limit depends on the anchor (annotationBodyMax: 413 past it, checked in the service); the schema caps the request.
+    body: Type.String({
+      maxLength: 100_000,
+      description: `At most ${annotationBodyMax.passage.toLocaleString('en')} characters on a passage and ${annotationBodyMax.section.toLocaleString('en')} on a section or the whole draft (413 \`too_large\` past those).`,
+    }),
     replacement: Type.Optional(Text),
     anchor: AnchorInputSchema,
     onBehalfOf: Type.Optional(OnBehalfOfSchema),
