@@ -9,6 +9,8 @@
  *   "Ý kiến cấp dưới" is offered to the receiving unit's staff, as the server allows; a reason of
  *   spaces is refused by the form itself, in Vietnamese, as the server would refuse it.
  * - A member's comment stops at the server's limit (10,000 characters on a passage) and says so.
+ * - A commune with no comments reports that it agrees (a package of its note alone), and the
+ *   district sees it as sent.
  * Screenshots in test-artifacts/screenshots/.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -128,6 +130,31 @@ describe('web client: what is offered follows the server’s rules', () => {
       await page.context().close();
     }, 90_000);
   }
+
+  it('lets a commune with no comments report that it agrees, and the district sees it as sent (phone, then desktop)', async () => {
+    const page = await open(phone, 'hoabinh.thuky', `/d/${documentId}`);
+    await tabs(page).getByRole('link', { name: 'Gửi ý kiến lên cấp trên' }).click();
+    const form = page.locator('.send-package form');
+    await form.getByText('Đơn vị không có ý kiến nào về dự thảo.', { exact: false }).waitFor({ timeout: TIMEOUT });
+    const send = form.getByRole('button', { name: 'Gửi ý kiến' });
+    expect(await send.isDisabled()).toBe(true);
+    await form.getByLabel('Ghi chú chung của đơn vị').fill('   ');
+    expect(await send.isDisabled()).toBe(true);
+    await form.getByLabel('Ghi chú chung của đơn vị').fill('Đảng bộ xã Hòa Bình nhất trí với dự thảo, không có ý kiến bổ sung.');
+    await send.click();
+    await form.getByRole('status').filter({ hasText: 'Đã gửi ý kiến tới Huyện ủy Đông Sơn' }).waitFor({ timeout: TIMEOUT });
+    await shot(page, 'package-no-comments-sent-360');
+    expect((await sidewaysOverflow(page)).overflow).toBeLessThanOrEqual(0);
+    await page.context().close();
+
+    const district = await open(desktop, 'huyen.thuky', `/d/${documentId}/feedback`);
+    const merged = district.locator('.merged-feedback');
+    const hoaBinh = merged.locator('.unit-status li', { hasText: 'Đảng ủy xã Hòa Bình' });
+    await hoaBinh.locator('.unit-note').filter({ hasText: 'nhất trí với dự thảo' }).waitFor({ timeout: TIMEOUT });
+    expect(await hoaBinh.textContent()).not.toContain('Chưa gửi');
+    await shot(district, 'package-no-comments-received-1280');
+    await district.context().close();
+  }, 90_000);
 
   it('logged no errors in the browsers', () => {
     expect(consoleErrors, consoleErrors.join('\n')).toEqual([]);

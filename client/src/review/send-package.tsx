@@ -163,9 +163,10 @@ export function SendPackage(props: { document: DocumentInfo; fromUnitId: string;
         ))}
         <label>
           {t('packageNote')}
-          <textarea rows={3} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
+          {/* With no points the note is the report ("nhất trí với dự thảo"): it must say something. */}
+          <textarea rows={3} required={preview.items.length === 0} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
         </label>
-        <button type="submit" class="primary" disabled={busy || preview.items.length === 0}>
+        <button type="submit" class="primary" disabled={busy || (preview.items.length === 0 && !note.trim())}>
           {busy ? t('sending') : preview.supersedes ? t('submitCorrection') : t('submitPackage')}
         </button>
         {/* Next to the button, where a phone's screen is after sending: the list above is out of sight. */}

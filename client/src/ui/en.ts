@@ -284,7 +284,7 @@ export const en: Messages = {
   packageSuperseded: 'replaced by a later one',
   packageSupersedes: 'replaces the one sent on {date}',
   packageItems: '{n, plural, one {# point} other {# points}}',
-  packageEmpty: 'The unit has no points to send yet.',
+  packageEmpty: 'The unit has no comments on the draft. If it agrees with it, say so in “The unit’s overall note” and send, so the unit above knows it has reported.',
   downloadPackage: 'Download as sent (DOCX)',
   countComments: '{count, plural, one {# comment} other {# comments}}',
   decisionsSummary: 'The unit’s decisions: {list}',

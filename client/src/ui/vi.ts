@@ -283,7 +283,7 @@ export const vi = {
   packageSuperseded: 'đã được thay thế bởi lần gửi sau',
   packageSupersedes: 'thay thế lần gửi lúc {date}',
   packageItems: '{n} ý kiến',
-  packageEmpty: 'Đơn vị chưa có ý kiến nào để gửi.',
+  packageEmpty: 'Đơn vị không có ý kiến nào về dự thảo. Nếu đơn vị nhất trí, ghi điều đó vào «Ghi chú chung của đơn vị» và gửi, để cấp trên biết đơn vị đã báo cáo.',
   downloadPackage: 'Tải văn bản đã gửi (DOCX)',
   countComments: '{count} ý kiến',
   decisionsSummary: 'Quyết định của đơn vị: {list}',
