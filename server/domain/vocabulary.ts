@@ -51,6 +51,12 @@ export const scopeLabels: Labels<AnnotationScope> = {
   en: { passage: 'Passage', section: 'General comment on the section', document: 'General comment on the whole draft' },
 };
 
+/**
+ * What a passage comment on no characters is about (a zero-width anchor: "add this here", or a
+ * Word comment on an insertion point): it quotes nothing, yet is no general comment.
+ */
+export const atPointLabel: Readonly<Record<'vi' | 'en', string>> = { vi: 'Tại một vị trí trong văn bản (không trích đoạn)', en: 'At a point in the text (nothing quoted)' };
+
 /** Where a comment recorded on someone's behalf was collected (API.md "Recorded on behalf"). */
 export const annotationSources = ['paper', 'meeting', 'phone', 'other'] as const;
 export type AnnotationSource = (typeof annotationSources)[number];

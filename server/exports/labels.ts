@@ -9,6 +9,7 @@ import {
   decisionTallies,
   kindLabels,
   lowerLabel,
+  atPointLabel,
   scopeLabels,
   sourceLabels,
   type AnnotationKind,
@@ -83,6 +84,8 @@ export interface ExportLabels {
   readonly contentHash: string;
   // General comments and comments recorded on behalf.
   readonly scopes: Record<AnnotationScope, string>;
+  /** The quote cell of a passage point that quotes nothing (a zero-width anchor). */
+  readonly atPoint: string;
   readonly sources: Record<AnnotationSource, string>;
   /** "ghi thay bởi Nguyễn Văn A (phiếu giấy)". */
   readonly recordedBy: (name: string, source: AnnotationSource | null) => string;
@@ -149,6 +152,7 @@ const vi: ExportLabels = {
   sendersDecided: 'Đơn vị gửi đã xử lý',
   contentHash: 'Mã kiểm tra nội dung (SHA-256)',
   scopes: scopeLabels.vi,
+  atPoint: atPointLabel.vi,
   sources: sourceLabels.vi,
   recordedBy: (name, source) => `ghi thay bởi ${name}${source ? ` (${lowerLabel(sourceLabels.vi[source], 'vi')})` : ''}`,
   group: (name, size) => `${name} (${size} người)`,
@@ -208,6 +212,7 @@ const en: ExportLabels = {
   sendersDecided: 'Decided by the senders',
   contentHash: 'Content hash (SHA-256)',
   scopes: scopeLabels.en,
+  atPoint: atPointLabel.en,
   sources: sourceLabels.en,
   recordedBy: (name, source) => `recorded by ${name}${source ? ` (${lowerLabel(sourceLabels.en[source], 'en')})` : ''}`,
   group: (name, size) => `${name} (${size} people)`,

@@ -61,6 +61,7 @@ export function contentCell(
 /** The quote cell of a point: the quoted passage, or what a general comment is about. */
 export function pointQuoteCell(point: { quote?: string | undefined; scope?: AnnotationScope | undefined }, labels: ExportLabels): Inline[][] {
   if (point.scope === 'section' || point.scope === 'document') return [[{ text: labels.scopes[point.scope], italic: true }]];
+  if (!point.quote) return [[{ text: labels.atPoint, italic: true }]];
   return quoteCell(point.quote);
 }
 

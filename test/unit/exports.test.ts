@@ -175,6 +175,16 @@ describe('feedback exports', () => {
     expect(feedbackToMarkdown(decidedBelow, 'en')).toContain('(Decided by the senders: 1 accepted, 2 rejected)');
   });
 
+  it('DOCX says what a point quoting nothing is about: a point in the text, or a section or the whole draft', async () => {
+    const unquoted: FeedbackExport = {
+      ...feedback,
+      items: [{ ...feedback.items[0]!, quote: '' }, { ...feedback.items[1]!, quote: '', scope: 'section' }],
+    };
+    const { value } = await mammoth.extractRawText({ buffer: await feedbackToDocx(unquoted, context) });
+    expect(value).toContain('Tại một vị trí trong văn bản (không trích đoạn)');
+    expect(value).toContain('Góp ý chung cho mục');
+  });
+
   it('DOCX opens with the sections, texts and unit counts', async () => {
     const buffer = await feedbackToDocx(feedback, context);
     const { value } = await mammoth.extractRawText({ buffer });

@@ -49,7 +49,12 @@ export function AnnotationCard(props: {
       <RecordedNote annotation={a} showAuthor={!props.mine} />
       {a.anchor.quote ? (
         <button type="button" class="quote quote-button" onClick={props.onActivate} title={a.anchor.section || t('preamble')}>
-          {a.anchor.quote.exact}
+          {a.anchor.quote.exact || (
+            // A comment on a point quotes nothing: the words either side say where it is.
+            <>
+              <span class="muted">{t('atPoint')}:</span> …{wordsBefore(a.anchor.quote.prefix)}<strong aria-hidden="true">‸</strong>{wordsAfter(a.anchor.quote.suffix)}…
+            </>
+          )}
         </button>
       ) : (
         <ScopeNote annotation={a} sectionTitle={props.sectionTitle} />
@@ -158,4 +163,19 @@ function ReplyForm(props: { annotation: Annotation; onChanged: () => void }) {
       <ErrorText error={error} />
     </form>
   );
+}
+
+// The server keeps 32 characters either side of a quote (CONTEXT_LENGTH, domain/anchoring.ts): a
+// context that long was cut, likely inside a word, which is left out.
+const CONTEXT_KEPT = 32;
+
+/** The words before a point, without a word the context cut. */
+function wordsBefore(text: string): string {
+  return text.length < CONTEXT_KEPT ? text : text.slice(text.indexOf(' ') + 1);
+}
+
+/** The words after a point, without a word the context cut. */
+function wordsAfter(text: string): string {
+  const end = text.lastIndexOf(' ');
+  return text.length < CONTEXT_KEPT || end <= 0 ? text : text.slice(0, end);
 }

@@ -15,8 +15,9 @@ export function bySection<T extends { section: string; sectionTitle: string }>(i
 }
 
 /** The passage a point is about, or a note that it is a general comment. */
-export function Quote(props: { quote: string }) {
-  if (!props.quote) return <p class="muted small">{t('generalComment')}</p>;
+export function Quote(props: { quote: string; scope?: 'section' | 'document' | undefined }) {
+  if (props.scope) return <p class="muted small">{t(`scope_${props.scope}`)}</p>;
+  if (!props.quote) return <p class="muted small">{t('atPoint')}</p>;
   return <blockquote class="quote">“{props.quote}”</blockquote>;
 }
 

@@ -257,7 +257,7 @@ function MergedItem(props: { item: FeedbackItem; total: number; unitName: string
         <span class={`pill kind-pill kind-${item.kind}`}>{t(`kind_${item.kind}`)}</span>
         <strong class="raised-by">{t('raisedBy', { units: item.unitCount, total: props.total || item.unitCount })}</strong>
       </div>
-      <Quote quote={item.quote} />
+      <Quote quote={item.quote} scope={item.scope} />
       <Representative representative={item.representative} />
       <p class="muted small">{t('countComments', { count: item.count })}{senders && ` · ${senders}`}</p>
       <ul class="unit-notes" aria-label={t('raisedByUnits')}>

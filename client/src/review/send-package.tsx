@@ -149,7 +149,7 @@ export function SendPackage(props: { document: DocumentInfo; fromUnitId: string;
                     <span class={`pill kind-pill kind-${item.kind}`}>{t(`kind_${item.kind}`)}</span>
                     <strong>{t('countComments', { count: item.count })}</strong>
                   </div>
-                  <Quote quote={item.quote} />
+                  <Quote quote={item.quote} scope={item.scope} />
                   <Representative representative={item.representative} />
                   <p class="muted small">{t('decisionsSummary', { list: decisionsText(item.decisions) })}</p>
                   <label>
