@@ -621,7 +621,7 @@ function passagesByRound(rows: readonly AnnotationRow[]): Map<string, number[]> 
 /**
  * What an annotation write stores, checked (API.md "Annotations"): the anchor in its scope, the
  * body within its scope's limit, a replacement exactly on suggestions, and suggestions only on a
- * passage. `anchored` is the input's anchor in the round's base (VersionDocs.anchors); its
+ * passage, and a replacement that changes the quoted words. `anchored` is the input's anchor in the round's base (VersionDocs.anchors); its
  * refusal is thrown first. Throws 400 / 413 / 422 as `upsert` documents.
  */
 function prepareWrite(
@@ -638,6 +638,8 @@ function prepareWrite(
   if (input.kind === 'suggestion' && replacement === null) throw invalid('a suggestion needs a replacement text');
   if (input.kind !== 'suggestion' && replacement !== null) throw invalid('only a suggestion carries a replacement text');
   if (input.kind === 'suggestion' && scope !== 'passage') throw invalid('a suggestion rewords a passage; a whole section or the document takes a comment');
+  // The form starts from the quoted words; sent unchanged they would travel up as a rewording that changes nothing.
+  if (input.kind === 'suggestion' && anchor.quote && replacement === anchor.quote.exact) throw invalid('the replacement is the quoted text unchanged: a suggestion changes it');
   if (body.length === 0 && input.kind !== 'support' && input.kind !== 'suggestion') throw invalid('body must not be empty');
   return {
     id: annotationId,

@@ -8,7 +8,8 @@
  * - The district's drafter (not its secretary) reads and decides what the communes sent:
  *   "Ý kiến cấp dưới" is offered to the receiving unit's staff, as the server allows; a reason of
  *   spaces is refused by the form itself, in Vietnamese, as the server would refuse it.
- * - A member's comment stops at the server's limit (10,000 characters on a passage) and says so.
+ * - A member's comment stops at the server's limit (10,000 characters on a passage), and a
+ *   rewording that changes nothing cannot be sent; the form says so.
  * - A commune with no comments reports that it agrees (a package of its note alone), and the
  *   district sees it as sent.
  * Screenshots in test-artifacts/screenshots/.
@@ -111,7 +112,7 @@ describe('web client: what is offered follows the server’s rules', () => {
   }
 
   for (const [name, options] of sizes) {
-    it(`stops a member's comment at its limit and says so (${name})`, async () => {
+    it(`stops a member's comment at its limit, and an unchanged rewording, and says so (${name})`, async () => {
       const page = await open(options, 'dangvien1', `/d/${documentId}`);
       await draftLoaded(page);
       await selectInDraft(page, 'Tập trung phát triển nông nghiệp hàng hóa');
@@ -119,6 +120,14 @@ describe('web client: what is offered follows the server’s rules', () => {
       const body = form.locator('textarea[name=body]');
       await body.waitFor({ timeout: TIMEOUT });
       expect(await body.getAttribute('maxlength')).toBe('10000');
+      // A rewording starts from the quoted words; unchanged, it cannot be sent, and the form says why.
+      await form.getByLabel('Đề nghị sửa câu chữ').check();
+      const send = form.getByRole('button', { name: 'Gửi ý kiến' });
+      await form.getByText('Câu chữ đề nghị vẫn như đoạn trích: hãy sửa trước khi gửi.').waitFor({ timeout: TIMEOUT });
+      expect(await send.isDisabled()).toBe(true);
+      await form.locator('textarea[name=replacement]').fill('Tập trung phát triển mạnh nông nghiệp hàng hóa');
+      expect(await send.isDisabled()).toBe(false);
+      await form.getByLabel('Góp ý', { exact: true }).check();
       await body.fill('ý kiến '.repeat(1500).slice(0, 9_500));
       await form.getByText('9.500/10.000 ký tự').waitFor({ timeout: TIMEOUT });
       await body.press('End');

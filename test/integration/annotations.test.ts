@@ -79,6 +79,10 @@ describe('writing annotations', () => {
     expectProblem(await put(roundId, randomUUID(), alice, { ...onGrowth(), anchor: { relStart: '!!!', relEnd: 'AAAA' } }), 400, 'validation_failed');
     expectProblem(await put(roundId, randomUUID(), alice, { ...onGrowth(), kind: 'suggestion' }), 400, 'validation_failed');
     expectProblem(await put(roundId, randomUUID(), alice, { ...onGrowth(), kind: 'praise' }), 400, 'validation_failed');
+    // A rewording that changes nothing (the form starts from the quoted words) is no suggestion.
+    const unchanged = expectProblem(await put(roundId, randomUUID(), alice, { ...onGrowth(), kind: 'suggestion', body: '', replacement: '8,2%' }), 400, 'validation_failed');
+    expect(unchanged.detail).toBe('the replacement is the quoted text unchanged: a suggestion changes it');
+    expect((await put(roundId, randomUUID(), alice, { ...onGrowth(), kind: 'suggestion', body: '', replacement: '8,5%' })).statusCode).toBe(201);
     expectProblem(await put(roundId, randomUUID(), alice, { ...onGrowth(), body: '' }), 400, 'validation_failed');
     expectProblem(await put(roundId, randomUUID(), alice, { ...onGrowth(), body: 'x'.repeat(10_001) }), 413, 'too_large');
     expectProblem(await put(roundId, 'not-a-uuid', alice, onGrowth()), 400, 'validation_failed');

@@ -130,6 +130,8 @@ export function AnnotationPanel(props: {
     });
   }, [props.selection?.relStart, props.selection?.relEnd, props.openRound?.id]);
 
+  // The rewording starts from the quoted words: unchanged, it would be refused (the server's rule).
+  const unchanged = !!draft && draft.kind === 'suggestion' && draft.replacement.trim() === draft.quote.trim();
   const draftRoundOpen = !!draft && props.openRound?.id === draft.roundId;
 
   const submit = async (event: Event) => {
@@ -301,6 +303,7 @@ export function AnnotationPanel(props: {
         <label>
           {t('replacement')}
           <textarea name="replacement" required rows={3} value={draft.replacement} onInput={(e) => setDraft({ ...draft, replacement: e.currentTarget.value })} />
+          {unchanged && <small class="error">{t('replacementUnchanged')}</small>}
         </label>
       )}
       <label>
@@ -317,7 +320,7 @@ export function AnnotationPanel(props: {
       </label>
       <ErrorText error={error} />
       <div class="row wrap">
-        <button type="submit" class="primary" disabled={!draftRoundOpen}>{draft.mode === 'editing' ? t('update') : t('send')}</button>
+        <button type="submit" class="primary" disabled={!draftRoundOpen || unchanged}>{draft.mode === 'editing' ? t('update') : t('send')}</button>
         <button type="button" onClick={dropDraft}>{draftRoundOpen ? t('cancel') : t('discardDraft')}</button>
       </div>
     </form>

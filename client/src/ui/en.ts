@@ -383,6 +383,7 @@ export const en: Messages = {
   importMore: 'Only the first {shown, plural, one {row} other {# rows}} of each kind {shown, plural, one {is} other {are}} shown.',
   importDone: 'Imported {units, plural, one {# unit} other {# units}} and {members, plural, one {# member} other {# members}}; {codes} {codes, plural, one {needs} other {need}} activating — print their letters from each unit’s member list.',
   reasonNeeded: 'This decision needs a reason.',
+  replacementUnchanged: 'The proposed wording is the quoted text unchanged: change it before sending.',
   fieldTooLong: '“{field}” is longer than the limit of {max} {n, plural, one {character} other {characters}}.',
   lengthCount: '{n}/{max} characters',
   lengthFull: '{n}/{max} characters: the limit; anything longer is not taken.',
