@@ -168,6 +168,20 @@ export function mayRecordOnBehalf(actor: Actor, scopePath: UnitPath, subject: { 
   return subject.memberships.some((own) => isAncestorOrSelf(scopePath, own.path) && isUnitStaff(actor, own.unitId));
 }
 
+/**
+ * Whose received feedback on a document a caller reads or decides on when they name no unit: the
+ * deepest unit on the document's chain (its own unit, then the units above it, which receive its
+ * package) where the caller is a drafter or secretary; the document's own unit when there is none
+ * (then `isUnitStaff` refuses). A province secretary reading a district's draft gets the province.
+ */
+export function defaultReceivingUnit(actor: Actor, document: DocumentTarget): string {
+  for (let i = document.unitPath.length - 1; i >= 0; i--) {
+    const unitId = document.unitPath[i]!;
+    if (isUnitStaff(actor, unitId)) return unitId;
+  }
+  return document.unitPath[document.unitPath.length - 1]!;
+}
+
 /** A unit's secretary (not a drafter): sends its feedback, reads its documents' audit trails, reminds. */
 export function isUnitSecretary(actor: Actor, unitId: string): boolean {
   return roleIn(actor, unitId) === 'secretary';

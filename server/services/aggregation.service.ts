@@ -25,7 +25,7 @@ import { findVersionContent } from '../db/versions.repository.js';
 import { clusterAnnotations, CrossUnitMatching, matchAcrossUnits, matchedKind, type Cluster, type ClusterLike, type DecisionCounts, type MatchedItem, type SectionClusters } from '../domain/clustering.js';
 import { contentHash } from '../domain/content-hash.js';
 import { dispositionLookup, mergedItemId, quoteOf, sortedUnion, sourceKey } from '../domain/feedback-items.js';
-import { packageNamesAuthors, isUnitSecretary, isUnitStaff, maySendFeedbackFrom, mayReviewRound, roundTouchesUnit, type Actor } from '../domain/permissions.js';
+import { defaultReceivingUnit, packageNamesAuthors, isUnitSecretary, isUnitStaff, maySendFeedbackFrom, mayReviewRound, roundTouchesUnit, type Actor } from '../domain/permissions.js';
 import type { Section } from '../domain/sections.js';
 import { formatPath } from '../domain/unit-path.js';
 import { conflict, forbidden, invalid, notFound } from '../errors.js';
@@ -438,13 +438,14 @@ export class AggregationService {
   }
 
   /**
-   * What a unit received on the document (default: the document's unit), for its staff: the kept
+   * What a unit received on the document (default: `defaultReceivingUnit`, the caller's unit on the
+   * document's chain), for its staff: the kept
    * merge, the head of the answer with reminders, and the unit's own decisions by source keys.
    * 404 invisible document; 403 not a drafter or secretary of the receiving unit.
    */
   private async received(actor: Actor, documentId: string, unitId: string | undefined) {
     const { document } = await this.documents.visible(actor, documentId);
-    const receiver = unitId ?? document.unitId;
+    const receiver = unitId ?? defaultReceivingUnit(actor, document);
     if (!isUnitStaff(actor, receiver)) throw forbidden('only the receiving unit’s drafters and secretaries read its feedback');
     const [merged, decided, reminded] = await Promise.all([
       this.feedbackOf(document, receiver),
@@ -458,12 +459,12 @@ export class AggregationService {
 
   /**
    * The receiving unit's own decision on a merged item (drafters and secretaries of that unit;
-   * defaults to the document's unit), with a `feedback.decided` event `{unitId, itemId, section}`.
+   * defaults as `received`), with a `feedback.decided` event `{unitId, itemId, section}`.
    * 404 when no merged item has that id.
    */
   async decideFeedbackItem(actor: Actor, documentId: string, itemId: string, input: { unitId?: string | undefined; decision: Decision; note: string }): Promise<MergedFeedbackItem> {
     const { document } = await this.documents.visible(actor, documentId);
-    const receiver = input.unitId ?? document.unitId;
+    const receiver = input.unitId ?? defaultReceivingUnit(actor, document);
     if (!isUnitStaff(actor, receiver)) throw forbidden('only the receiving unit’s drafters and secretaries decide on its feedback');
     const note = input.note.normalize('NFC').trim();
     // The rule of a decision on an annotation: rejecting or accepting in part says why.

@@ -76,6 +76,11 @@ describe('web client: what is offered follows the server’s rules', () => {
       await page.locator('aside.panel').evaluate((el) => el.scrollIntoView({ block: 'start' }));
       await shot(page, `draft-province-reader-${name}`);
       expect((await sidewaysOverflow(page)).overflow).toBeLessThanOrEqual(0);
+      // What the province receives: the district has not sent, and the communes' deadline is not the district's.
+      await tabs(page).getByRole('link', { name: 'Ý kiến cấp dưới' }).click();
+      const district = page.locator('.merged-feedback .unit-status li', { hasText: 'Huyện ủy Đông Sơn' });
+      await district.waitFor({ timeout: TIMEOUT });
+      expect((await district.textContent())?.trim()).toBe('Huyện ủy Đông Sơn — Chưa gửi');
       await page.context().close();
     }, 60_000);
 

@@ -395,6 +395,10 @@ describe('what the district receives', () => {
     const item = atProvince.items.find((i: { kind: string }) => i.kind === 'comment');
     expect(item.annotationIds.sort()).toEqual(annotationIds.slice(0, 2).sort());
     expect(item).toMatchObject({ unitCount: 1, decisions: { accepted: 2 } });
+    // Naming no unit, the province reads what it received: its unit on the document's chain.
+    expect(await feedback(who.provinceSecretary!)).toEqual(atProvince);
+    const pdf = await t.request({ method: 'GET', url: `/api/v1/documents/${documentId}/feedback?format=pdf`, token: who.provinceSecretary!.token });
+    expect(pdf.statusCode).toBe(200);
   });
 
   it('exports the merged feedback and a package with the passages, the units’ notes and the decisions', async () => {

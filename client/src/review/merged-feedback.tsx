@@ -103,7 +103,8 @@ export function MergedFeedback(props: {
                     formatDate(u.submittedAt)
                   ) : (
                     <>
-                      <span class="pill pill-warn">{due ? t('pendingUntil', { date: formatDate(due.closesAt) }) : t('pendingUnits')}</span>
+                      {/* A round's deadline binds the units it was sent to; the document's own unit reporting up has none here. */}
+                      <span class="pill pill-warn">{due && u.unitId !== props.document.unitId ? t('pendingUntil', { date: formatDate(due.closesAt) }) : t('pendingUnits')}</span>
                       {remindedAt && <span class="muted"> · {t('remindedAt', { date: formatDate(remindedAt) })}</span>}
                     </>
                   )}

@@ -191,7 +191,7 @@ export function aggregationRoutes(instance: FastifyInstance, deps: { aggregation
         tags: ['aggregation'],
         summary: 'Decide on a merged feedback item',
         description:
-          'The receiving unit’s own decision on a merged item (its drafters and secretaries; `unitId` defaults to the document’s unit). Live event `feedback.decided` `{unitId, itemId, section}` (without the decision: every viewer of the document receives it).',
+          'The receiving unit’s own decision on a merged item (its drafters and secretaries; `unitId` defaults to the caller’s unit on the document’s chain: its own unit, else the unit above that receives it). Live event `feedback.decided` `{unitId, itemId, section}` (without the decision: every viewer of the document receives it).',
         params: FeedbackItemParams,
         querystring: FeedbackDispositionQuery,
         body: FeedbackDispositionBody,
@@ -243,7 +243,7 @@ export function aggregationRoutes(instance: FastifyInstance, deps: { aggregation
         tags: ['aggregation'],
         summary: 'Merged feedback, sections as counts',
         description:
-          'The merged feedback’s index for reading it section by section: `units` and `pending` as `GET /documents/:id/feedback` answers them, and each section (the draft’s in its order, then any other with items) with its items, annotations, the units that raised anything, the senders’ decisions and the receiving unit’s own summed, and a `revision` that changes when its items may have. Then `GET …/feedback?section=<path>` reads one section. A few kilobytes where a province’s whole roll-up is tens of megabytes; counted without building the items. Same access as the merged feedback (`unitId` defaults to the document’s unit).',
+          'The merged feedback’s index for reading it section by section: `units` and `pending` as `GET /documents/:id/feedback` answers them, and each section (the draft’s in its order, then any other with items) with its items, annotations, the units that raised anything, the senders’ decisions and the receiving unit’s own summed, and a `revision` that changes when its items may have. Then `GET …/feedback?section=<path>` reads one section. A few kilobytes where a province’s whole roll-up is tens of megabytes; counted without building the items. Same access as the merged feedback (`unitId` defaults to the caller’s unit on the document’s chain: its own unit, else the unit above that receives it).',
         params: IdParams,
         querystring: FeedbackIndexQuery,
         response: { 200: FeedbackIndexSchema, ...errors(400, 401, 403, 404) },
@@ -258,7 +258,7 @@ export function aggregationRoutes(instance: FastifyInstance, deps: { aggregation
       schema: {
         tags: ['aggregation'],
         summary: 'Merged feedback',
-        description: 'The packages a unit received on the document (default: the document’s unit), merged across the sending units; `section=<path>` answers with that section’s items alone.',
+        description: 'The packages a unit received on the document (default: the caller’s unit on the document’s chain: the document’s own unit, else the unit above that receives its package), merged across the sending units; `section=<path>` answers with that section’s items alone.',
         params: IdParams,
         querystring: FeedbackQuery,
         response: { 200: FeedbackSchema, ...errors(400, 401, 403, 404) },

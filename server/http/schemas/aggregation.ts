@@ -302,7 +302,7 @@ export const PackageExportParams = Type.Object({ id: Uuid, packageId: Uuid });
 export const PackageExportQuery = Type.Object({ format: Words(['docx', 'pdf'] as const), lang: ExportLang }, { additionalProperties: false });
 
 export const FeedbackRemindersQuery = Type.Object(
-  { unitId: Type.Optional(Type.String({ format: 'uuid', description: 'The receiving unit (default: the document’s unit).' })) },
+  { unitId: Type.Optional(Type.String({ format: 'uuid', description: 'The receiving unit (default: the caller’s unit on the document’s chain — the document’s own unit, else the unit above that receives its package).' })) },
   { additionalProperties: false },
 );
 
