@@ -10,6 +10,7 @@
  *   spaces is refused by the form itself, in Vietnamese, as the server would refuse it.
  * - A member's comment stops at the server's limit (10,000 characters on a passage), and a
  *   rewording that changes nothing cannot be sent; the form says so.
+ * - An address that is no page says so; a tab not offered shows the draft, and the address follows.
  * - A commune with no comments reports that it agrees (a package of its note alone), and the
  *   district sees it as sent.
  * Screenshots in test-artifacts/screenshots/.
@@ -143,6 +144,24 @@ describe('web client: what is offered follows the server’s rules', () => {
       expect((await sidewaysOverflow(page)).overflow).toBeLessThanOrEqual(0);
       await page.context().close();
     }, 90_000);
+  }
+
+  for (const [name, options] of sizes) {
+    it(`says an address is no page, and shows a tab not offered as the draft with its address (${name})`, async () => {
+      const page = await open(options, 'dangvien1', '/nowhere');
+      await page.getByRole('heading', { name: 'Không có trang này. Địa chỉ có thể đã gõ sai hoặc đã cũ.' }).waitFor({ timeout: TIMEOUT });
+      await shot(page, `not-found-${name}`);
+      await page.goto(`${e2e.baseUrl}/d/not-a-document/draft`);
+      await page.getByRole('heading', { name: 'Không có trang này. Địa chỉ có thể đã gõ sai hoặc đã cũ.' }).waitFor({ timeout: TIMEOUT });
+      await page.getByRole('link', { name: 'Về danh sách tài liệu' }).click();
+      await page.getByRole('heading', { name: 'Tài liệu' }).waitFor({ timeout: TIMEOUT });
+      // A member is not offered the summary: /review shows the draft, and the address follows.
+      await page.goto(`${e2e.baseUrl}/d/${documentId}/review`);
+      await draftLoaded(page);
+      await page.waitForURL(`${e2e.baseUrl}/d/${documentId}/draft`, { timeout: TIMEOUT });
+      expect(await tabs(page).getByRole('link', { name: 'Tổng hợp ý kiến' }).count()).toBe(0);
+      await page.context().close();
+    }, 60_000);
   }
 
   it('lets a commune with no comments report that it agrees, and the district sees it as sent (phone, then desktop)', async () => {

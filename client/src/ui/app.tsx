@@ -68,6 +68,13 @@ export function App() {
         <LoginView expired={expired} />
       ) : route.name === 'document' ? (
         <DocumentView key={route.id} id={route.id} tab={route.tab} />
+      ) : route.name === 'notFound' ? (
+        <main id="main" class="stack">
+          <h1>{t('pageNotFound')}</h1>
+          <p>
+            <Link href="/">{t('backToDocuments')}</Link>
+          </p>
+        </main>
       ) : route.name === 'settings' ? (
         <SettingsView />
       ) : route.name === 'admin' || (route.name === 'documents' && current.isAdmin && current.memberships.length === 0) ? (

@@ -16,7 +16,7 @@ import { t } from './i18n';
 import { api, canDraft, http, me, roleOn } from './session';
 import { followsParticipationOf, mayReviewRoundOf } from './may';
 import { refreshUnread } from '../notifications/bell';
-import type { Tab } from './router';
+import { redirect, type Tab } from './router';
 
 // Tabs a member rarely or never opens load on first use (a chunk each): the first screen stays light.
 const DiffView = lazyView(() => import('../diff/diff-view').then((m) => m.DiffView));
@@ -39,6 +39,8 @@ export function DocumentView(props: { id: string; tab: Tab }) {
   const [doc, setDoc] = useState<DocumentInfo | null>(null);
   const [rounds, setRounds] = useState<Round[]>([]);
   const [versions, setVersions] = useState<Version[]>([]);
+  // Everything the tabs depend on has been read once (the unit above and the units below come last).
+  const [known, setKnown] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [eventTick, setEventTick] = useState(0);
   const [notice, setNotice] = useState<DocumentEvent | null>(null);
@@ -65,6 +67,7 @@ export function DocumentView(props: { id: string; tab: Tab }) {
     setParentId(unit?.parentId ?? null);
     setHasUnitsBelow(children.length > 0);
     setVersions(v);
+    setKnown(true);
   };
 
   useEffect(() => {
@@ -116,6 +119,8 @@ export function DocumentView(props: { id: string; tab: Tab }) {
     ...(roleOn(doc.unitId) === 'secretary' ? (['audit'] as Tab[]) : []),
   ];
   const tab = tabs.includes(props.tab) ? props.tab : 'draft';
+  // A tab this person is not offered (a member at /review) shows the draft, and the address says so.
+  if (known && tab !== props.tab) queueMicrotask(() => redirect(`/d/${doc.id}/${tab}`));
 
   return (
     <main id="main" class="document">

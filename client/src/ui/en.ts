@@ -384,6 +384,8 @@ export const en: Messages = {
   importDone: 'Imported {units, plural, one {# unit} other {# units}} and {members, plural, one {# member} other {# members}}; {codes} {codes, plural, one {needs} other {need}} activating — print their letters from each unit’s member list.',
   reasonNeeded: 'This decision needs a reason.',
   replacementUnchanged: 'The proposed wording is the quoted text unchanged: change it before sending.',
+  pageNotFound: 'There is no such page. The address may be mistyped or out of date.',
+  backToDocuments: 'Back to the documents',
   fieldTooLong: '“{field}” is longer than the limit of {max} {n, plural, one {character} other {characters}}.',
   lengthCount: '{n}/{max} characters',
   lengthFull: '{n}/{max} characters: the limit; anything longer is not taken.',

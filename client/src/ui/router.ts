@@ -11,6 +11,13 @@ export function navigate(to: string): void {
   window.scrollTo(0, 0);
 }
 
+/** Shows `to` in place of the current address (a tab not offered becomes the draft): no new history entry. */
+export function redirect(to: string): void {
+  if (to === path.get()) return;
+  history.replaceState(null, '', to);
+  path.set(to);
+}
+
 window.addEventListener('popstate', () => path.set(location.pathname + location.search));
 
 export type Route =
@@ -18,7 +25,8 @@ export type Route =
   | { name: 'document'; id: string; tab: Tab }
   | { name: 'settings' }
   | { name: 'admin' }
-  | { name: 'unsubscribe'; token: string | null };
+  | { name: 'unsubscribe'; token: string | null }
+  | { name: 'notFound' };
 
 export const TABS = ['draft', 'rounds', 'versions', 'review', 'people', 'feedback', 'audit'] as const;
 export type Tab = (typeof TABS)[number];
@@ -30,8 +38,9 @@ export function parse(current: string): Route {
   if (pathname === '/unsubscribe') return { name: 'unsubscribe', token: new URLSearchParams(query).get('token') };
   const match = /^\/d\/([0-9a-f-]{36})(?:\/(\w+))?\/?$/i.exec(pathname);
   if (match) {
-    const tab = (TABS as readonly string[]).includes(match[2] ?? '') ? (match[2] as Tab) : 'draft';
-    return { name: 'document', id: match[1]!, tab };
+    if (match[2] === undefined) return { name: 'document', id: match[1]!, tab: 'draft' };
+    return (TABS as readonly string[]).includes(match[2]) ? { name: 'document', id: match[1]!, tab: match[2] as Tab } : { name: 'notFound' };
   }
-  return { name: 'documents' };
+  // An address that is no page says so, rather than showing the list as if it were one.
+  return pathname === '/' || pathname === '' ? { name: 'documents' } : { name: 'notFound' };
 }

@@ -383,6 +383,8 @@ export const vi = {
   importDone: 'Đã nhập {units} đơn vị và {members} đảng viên; {codes} người cần kích hoạt — in thư kích hoạt ở danh sách thành viên của từng đơn vị.',
   reasonNeeded: 'Cần ghi lý do cho quyết định này.',
   replacementUnchanged: 'Câu chữ đề nghị vẫn như đoạn trích: hãy sửa trước khi gửi.',
+  pageNotFound: 'Không có trang này. Địa chỉ có thể đã gõ sai hoặc đã cũ.',
+  backToDocuments: 'Về danh sách tài liệu',
   fieldTooLong: '«{field}» dài quá giới hạn {max} ký tự.',
   lengthCount: '{n}/{max} ký tự',
   lengthFull: '{n}/{max} ký tự: đã đến giới hạn, phần dài hơn không được nhận.',
