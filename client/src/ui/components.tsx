@@ -1,7 +1,7 @@
 /** Small shared pieces: banners, error text, a link that routes, a labelled field. */
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
-import { errorText, t } from './i18n';
+import { errorText, formatNumber, t } from './i18n';
 import { navigate } from './router';
 
 export function Banner(props: { tone: 'info' | 'warn' | 'error'; children: ComponentChildren; action?: ComponentChildren }) {
@@ -22,7 +22,7 @@ export function LengthCount(props: { value: string; max: number }) {
   const full = props.value.length >= props.max;
   return (
     <small class={full ? 'length-count full' : 'length-count'} aria-live="polite">
-      {t(full ? 'lengthFull' : 'lengthCount', { n: props.value.length.toLocaleString('vi-VN'), max: props.max.toLocaleString('vi-VN') })}
+      {t(full ? 'lengthFull' : 'lengthCount', { n: formatNumber(props.value.length), max: formatNumber(props.max), limit: props.max })}
     </small>
   );
 }

@@ -52,6 +52,11 @@ export function isMessageKey(key: string): key is MessageKey {
   return key in vi;
 }
 
+/** A count as the interface's language writes it: "10.000" in Vietnamese, "10,000" in English. */
+export function formatNumber(n: number): string {
+  return new Intl.NumberFormat(lang.get() === 'vi' ? 'vi-VN' : 'en-GB').format(n);
+}
+
 export function formatDate(iso: string | Date, withTime = true): string {
   const date = typeof iso === 'string' ? new Date(iso) : iso;
   return new Intl.DateTimeFormat(lang.get() === 'vi' ? 'vi-VN' : 'en-GB', {
@@ -69,7 +74,7 @@ export function formatDate(iso: string | Date, withTime = true): string {
 export function errorText(error: unknown, fields: Readonly<Record<string, string>> = {}): { message: string; detail?: string } {
   const tooLong = tooLongField(error);
   const label = tooLong ? fields[tooLong.field] : undefined;
-  const message = tooLong && label ? t('fieldTooLong', { field: label, max: new Intl.NumberFormat(lang.get() === 'vi' ? 'vi-VN' : 'en-GB').format(tooLong.max), n: tooLong.max }) : errorMessage(error);
+  const message = tooLong && label ? t('fieldTooLong', { field: label, max: formatNumber(tooLong.max), n: tooLong.max }) : errorMessage(error);
   const problem = typeof error === 'object' && error !== null && 'problem' in error ? (error as { problem?: { detail?: unknown } }).problem : undefined;
   const detail = lang.get() === 'en' && typeof problem?.detail === 'string' && problem.detail !== '' ? problem.detail : undefined;
   return detail ? { message, detail } : { message };
