@@ -50,6 +50,7 @@ describe('web client: what is offered follows the server’s rules', () => {
       const silent = page.getByRole('region', { name: 'Chưa góp ý' });
       await silent.getByText('Lý Thị Hòa (Thư ký xã Hòa Bình)').waitFor({ timeout: TIMEOUT });
       expect(await page.getByLabel('Đơn vị').locator('option').allTextContents()).toEqual(['Đảng ủy xã Hòa Bình']);
+      expect(await page.locator('.participation [role=status]').textContent()).toBe('0/1 người đã góp ý');
       expect(await page.locator('.participation [role=alert]').count()).toBe(0);
       await shot(page, `people-commune-secretary-${name}`);
       expect((await sidewaysOverflow(page)).overflow).toBeLessThanOrEqual(0);

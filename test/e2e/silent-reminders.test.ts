@@ -36,6 +36,8 @@ describe('web client: reminding those who have not commented or sent', () => {
   it('lets the district secretary remind Hòa Bình’s silent members once (phone, then desktop)', async () => {
     const page = await open(phone, 'huyen.thuky');
     await page.goto(`${e2e.baseUrl}/d/${documentId}/people`);
+    // The district's own line counts the communes' members too, and says so.
+    await page.locator('.participation [role=status]').filter({ hasText: /^\d+\/\d+ người đã góp ý, gồm cả các đơn vị trực thuộc$/ }).waitFor({ timeout: TIMEOUT });
     await page.getByLabel('Đơn vị').selectOption({ label: 'Đảng ủy xã Hòa Bình' });
     const silent = page.getByRole('region', { name: 'Chưa góp ý' });
     await silent.getByText('Lý Thị Hòa (Thư ký xã Hòa Bình)').waitFor({ timeout: TIMEOUT });

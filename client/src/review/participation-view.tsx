@@ -113,7 +113,10 @@ export function ParticipationView(props: { document: DocumentInfo; rounds: Round
       {!result && !error && <Loading />}
       {result && (
         <>
-          <p class="muted" role="status">{t('peopleCount', { commented: commented.length, invited: result.members.length })}</p>
+          {/* Members of the units below count here, not in the round's line for the unit itself: say so. */}
+          <p class="muted" role="status">
+            {t(result.members.some((m) => m.unitId !== unitId) ? 'peopleCountBelow' : 'peopleCount', { commented: commented.length, invited: result.members.length })}
+          </p>
           <div class="people-columns">
             <section aria-label={t('peopleSilent')}>
               <h3>{t('peopleSilent')} ({silent.length})</h3>

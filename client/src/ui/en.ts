@@ -98,6 +98,7 @@ export const en: Messages = {
   peopleTitle: 'Who has commented',
   unit: 'Unit',
   peopleCount: 'Commented: {commented} of {invited}',
+  peopleCountBelow: 'Commented: {commented} of {invited}, units below included',
   peopleSilent: 'Not yet',
   peopleCommented: 'Commented',
   peopleNoneSilent: 'Everyone has commented.',

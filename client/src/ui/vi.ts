@@ -97,6 +97,7 @@ export const vi = {
   peopleTitle: 'Ai đã góp ý',
   unit: 'Đơn vị',
   peopleCount: '{commented}/{invited} người đã góp ý',
+  peopleCountBelow: '{commented}/{invited} người đã góp ý, gồm cả các đơn vị trực thuộc',
   peopleSilent: 'Chưa góp ý',
   peopleCommented: 'Đã góp ý',
   peopleNoneSilent: 'Mọi người đều đã góp ý.',
