@@ -140,7 +140,7 @@ describe('web client: consolidated feedback up the tree', () => {
     const growth = form.locator('.cluster', { hasText: 'Tốc độ tăng giá trị sản xuất bình quân đạt 9% mỗi năm.' });
     await expect(growth.locator('.quote').textContent()).resolves.toBe('“Tốc độ tăng giá trị sản xuất bình quân đạt 9% mỗi năm.”');
     await expect(growth.textContent()).resolves.toContain('1 ý kiến');
-    await expect(growth.textContent()).resolves.toContain('Quyết định của đơn vị: Chưa xử lý: 1');
+    await expect(growth.textContent()).resolves.toContain('Quyết định của Đảng ủy xã Minh Sơn: Chưa xử lý: 1');
     await growth.getByLabel('Ghi chú của đơn vị về ý kiến này').fill('Chi bộ thôn Đồng Tâm thống nhất đề nghị 8%.');
     await form.getByLabel('Ghi chú chung của đơn vị').fill('Ý kiến của Đảng bộ xã Minh Sơn.');
     await shotBoth(page, 'feedback-03-package-preview', page.locator('.send-package'));

@@ -151,7 +151,7 @@ export function SendPackage(props: { document: DocumentInfo; fromUnitId: string;
                   </div>
                   <Quote quote={item.quote} scope={item.scope} />
                   <Representative representative={item.representative} />
-                  <p class="muted small">{t('decisionsSummary', { list: decisionsText(item.decisions) })}</p>
+                  <p class="muted small">{t('decisionsSummary', { unit: names.from, list: decisionsText(item.decisions) })}</p>
                   <label>
                     {t('itemNote')}
                     <textarea rows={2} value={itemNotes[item.id] ?? ''} onInput={(e) => setItemNotes({ ...itemNotes, [item.id]: e.currentTarget.value })} />

@@ -290,7 +290,7 @@ export const en: Messages = {
   packageEmpty: 'The unit has no comments on the draft. If it agrees with it, say so in “The unit’s overall note” and send, so the unit above knows it has reported.',
   downloadPackage: 'Download as sent (DOCX)',
   countComments: '{count, plural, one {# comment} other {# comments}}',
-  decisionsSummary: 'The unit’s decisions: {list}',
+  decisionsSummary: 'Decisions of {unit}: {list}',
   sectionUntitled: 'Opening',
   packagesReceived: 'Units that sent theirs',
   feedbackTitle: 'Merged feedback from the units below',

@@ -289,7 +289,7 @@ export const vi = {
   packageEmpty: 'Đơn vị không có ý kiến nào về dự thảo. Nếu đơn vị nhất trí, ghi điều đó vào «Ghi chú chung của đơn vị» và gửi, để cấp trên biết đơn vị đã báo cáo.',
   downloadPackage: 'Tải văn bản đã gửi (DOCX)',
   countComments: '{count} ý kiến',
-  decisionsSummary: 'Quyết định của đơn vị: {list}',
+  decisionsSummary: 'Quyết định của {unit}: {list}',
   sectionUntitled: 'Phần mở đầu',
   packagesReceived: 'Các đơn vị đã gửi',
   feedbackTitle: 'Ý kiến tổng hợp từ các đơn vị cấp dưới',
