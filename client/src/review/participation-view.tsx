@@ -169,4 +169,3 @@ export function ParticipationView(props: { document: DocumentInfo; rounds: Round
     </section>
   );
 }
-
