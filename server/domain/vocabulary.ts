@@ -46,6 +46,7 @@ export type AnnotationScope = (typeof annotationScopes)[number];
  * the write is refused with 413 `too_large`; the client's forms stop there (`maxLength`).
  */
 export const annotationBodyMax: Readonly<Record<AnnotationScope, number>> = { passage: 10_000, section: 50_000, document: 50_000 };
+
 export const scopeLabels: Labels<AnnotationScope> = {
   vi: { passage: 'Đoạn văn', section: 'Góp ý chung cho mục', document: 'Góp ý chung cho toàn văn' },
   en: { passage: 'Passage', section: 'General comment on the section', document: 'General comment on the whole draft' },
