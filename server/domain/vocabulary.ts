@@ -47,6 +47,14 @@ export type AnnotationScope = (typeof annotationScopes)[number];
  */
 export const annotationBodyMax: Readonly<Record<AnnotationScope, number>> = { passage: 10_000, section: 50_000, document: 50_000 };
 
+/**
+ * The other texts people type, in UTF-16 characters, refused past these (413 from the services,
+ * 400 from a route's schema); the client's fields stop there. A reply to a comment; a decision's
+ * reason on a comment or a round's point; a suggestion's wording; a package's general note and its
+ * note on one point.
+ */
+export const textMax = { reply: 10_000, decisionNote: 10_000, replacement: 10_000, packageNote: 20_000, packageItemNote: 5_000 } as const;
+
 export const scopeLabels: Labels<AnnotationScope> = {
   vi: { passage: 'Đoạn văn', section: 'Góp ý chung cho mục', document: 'Góp ý chung cho toàn văn' },
   en: { passage: 'Passage', section: 'General comment on the section', document: 'General comment on the whole draft' },

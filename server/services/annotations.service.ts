@@ -65,7 +65,7 @@ import type { RoundsService } from './rounds.service.js';
 import type { VersionDocs } from './version-docs.js';
 import { anchorOrThrow, type AnchorOutcome } from './version-reads.js';
 import { auditTargets } from '../domain/notification-texts.js';
-import { decisionLabels, lowerLabel, missingReason } from '../domain/vocabulary.js';
+import { decisionLabels, lowerLabel, missingReason, textMax } from '../domain/vocabulary.js';
 import type { AuditService } from './audit.service.js';
 import type { NotificationsService } from './notifications.service.js';
 import type { Annotation as PublicAnnotation, PlacedAnnotation as ReanchoredAnnotation } from '../http/schemas/annotations.js';
@@ -345,7 +345,7 @@ export class AnnotationsService {
 
   async reply(actor: Author, annotationId: string, body: string): Promise<PublicAnnotation['replies'][number]> {
     const { row, round, document } = await this.visibleAnnotation(actor, annotationId);
-    const text = normaliseText(body, 'body');
+    const text = normaliseText(body, 'body', textMax.reply);
     if (text.length === 0) throw invalid('body must not be empty');
     const names = new Map([[actor.memberId, actor.displayName]]);
     const reply = await this.events.transaction(this.db, async (tx, writeEvent) => {
@@ -360,7 +360,7 @@ export class AnnotationsService {
   async setDisposition(actor: Actor, annotationId: string, input: { decision: Decision; note: string }): Promise<PublicAnnotation> {
     const { row, round, document } = await this.visibleAnnotation(actor, annotationId);
     if (!mayReviewRound(actor, document, round.scopePath)) throw forbidden('only drafters and secretaries decide on annotations');
-    const note = normaliseText(input.note, 'note');
+    const note = normaliseText(input.note, 'note', textMax.decisionNote);
     const missing = missingReason(input.decision, note);
     if (missing) throw invalid(missing);
     const now = this.clock.now();
@@ -386,7 +386,7 @@ export class AnnotationsService {
    */
   async decideAll(actor: Actor, round: RoundRecord, document: DocumentRecord, annotationIds: readonly string[], input: { decision: Decision; note: string }): Promise<number> {
     if (!mayReviewRound(actor, document, round.scopePath)) throw forbidden('only drafters and secretaries decide on annotations');
-    const note = normaliseText(input.note, 'note');
+    const note = normaliseText(input.note, 'note', textMax.decisionNote);
     const missing = missingReason(input.decision, note);
     if (missing) throw invalid(missing);
     const now = this.clock.now();
@@ -634,7 +634,7 @@ function prepareWrite(
 ): AnnotationWrite {
   const { scope, anchor } = anchorOrThrow(anchored);
   const body = normaliseText(input.body, 'body', maxBodyLength[scope]);
-  const replacement = input.replacement === undefined ? null : normaliseText(input.replacement, 'replacement');
+  const replacement = input.replacement === undefined ? null : normaliseText(input.replacement, 'replacement', textMax.replacement);
   if (input.kind === 'suggestion' && replacement === null) throw invalid('a suggestion needs a replacement text');
   if (input.kind !== 'suggestion' && replacement !== null) throw invalid('only a suggestion carries a replacement text');
   if (input.kind === 'suggestion' && scope !== 'passage') throw invalid('a suggestion rewords a passage; a whole section or the document takes a comment');

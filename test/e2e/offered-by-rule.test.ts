@@ -132,6 +132,8 @@ describe('web client: what is offered follows the server’s rules', () => {
       const send = form.getByRole('button', { name: 'Gửi ý kiến' });
       await form.getByText('Câu chữ đề nghị vẫn như đoạn trích: hãy sửa trước khi gửi.').waitFor({ timeout: TIMEOUT });
       expect(await send.isDisabled()).toBe(true);
+      // The wording stops at the server's limit too (it was sent, then refused with 413).
+      expect(await form.locator('textarea[name=replacement]').getAttribute('maxlength')).toBe('10000');
       await form.locator('textarea[name=replacement]').fill('Tập trung phát triển mạnh nông nghiệp hàng hóa');
       expect(await send.isDisabled()).toBe(false);
       await form.getByLabel('Góp ý', { exact: true }).check();
@@ -172,6 +174,7 @@ describe('web client: what is offered follows the server’s rules', () => {
     await form.getByText('Đơn vị không có ý kiến nào về dự thảo.', { exact: false }).waitFor({ timeout: TIMEOUT });
     const send = form.getByRole('button', { name: 'Gửi ý kiến' });
     expect(await send.isDisabled()).toBe(true);
+    expect(await form.getByLabel('Ghi chú chung của đơn vị').getAttribute('maxlength')).toBe('20000');
     await form.getByLabel('Ghi chú chung của đơn vị').fill('   ');
     expect(await send.isDisabled()).toBe(true);
     await form.getByLabel('Ghi chú chung của đơn vị').fill('Đảng bộ xã Hòa Bình nhất trí với dự thảo, không có ý kiến bổ sung.');

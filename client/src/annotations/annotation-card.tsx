@@ -1,7 +1,7 @@
 /** One annotation: its passage, kind, text, replies, and — for reviewers — decision and apply. */
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
-import { decisions, type Decision } from '@domain/vocabulary';
+import { decisions, textMax, type Decision } from '@domain/vocabulary';
 import type { Annotation, PlacedAnnotation } from '@schemas/annotations';
 import { ErrorText, useAction } from '../ui/components';
 import { formatDate, t } from '../ui/i18n';
@@ -118,7 +118,7 @@ export function DecisionForm(props: { annotation: Annotation; onChanged: () => v
         </label>
         <label class="grow">
           {t('reason')}{' '}
-          <ReasonField name="note" decision={decision} value={note} onInput={setNote} />
+          <ReasonField name="note" decision={decision} maxLength={textMax.decisionNote} value={note} onInput={setNote} />
         </label>
         <button type="submit" disabled={busy || !decision}>{t('recordDecision')}</button>
         {canApply && (
@@ -158,7 +158,7 @@ function ReplyForm(props: { annotation: Annotation; onChanged: () => void }) {
         }
       }}
     >
-      <input class="grow" aria-label={t('replyPlaceholder')} placeholder={t('replyPlaceholder')} required value={body} onInput={(e) => setBody(e.currentTarget.value)} />
+      <input class="grow" aria-label={t('replyPlaceholder')} placeholder={t('replyPlaceholder')} required maxLength={textMax.reply} value={body} onInput={(e) => setBody(e.currentTarget.value)} />
       <button type="submit">{t('replyButton')}</button>
       <ErrorText error={error} />
     </form>

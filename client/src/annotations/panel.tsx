@@ -11,7 +11,7 @@
  * re-anchored by selecting a passage again.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { annotationBodyMax, annotationKinds } from '@domain/vocabulary';
+import { annotationBodyMax, annotationKinds, textMax } from '@domain/vocabulary';
 import type { Annotation, AnnotationWrite, PlacedAnnotation } from '@schemas/annotations';
 import type { DocumentInfo, Section } from '@schemas/documents';
 import type { Round } from '@schemas/rounds';
@@ -302,7 +302,8 @@ export function AnnotationPanel(props: {
       {draft.kind === 'suggestion' && (
         <label>
           {t('replacement')}
-          <textarea name="replacement" required rows={3} value={draft.replacement} onInput={(e) => setDraft({ ...draft, replacement: e.currentTarget.value })} />
+          <textarea name="replacement" required rows={3} maxLength={textMax.replacement} value={draft.replacement} onInput={(e) => setDraft({ ...draft, replacement: e.currentTarget.value })} />
+          <LengthCount value={draft.replacement} max={textMax.replacement} />
           {unchanged && <small class="error">{t('replacementUnchanged')}</small>}
         </label>
       )}

@@ -6,7 +6,7 @@
  * text, so the next comment is typed at once.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { annotationBodyMax, annotationKinds, annotationSources, type AnnotationKind, type AnnotationSource } from '@domain/vocabulary';
+import { annotationBodyMax, annotationKinds, annotationSources, textMax, type AnnotationKind, type AnnotationSource } from '@domain/vocabulary';
 import type { AnnotationWrite } from '@schemas/annotations';
 import type { UnitMember } from '@schemas/directory';
 import type { Section } from '@schemas/documents';
@@ -69,6 +69,8 @@ export function RecordingForm(props: { round: Round; sections: readonly Section[
       ? member && { onBehalfOf: { memberId: member.id }, source }
       : groupName.trim() && size >= 1 && { onBehalfOf: { group: { name: groupName.trim(), size } }, source };
   const passageKind = target === 'passage';
+  // The server refuses a rewording that changes nothing; the member's form says so too.
+  const unchanged = passageKind && kind === 'suggestion' && !!props.selection && replacement.trim() === props.selection.text.trim();
 
   const submit = async (event: Event) => {
     event.preventDefault();
@@ -168,7 +170,9 @@ export function RecordingForm(props: { round: Round; sections: readonly Section[
         {kind === 'suggestion' && passageKind && (
           <label>
             {t('replacement')}
-            <textarea name="replacement" rows={2} required value={replacement} onInput={(e) => setReplacement(e.currentTarget.value)} />
+            <textarea name="replacement" rows={2} required maxLength={textMax.replacement} value={replacement} onInput={(e) => setReplacement(e.currentTarget.value)} />
+            <LengthCount value={replacement} max={textMax.replacement} />
+            {unchanged && <small class="error">{t('replacementUnchanged')}</small>}
           </label>
         )}
         <label>
@@ -179,7 +183,7 @@ export function RecordingForm(props: { round: Round; sections: readonly Section[
         {missing && <p class="error" role="alert">{missing}</p>}
         <ErrorText error={error} />
         <div class="row wrap spread">
-          <button type="submit" class="primary" disabled={busy}>{t('saveAndNext')}</button>
+          <button type="submit" class="primary" disabled={busy || unchanged}>{t('saveAndNext')}</button>
           <span class="muted" role="status" aria-live="polite">{saved > 0 ? t('recordedCount', { n: saved }) : ''}</span>
         </div>
       </form>

@@ -9,7 +9,7 @@
 import { useState } from 'preact/hooks';
 import type { Cluster } from '@schemas/aggregation';
 import type { Annotation } from '@schemas/annotations';
-import { decisions, decisionTallies, type Decision } from '@domain/vocabulary';
+import { decisions, decisionTallies, textMax, type Decision } from '@domain/vocabulary';
 import { AnnotationCard } from '../annotations/annotation-card';
 import { ErrorText, useAction } from '../ui/components';
 import { t } from '../ui/i18n';
@@ -138,7 +138,7 @@ function PointDecisionForm(props: { roundId: string; cluster: Cluster; onChanged
           </select>
         </label>
         <label class="grow">
-          {t('reason')} <ReasonField name="point-note" decision={decision} value={note} onInput={setNote} />
+          {t('reason')} <ReasonField name="point-note" decision={decision} maxLength={textMax.decisionNote} value={note} onInput={setNote} />
         </label>
         <button type="submit" disabled={busy || !decision}>{props.cluster.count > 1 ? t('decidePoint', { n: props.cluster.count }) : t('decidePointOne')}</button>
       </div>

@@ -6,10 +6,11 @@
  * names the one it corrects (`supersedes`).
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { textMax } from '@domain/vocabulary';
 import type { FeedbackPackage, PackagePreview } from '@schemas/aggregation';
 import type { DocumentInfo } from '@schemas/documents';
 import { ApiError } from '../api/http';
-import { ErrorText, Loading, saveBlob } from '../ui/components';
+import { ErrorText, LengthCount, Loading, saveBlob } from '../ui/components';
 import { formatDate, lang, t } from '../ui/i18n';
 import { api } from '../ui/session';
 import { bySection, decisionsText, Quote, Representative } from './feedback-parts';
@@ -154,7 +155,8 @@ export function SendPackage(props: { document: DocumentInfo; fromUnitId: string;
                   <p class="muted small">{t('decisionsSummary', { unit: names.from, list: decisionsText(item.decisions) })}</p>
                   <label>
                     {t('itemNote')}
-                    <textarea rows={2} value={itemNotes[item.id] ?? ''} onInput={(e) => setItemNotes({ ...itemNotes, [item.id]: e.currentTarget.value })} />
+                    <textarea rows={2} maxLength={textMax.packageItemNote} value={itemNotes[item.id] ?? ''} onInput={(e) => setItemNotes({ ...itemNotes, [item.id]: e.currentTarget.value })} />
+                    <LengthCount value={itemNotes[item.id] ?? ''} max={textMax.packageItemNote} />
                   </label>
                 </li>
               ))}
@@ -164,7 +166,8 @@ export function SendPackage(props: { document: DocumentInfo; fromUnitId: string;
         <label>
           {t('packageNote')}
           {/* With no points the note is the report ("nhất trí với dự thảo"): it must say something. */}
-          <textarea rows={3} required={preview.items.length === 0} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
+          <textarea rows={3} required={preview.items.length === 0} maxLength={textMax.packageNote} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
+          <LengthCount value={note} max={textMax.packageNote} />
         </label>
         <button type="submit" class="primary" disabled={busy || (preview.items.length === 0 && !note.trim())}>
           {busy ? t('sending') : preview.supersedes ? t('submitCorrection') : t('submitPackage')}

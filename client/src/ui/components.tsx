@@ -20,9 +20,11 @@ export function Banner(props: { tone: 'info' | 'warn' | 'error'; children: Compo
 export function LengthCount(props: { value: string; max: number }) {
   if (props.value.length < props.max * 0.9) return null;
   const full = props.value.length >= props.max;
+  // Over it only when the limit fell under a text already typed (a target with a smaller one chosen).
+  const key = props.value.length > props.max ? 'lengthOver' : full ? 'lengthFull' : 'lengthCount';
   return (
     <small class={full ? 'length-count full' : 'length-count'} aria-live="polite">
-      {t(full ? 'lengthFull' : 'lengthCount', { n: formatNumber(props.value.length), max: formatNumber(props.max), limit: props.max })}
+      {t(key, { n: formatNumber(props.value.length), max: formatNumber(props.max), limit: props.max })}
     </small>
   );
 }

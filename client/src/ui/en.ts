@@ -390,6 +390,7 @@ export const en: Messages = {
   fieldTooLong: '“{field}” is longer than the limit of {max} {n, plural, one {character} other {characters}}.',
   lengthCount: '{n}/{max} {limit, plural, one {character} other {characters}}',
   lengthFull: '{n}/{max} {limit, plural, one {character} other {characters}}: the limit; anything longer is not taken.',
+  lengthOver: '{n}/{max} {limit, plural, one {character} other {characters}}: over the limit; shorten it before saving.',
   otherDecided: '{name} recorded another decision: {decision}',
   otherDecidedUnknown: 'The unit recorded another decision: {decision}',
   takeTheirs: 'Use this decision',

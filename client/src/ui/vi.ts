@@ -389,6 +389,7 @@ export const vi = {
   fieldTooLong: '«{field}» dài quá giới hạn {max} ký tự.',
   lengthCount: '{n}/{max} ký tự',
   lengthFull: '{n}/{max} ký tự: đã đến giới hạn, phần dài hơn không được nhận.',
+  lengthOver: '{n}/{max} ký tự: dài quá giới hạn, hãy rút gọn trước khi lưu.',
   otherDecided: '{name} đã ghi quyết định khác: {decision}',
   otherDecidedUnknown: 'Đơn vị đã ghi quyết định khác: {decision}',
   takeTheirs: 'Dùng quyết định này',

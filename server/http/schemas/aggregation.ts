@@ -1,7 +1,7 @@
 /** Schemas of round summaries, feedback packages and merged feedback (API.md "Aggregation and consolidated feedback"). */
 import { Type, type Static, type TInteger } from '@sinclair/typebox';
 import { DateTime, ExportLang, Nullable, Uuid, Words } from './common.js';
-import { annotationKinds, annotationScopes, type AnnotationKind } from '../../domain/vocabulary.js';
+import { annotationKinds, annotationScopes, textMax, type AnnotationKind } from '../../domain/vocabulary.js';
 import { DecisionSchema, GroupSchema, KindSchema } from './annotations.js';
 import { FEEDBACK_DECISION_NOTE_MAX } from './limits.js';
 
@@ -177,8 +177,8 @@ export const SubmitPackageBody = Type.Object(
     id: Type.Optional(Uuid),
     fromUnitId: Uuid,
     roundIds: Type.Array(Uuid, { minItems: 1, maxItems: 10 }),
-    note: Type.Optional(Type.String({ maxLength: 20_000 })),
-    itemNotes: Type.Optional(Type.Record(Type.String({ pattern: '^[0-9a-f]{16}$' }), Type.String({ maxLength: 5_000 }), { maxProperties: 2_000 })),
+    note: Type.Optional(Type.String({ maxLength: textMax.packageNote })),
+    itemNotes: Type.Optional(Type.Record(Type.String({ pattern: '^[0-9a-f]{16}$' }), Type.String({ maxLength: textMax.packageItemNote }), { maxProperties: 2_000 })),
     supersedes: Type.Optional(Uuid),
   },
   { additionalProperties: false },
