@@ -114,6 +114,8 @@ describe('web client: notifications, settings and the audit trail', () => {
     await page.goto(`${e2e.baseUrl}/d/${documentId}/audit`);
     const list = page.locator('.audit-list');
     await list.waitFor({ timeout: TIMEOUT });
+    // Titled as every other tab is.
+    await page.locator('section.audit').getByRole('heading', { name: 'Nhật ký' }).waitFor({ timeout: TIMEOUT });
     const opened = list.locator('li', { hasText: 'Hoàng Văn An' }).filter({ hasText: 'Mở xem' });
     await opened.first().waitFor({ timeout: TIMEOUT });
     await list.locator('li', { hasText: 'Trần Thị Soạn (Tổ soạn thảo)' }).filter({ hasText: 'Tải xuống' }).first().waitFor({ timeout: TIMEOUT });

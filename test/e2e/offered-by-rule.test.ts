@@ -180,6 +180,8 @@ describe('web client: what is offered follows the server’s rules', () => {
     await form.getByLabel('Ghi chú chung của đơn vị').fill('Đảng bộ xã Hòa Bình nhất trí với dự thảo, không có ý kiến bổ sung.');
     await send.click();
     await form.getByRole('status').filter({ hasText: 'Đã gửi ý kiến tới Huyện ủy Đông Sơn' }).waitFor({ timeout: TIMEOUT });
+    // What was sent is that note: the list of packages sent shows it.
+    await page.locator('.sent-packages li').first().getByText('Đảng bộ xã Hòa Bình nhất trí với dự thảo, không có ý kiến bổ sung.').waitFor({ timeout: TIMEOUT });
     await shot(page, 'package-no-comments-sent-360');
     expect((await sidewaysOverflow(page)).overflow).toBeLessThanOrEqual(0);
     await page.context().close();

@@ -19,7 +19,8 @@ export function AuditView(props: { document: DocumentInfo; eventTick: number }) 
   if (error) return <ErrorText error={error} />;
   if (!items) return <Loading />;
   return (
-    <section class="audit" aria-label={t('tabAudit')}>
+    <section class="audit stack">
+      <h2>{t('tabAudit')}</h2>
       <p class="muted">{t('auditExplain')}</p>
       {items.length === 0 ? (
         <p class="muted">{t('auditEmpty')}</p>

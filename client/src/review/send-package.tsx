@@ -127,6 +127,8 @@ export function SendPackage(props: { document: DocumentInfo; fromUnitId: string;
                   <span class={`pill ${superseded.has(p.id) ? '' : 'pill-open'}`}>{superseded.has(p.id) ? t('packageSuperseded') : t('packageCurrent')}</span>
                   <span class="muted">{t('packageItems', { n: p.items.length })}</span>
                 </div>
+                {/* A package of the note alone (a unit that agrees) is that note: show it. */}
+                {p.items.length === 0 && p.note && <p class="small unit-note">{p.note}</p>}
                 {p.supersedes && <p class="muted small">{t('packageSupersedes', { date: formatDate(sentAt.get(p.supersedes) ?? p.submittedAt) })}</p>}
                 <p class="small">
                   {t('packageHash')}: <code class="hash">{p.contentHash}</code>
