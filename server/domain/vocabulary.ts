@@ -48,6 +48,14 @@ export type AnnotationScope = (typeof annotationScopes)[number];
 export const annotationBodyMax: Readonly<Record<AnnotationScope, number>> = { passage: 10_000, section: 50_000, document: 50_000 };
 
 /**
+ * A suggestion whose wording is the quoted text itself (spaces around either aside) changes nothing:
+ * the server refuses it (400) and the forms, which start the wording from the quote, say so.
+ */
+export function rewordsNothing(quote: string, replacement: string): boolean {
+  return replacement.trim() === quote.trim();
+}
+
+/**
  * The other texts people type, in UTF-16 characters, refused past these (413 from the services,
  * 400 from a route's schema); the client's fields stop there. A reply to a comment; a decision's
  * reason on a comment or a round's point; a suggestion's wording; a package's general note and its

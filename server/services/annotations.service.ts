@@ -65,7 +65,7 @@ import type { RoundsService } from './rounds.service.js';
 import type { VersionDocs } from './version-docs.js';
 import { anchorOrThrow, type AnchorOutcome } from './version-reads.js';
 import { auditTargets } from '../domain/notification-texts.js';
-import { decisionLabels, lowerLabel, missingReason, textMax } from '../domain/vocabulary.js';
+import { decisionLabels, lowerLabel, missingReason, rewordsNothing, textMax } from '../domain/vocabulary.js';
 import type { AuditService } from './audit.service.js';
 import type { NotificationsService } from './notifications.service.js';
 import type { Annotation as PublicAnnotation, PlacedAnnotation as ReanchoredAnnotation } from '../http/schemas/annotations.js';
@@ -639,7 +639,7 @@ function prepareWrite(
   if (input.kind !== 'suggestion' && replacement !== null) throw invalid('only a suggestion carries a replacement text');
   if (input.kind === 'suggestion' && scope !== 'passage') throw invalid('a suggestion rewords a passage; a whole section or the document takes a comment');
   // The form starts from the quoted words; sent unchanged they would travel up as a rewording that changes nothing.
-  if (input.kind === 'suggestion' && anchor.quote && replacement === anchor.quote.exact) throw invalid('the replacement is the quoted text unchanged: a suggestion changes it');
+  if (input.kind === 'suggestion' && anchor.quote && replacement !== null && rewordsNothing(anchor.quote.exact, replacement)) throw invalid('the replacement is the quoted text unchanged: a suggestion changes it');
   if (body.length === 0 && input.kind !== 'support' && input.kind !== 'suggestion') throw invalid('body must not be empty');
   return {
     id: annotationId,

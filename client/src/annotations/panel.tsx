@@ -11,7 +11,7 @@
  * re-anchored by selecting a passage again.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { annotationBodyMax, annotationKinds, textMax } from '@domain/vocabulary';
+import { annotationBodyMax, annotationKinds, rewordsNothing, textMax } from '@domain/vocabulary';
 import type { Annotation, AnnotationWrite, PlacedAnnotation } from '@schemas/annotations';
 import type { DocumentInfo, Section } from '@schemas/documents';
 import type { Round } from '@schemas/rounds';
@@ -131,7 +131,7 @@ export function AnnotationPanel(props: {
   }, [props.selection?.relStart, props.selection?.relEnd, props.openRound?.id]);
 
   // The rewording starts from the quoted words: unchanged, it would be refused (the server's rule).
-  const unchanged = !!draft && draft.kind === 'suggestion' && draft.replacement.trim() === draft.quote.trim();
+  const unchanged = !!draft && draft.kind === 'suggestion' && rewordsNothing(draft.quote, draft.replacement);
   const draftRoundOpen = !!draft && props.openRound?.id === draft.roundId;
 
   const submit = async (event: Event) => {

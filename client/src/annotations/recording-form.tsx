@@ -6,7 +6,7 @@
  * text, so the next comment is typed at once.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { annotationBodyMax, annotationKinds, annotationSources, textMax, type AnnotationKind, type AnnotationSource } from '@domain/vocabulary';
+import { annotationBodyMax, annotationKinds, annotationSources, rewordsNothing, textMax, type AnnotationKind, type AnnotationSource } from '@domain/vocabulary';
 import type { AnnotationWrite } from '@schemas/annotations';
 import type { UnitMember } from '@schemas/directory';
 import type { Section } from '@schemas/documents';
@@ -70,7 +70,7 @@ export function RecordingForm(props: { round: Round; sections: readonly Section[
       : groupName.trim() && size >= 1 && { onBehalfOf: { group: { name: groupName.trim(), size } }, source };
   const passageKind = target === 'passage';
   // The server refuses a rewording that changes nothing; the member's form says so too.
-  const unchanged = passageKind && kind === 'suggestion' && !!props.selection && replacement.trim() === props.selection.text.trim();
+  const unchanged = passageKind && kind === 'suggestion' && !!props.selection && rewordsNothing(props.selection.text, replacement);
 
   const submit = async (event: Event) => {
     event.preventDefault();

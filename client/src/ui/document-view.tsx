@@ -96,31 +96,17 @@ export function DocumentView(props: { id: string; tab: Tab }) {
     return () => clearTimeout(timer);
   }, [notice]);
 
+  const offered = doc ? offeredTabs(doc, rounds, hasUnitsBelow, parentId) : null;
+  const tab = offered?.tabs.includes(props.tab) ? props.tab : 'draft';
+  // A tab this person is not offered (a member at /review) shows the draft, and the address says so,
+  // once everything the tabs depend on has been read.
+  useEffect(() => {
+    if (known && doc && tab !== props.tab) redirect(`/d/${doc.id}/${tab}`);
+  }, [known, doc?.id, tab, props.tab]);
+
   if (error) return <main id="main"><ErrorText error={error} /></main>;
-  if (!doc) return <main id="main"><Loading /></main>;
-  // Buttons follow `/me`; the server's 403/404 stays the truth.
-  const reviewer = canDraft(doc.unitId);
-  const secretary = (me.get()?.memberships ?? []).some((m) => m.role === 'secretary');
-  // The round summary is offered for the rounds whose summary the caller may read (the server's
-  // rule), not to every secretary below: a commune's secretary sends its points up instead.
-  const reviewable = rounds.filter((r) => mayReviewRoundOf(me.get(), doc, r));
-  // Staff of the document's unit (when it has units below) or of the unit above it read what came
-  // in from below; a secretary of a unit below, or of a unit with none, sends their unit's feedback up.
-  const receives = (reviewer && hasUnitsBelow) || (parentId !== null && canDraft(parentId));
-  const tabs: Tab[] = [
-    'draft',
-    'rounds',
-    'versions',
-    ...(reviewer || reviewable.length > 0 ? (['review'] as Tab[]) : []),
-    // "Ai đã góp ý" for the rounds where the caller follows some unit (its staff, or the round's reviewers).
-    ...(rounds.some((r) => followsParticipationOf(me.get(), doc, r)) ? (['people'] as Tab[]) : []),
-    // Secretaries send their unit's feedback up; staff of a receiving unit (drafters too) read and decide what came in.
-    ...(secretary || receives ? (['feedback'] as Tab[]) : []),
-    ...(roleOn(doc.unitId) === 'secretary' ? (['audit'] as Tab[]) : []),
-  ];
-  const tab = tabs.includes(props.tab) ? props.tab : 'draft';
-  // A tab this person is not offered (a member at /review) shows the draft, and the address says so.
-  if (known && tab !== props.tab) queueMicrotask(() => redirect(`/d/${doc.id}/${tab}`));
+  if (!doc || !offered) return <main id="main"><Loading /></main>;
+  const { tabs, reviewer, reviewable, receives } = offered;
 
   return (
     <main id="main" class="document">
@@ -149,4 +135,32 @@ export function DocumentView(props: { id: string; tab: Tab }) {
       {tab === 'audit' && <AuditView document={doc} eventTick={eventTick} />}
     </main>
   );
+}
+
+/**
+ * The tabs offered to the caller on a document, by the server's rules fed with `/me`, and what they
+ * were decided from (the views below use the same answers). Buttons follow `/me`; the server's
+ * 403/404 stays the truth.
+ */
+function offeredTabs(doc: DocumentInfo, rounds: Round[], hasUnitsBelow: boolean, parentId: string | null) {
+  const reviewer = canDraft(doc.unitId);
+  const secretary = (me.get()?.memberships ?? []).some((m) => m.role === 'secretary');
+  // The round summary is offered for the rounds whose summary the caller may read (the server's
+  // rule), not to every secretary below: a commune's secretary sends its points up instead.
+  const reviewable = rounds.filter((r) => mayReviewRoundOf(me.get(), doc, r));
+  // Staff of the document's unit (when it has units below) or of the unit above it read what came
+  // in from below; a secretary of a unit below, or of a unit with none, sends their unit's feedback up.
+  const receives = (reviewer && hasUnitsBelow) || (parentId !== null && canDraft(parentId));
+  const tabs: Tab[] = [
+    'draft',
+    'rounds',
+    'versions',
+    ...(reviewer || reviewable.length > 0 ? (['review'] as Tab[]) : []),
+    // "Ai đã góp ý" for the rounds where the caller follows some unit (its staff, or the round's reviewers).
+    ...(rounds.some((r) => followsParticipationOf(me.get(), doc, r)) ? (['people'] as Tab[]) : []),
+    // Secretaries send their unit's feedback up; staff of a receiving unit (drafters too) read and decide what came in.
+    ...(secretary || receives ? (['feedback'] as Tab[]) : []),
+    ...(roleOn(doc.unitId) === 'secretary' ? (['audit'] as Tab[]) : []),
+  ];
+  return { tabs, reviewer, reviewable, receives };
 }

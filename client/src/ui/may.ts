@@ -21,6 +21,9 @@ const actorOf = (me: Me): Actor => ({
 type DocumentRef = { id: string; unitId: string };
 type RoundRef = { scopeUnitId: string };
 
+/** A membership in the round's scope unit or a unit below it (its path, from the root, holds the scope). */
+const insideScope = (m: Me['memberships'][number], round: RoundRef): boolean => m.path.includes(round.scopeUnitId);
+
 /** May the caller read round's summary ("Tổng hợp ý kiến", `GET /rounds/:id/summary…`) and decide on its points? */
 export function mayReviewRoundOf(me: Me | null, document: DocumentRef, round: RoundRef): boolean {
   if (!me) return false;
@@ -38,7 +41,7 @@ export function participationUnitsOf(me: Me | null, document: DocumentRef, round
   if (mayReviewRoundOf(me, document, round)) return 'all';
   const actor = actorOf(me);
   return me.memberships
-    .filter((m) => m.path.includes(round.scopeUnitId))
+    .filter((m) => insideScope(m, round))
     .filter((m) => mayFollowParticipation(actor, { id: document.id, unitPath: [document.unitId] }, [round.scopeUnitId], { id: m.unitId, path: m.path }))
     .map((m) => m.unitId);
 }
@@ -79,5 +82,5 @@ export function mayRecordInRoundOf(me: Me | null, round: RoundRef): boolean {
 
 /** The units inside the round's scope where the caller is staff: whose members they may record for. */
 export function recordingUnitsOf(me: Me | null, round: RoundRef): string[] {
-  return (me?.memberships ?? []).filter((m) => m.role !== 'member' && m.path.includes(round.scopeUnitId)).map((m) => m.unitId);
+  return (me?.memberships ?? []).filter((m) => m.role !== 'member' && insideScope(m, round)).map((m) => m.unitId);
 }
